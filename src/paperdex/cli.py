@@ -1,0 +1,396 @@
+"""The `paperdex` command: thin commands over the library API.
+
+Output for people goes through rich (tables, progress bars) on stderr/stdout;
+`--json` gives programs a stable shape.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from paperdex import __version__, settings
+from paperdex.errors import PaperdexError, UsageError
+from paperdex.library.db import Library
+from paperdex.library.store import PaperFilter
+
+err = Console(stderr=True)
+out = Console()
+
+# Command modules that add themselves to the main group (one concept each).
+COMMAND_MODULES: tuple[str, ...] = (
+    "paperdex.cli_resolve",
+    "paperdex.cli_search",
+    "paperdex.cli_web",
+    "paperdex.cli_maintenance",
+)
+
+
+class Context:
+    """What every command needs: where the library is, opened on first use."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db_path = Path(db or settings.get("db")).expanduser()
+        self._lib: Library | None = None
+
+    @property
+    def lib(self) -> Library:
+        if self._lib is None:
+            self._lib = Library(self.db_path)
+        return self._lib
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class PaperdexGroup(click.Group):
+    """Turns paperdex's own errors into one clear line and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PaperdexError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(1)
+
+
+@click.group(cls=PaperdexGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", metavar="PATH", help="Library file. Default: $PAPERDEX_DB, else the per-user data dir.")
+@click.version_option(__version__, prog_name="paperdex")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Turn scattered paper-reading notes into one searchable library of papers.
+
+    \b
+    Start here:
+      paperdex add notes/ README.md export.json   read notes (folders, files, globs)
+      paperdex list                               the papers, newest first
+      paperdex show 2206.11871                    one paper and every note on it
+      paperdex export --format jsonl > lib.jsonl  hand the library to other tools
+
+    The library is one SQLite file (see `paperdex info`); nothing to start or configure.
+    """
+    ctx.obj = Context(db)
+    ctx.call_on_close(lambda: ctx.obj._lib.close() if ctx.obj._lib else None)
+
+
+def _year_range(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    try:
+        if ".." in value:
+            lo, hi = value.split("..", 1)
+            return (int(lo) if lo else None), (int(hi) if hi else None)
+        year = int(value)
+        return year, year
+    except ValueError:
+        raise UsageError(f"bad year range {value!r}: use 2023, 2022..2024, 2022.. or ..2020") from None
+
+
+def filter_options(func):
+    """The filters shared by list, search and export."""
+    for option in reversed([
+        click.option("--section", help="Only notes under this section heading (e.g. LLM)."),
+        click.option("--year", "year_range", metavar="RANGE", help="Year or range: 2023, 2022..2024, 2022.."),
+        click.option("--reader", help="Only notes by this reader."),
+        click.option("--source", help="Only notes from this file (path as added, or part of it)."),
+        click.option("--has-thoughts", is_flag=True, help="Only notes with the reader's own thoughts."),
+    ]):
+        func = option(func)
+    return func
+
+
+def make_filter(section=None, year_range=None, reader=None, source=None, has_thoughts=False) -> PaperFilter:
+    lo, hi = _year_range(year_range)
+    return PaperFilter(section=section, reader=reader, source=source, year_from=lo, year_to=hi,
+                       has_thoughts=has_thoughts)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "format_", metavar="NAME", help="Force an input format (default: detected from content).")
+@click.option("--shape", metavar="NAME", help="Force a note shape (readme_list, title_fields, lark, telegram, ...).")
+@click.option("--encoding", help="Force a text encoding (e.g. gbk, cp1251) instead of detecting it.")
+@click.option("--reader", help="Whose notes these are (default: from the file, e.g. front matter or channel).")
+@click.option("--max-size", "max_size_mb", type=int, help="Refuse files larger than this many MB (default 64).")
+@click.option("--force", is_flag=True, help="Re-import files even when unchanged.")
+@click.option("--no-embed", is_flag=True, help="Skip computing semantic embeddings now (search does it later).")
+@click.option("--no-resolve", is_flag=True, help="Do not look papers up online after importing.")
+@pass_ctx
+def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, force, no_embed, no_resolve) -> None:
+    """Read note files, folders, globs or URLs into the library.
+
+    Each file is cut into one note per paper; the same paper noted twice (or by
+    two readers) becomes one paper with both notes. Re-adding an unchanged
+    file changes nothing; an edited file has its notes updated.
+
+    \b
+    Examples:
+      paperdex add ~/notes/                     every note file in a folder
+      paperdex add README.md --reader alice     attribute the notes to alice
+      paperdex add result.json                  a Telegram Desktop export
+      paperdex add notes.txt --encoding gbk     Chinese notes saved on Windows
+    """
+    from paperdex import importer
+
+    if format_:
+        from paperdex.formats import get
+
+        get(format_)  # unknown names fail before any work
+    max_bytes = (max_size_mb or settings.get("max_size_mb")) * 1024 * 1024
+    lib = ctx.lib
+    urls = [i for i in inputs if i.startswith(("http://", "https://"))]
+    paths = [i for i in inputs if i not in urls]
+    planned = importer.plan(paths)
+    summary = importer.AddSummary()
+    with _progress() as progress:
+        task = progress.add_task("importing", total=len(planned) + len(urls))
+        for source, path, error in planned:
+            progress.update(task, description=_short(source))
+            if error is not None or path is None:
+                summary.failures.append(importer.Failure(source, error.reason if error else "cannot read"))
+            else:
+                importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
+                                 max_bytes=max_bytes, force=force, summary=summary)
+            progress.advance(task)
+        for url in urls:
+            progress.update(task, description=_short(url))
+            _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
+            progress.advance(task)
+    _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
+    out.print(summary.line())
+    for failure in summary.failures:
+        err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}")
+    if summary.failures and not summary.imported:
+        sys.exit(1)
+
+
+def _add_url(lib, url, format_, reader, shape, max_bytes, force, summary) -> None:
+    from paperdex import importer
+
+    summary.files += 1
+    try:
+        from paperdex.formats.fetch import fetch_url
+    except ModuleNotFoundError:
+        summary.failures.append(importer.Failure(url, "URL import is not available in this build"))
+        return
+    try:
+        loaded = fetch_url(url, max_bytes=max_bytes, format=format_)
+        importer.store_loaded(lib, loaded, key=url, path=url, reader=reader, shape=shape, force=force,
+                              summary=summary)
+    except PaperdexError as exc:
+        summary.failures.append(importer.Failure(url, str(exc)))
+
+
+def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool) -> None:
+    """Optional follow-ups of an import: embeddings for search, online resolution."""
+    if embed and (summary.added or summary.updated):
+        try:
+            from paperdex.search.jobs import embed_pending
+        except ModuleNotFoundError:
+            pass
+        else:
+            embed_pending(ctx.lib, progress_console=err)
+    if resolve and (summary.added or summary.updated):
+        try:
+            from paperdex.cli_resolve import resolve_after_add
+        except ModuleNotFoundError:
+            pass
+        else:
+            resolve_after_add(ctx.lib, console=err)
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True)
+
+
+@main.command("list")
+@filter_options
+@click.option("--sort", type=click.Choice(["year", "added", "title"]), default="year", show_default=True)
+@click.option("--limit", type=int, default=50, show_default=True, help="How many papers (0 = all).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@pass_ctx
+def list_(ctx: Context, section, year_range, reader, source, has_thoughts, sort, limit, as_json) -> None:
+    """The papers in the library, newest first."""
+    from paperdex.library.store import count_papers, list_papers
+
+    flt = make_filter(section, year_range, reader, source, has_thoughts)
+    papers = list_papers(ctx.lib, flt, order=sort, limit=limit or None)
+    if as_json:
+        click.echo(json.dumps([{"id": p.id, "title": p.title, "year": p.year, "arxiv_id": p.arxiv_id,
+                                "doi": p.doi, "notes": len(p.notes),
+                                "readers": sorted({n.reader for n in p.notes if n.reader})}
+                               for p in papers], ensure_ascii=False, indent=2))
+        return
+    total = count_papers(ctx.lib, flt)
+    if not total:
+        out.print("No papers yet. Add notes with [bold]paperdex add PATH[/bold] (try the bundled examples/).")
+        return
+    table = Table(show_lines=False, pad_edge=False, box=None)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("year", justify="right")
+    table.add_column("title", overflow="fold")
+    table.add_column("arXiv", no_wrap=True)
+    table.add_column("notes", justify="right")
+    table.add_column("section")
+    for p in papers:
+        marks = "🌟 " if any("recommended" in n.marks for n in p.notes) else ""
+        sections = sorted({n.section for n in p.notes if n.section})
+        table.add_row(p.id, str(p.year or ""), escape(marks + (p.title or "(untitled)")), p.arxiv_id or "",
+                      str(len(p.notes)), escape(", ".join(sections)))
+    out.print(table)
+    if total > len(papers):
+        out.print(f"[dim]{len(papers)} of {total} papers; use --limit 0 for all[/dim]")
+
+
+@main.command()
+@click.argument("ref", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON (the export contract's shape).")
+@pass_ctx
+def show(ctx: Context, ref, as_json) -> None:
+    """One paper and every note on it: by id, arXiv id, DOI, URL or title words."""
+    from paperdex.export.jsonl import paper_dict
+    from paperdex.library.store import find_papers
+
+    query = " ".join(ref)
+    papers = find_papers(ctx.lib, query)
+    if not papers:
+        raise UsageError(f"no paper matches {query!r}; try `paperdex search {query}`")
+    if len(papers) > 1 and not as_json:
+        out.print(f"{len(papers)} papers match {escape(repr(query))}; be more specific or use an id:")
+        for p in papers:
+            out.print(f"  {p.id}  {p.year or '    '}  {escape(p.title or '')}")
+        return
+    if as_json:
+        click.echo(json.dumps([paper_dict(p) for p in papers] if len(papers) > 1 else paper_dict(papers[0]),
+                              ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    _print_paper(papers[0])
+
+
+def _print_paper(paper) -> None:
+    out.print(f"[bold]{escape(paper.title or '(untitled)')}[/bold]")
+    facts = [str(paper.year) if paper.year else None, paper.venue, ", ".join(paper.authors[:6]) or None]
+    out.print("  " + " · ".join(escape(f) for f in facts if f))
+    out.print(f"  id {paper.id}" + "".join(f"  {i.scheme}:{i.value}" for i in paper.identifiers))
+    for url in paper.urls:
+        out.print(f"  {escape(url)}")
+    if paper.abstract:
+        out.print(f"\n[dim]{escape(paper.abstract)}[/dim]")
+    for note in paper.notes:
+        who = note.reader or "unknown reader"
+        where = f"{note.source}:{note.line}"
+        head = " · ".join(x for x in [who, note.section, note.date, where] if x)
+        out.print(f"\n[cyan]── {escape(head)}[/cyan]")
+        if note.marks:
+            out.print("  [yellow]" + escape(", ".join(note.marks)) + "[/yellow]")
+        if note.text:
+            out.print(escape(note.text))
+        for thought in note.thoughts:
+            out.print(f"  [green]💭 {escape(thought)}[/green]")
+
+
+@main.command()
+@click.option("--format", "format_", default="jsonl", show_default=True, metavar="NAME",
+              help="jsonl, bibtex, csl-json, markdown, obsidian or site.")
+@click.option("--out", "out_path", type=click.Path(), help="Write here (a folder for obsidian/site) instead of stdout.")
+@filter_options
+@pass_ctx
+def export(ctx: Context, format_, out_path, section, year_range, reader, source, has_thoughts) -> None:
+    """Write the library (or a filtered part of it) in another format.
+
+    \b
+    Examples:
+      paperdex export --format jsonl > library.jsonl
+      paperdex export --format bibtex --section LLM --out llm.bib
+      paperdex export --format obsidian --out ~/vault/papers
+    """
+    from paperdex import export as exporters
+    from paperdex.export.options import ExportOptions
+
+    module = exporters.get(format_)
+    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts))
+    if getattr(module, "MULTI_FILE", False):
+        if not out_path:
+            raise UsageError(f"--format {format_} writes a folder: give --out FOLDER")
+        module.export(ctx.lib, Path(out_path), options)
+        err.print(f"wrote {out_path}")
+        return
+    if out_path:
+        with open(out_path, "w", encoding="utf-8", newline="\n") as fh:
+            module.export(ctx.lib, fh, options)
+        err.print(f"wrote {out_path}")
+    else:
+        module.export(ctx.lib, sys.stdout, options)
+
+
+@main.command()
+@pass_ctx
+def info(ctx: Context) -> None:
+    """Where the library is and what it holds."""
+    from paperdex.library.store import counts
+
+    c = counts(ctx.lib)
+    out.print(f"library  {ctx.db_path}")
+    out.print(f"schema   v{ctx.lib.schema_version}")
+    for key in ("papers", "notes", "sources", "readers", "paperless_notes"):
+        out.print(f"{key:<9}{c[key]}")
+
+
+@main.command()
+@pass_ctx
+def sources(ctx: Context) -> None:
+    """The files and URLs in the library, with their note counts."""
+    from paperdex.library.store import sources as list_sources
+
+    table = Table(box=None)
+    for col in ("path", "format", "reader", "notes", "updated"):
+        table.add_column(col)
+    for row in list_sources(ctx.lib):
+        table.add_row(escape(row["path"]), row["format"], escape(row["reader"] or ""), str(row["notes"]),
+                      row["updated_at"][:19])
+    out.print(table)
+
+
+@main.command()
+@click.argument("path")
+@pass_ctx
+def remove(ctx: Context, path: str) -> None:
+    """Forget a source file and its notes (papers other notes speak of stay)."""
+    from paperdex.library.ingest import remove_source
+
+    key = path if path.startswith(("http://", "https://")) else str(Path(path).resolve())
+    if not remove_source(ctx.lib, key):
+        raise UsageError(f"{path} is not in the library; see `paperdex sources`")
+    out.print(f"removed {path}")
+
+
+def _load_command_modules() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_load_command_modules()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,122 @@
+"""The `add` job: expand inputs, read, segment and store each source, and count what happened.
+
+I/O and orchestration only; reading is formats/, cutting is segment/, storing is library/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paperdex import segment
+from paperdex.errors import InputError, PaperdexError
+from paperdex.formats import walk
+from paperdex.formats.load import Loaded, load_path
+from paperdex.library.db import Library
+from paperdex.library.ingest import SourceInput, import_source
+
+
+@dataclass
+class Failure:
+    source: str
+    reason: str
+
+
+@dataclass
+class AddSummary:
+    files: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    papers: set[str] = field(default_factory=set)
+    new_papers: int = 0
+    notes: int = 0
+    merged: int = 0
+    paperless_documents: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def line(self) -> str:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        parts = [
+            plural(self.files, "file"),
+            plural(len(self.papers), "paper"),
+            f"{self.merged} note{'' if self.merged == 1 else 's'} merged into existing papers",
+            f"{plural(self.paperless_documents, 'document')} without papers",
+            plural(len(self.failures), "error"),
+        ]
+        text = ", ".join(parts)
+        if self.unchanged:
+            text += f" ({self.unchanged} unchanged)"
+        return text
+
+
+def plan(inputs: list[str]) -> list[tuple[str, Path | None, InputError | None]]:
+    return list(walk.expand(inputs))
+
+
+def add_one(lib: Library, source: str, path: Path, *, format: str | None = None, encoding: str | None = None,
+            reader: str | None = None, shape: str | None = None, max_bytes: int, force: bool = False,
+            summary: AddSummary) -> None:
+    """Read, segment and store one file; failures are recorded, never raised."""
+    summary.files += 1
+    try:
+        loaded: Loaded = load_path(path, source, format=format, encoding=encoding, max_bytes=max_bytes)
+        store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader, shape=shape, force=force,
+                     summary=summary)
+    except PaperdexError as exc:
+        summary.failures.append(Failure(source, str(exc)))
+
+
+def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,
+                 force: bool, summary: AddSummary) -> None:
+    """Segment the documents of one loaded source and store them as one unit."""
+    blocks = []
+    title = date = None
+    doc_reader = reader
+    for doc in loaded.documents:
+        if reader:
+            doc.reader = reader
+        blocks += segment.segment(doc, shape=shape)
+        title = title or doc.title
+        date = date or doc.date
+        doc_reader = doc_reader or doc.reader
+    if not loaded.documents:
+        summary.failures.append(Failure(path, "is empty: nothing to import"))
+        return
+    src = SourceInput(key=key, path=path, format=loaded.format, content_hash=loaded.content_hash,
+                      size=loaded.size, reader=doc_reader, title=title, date=date,
+                      metadata={"documents": len(loaded.documents)})
+    result = import_source(lib, src, blocks, force=force)
+    if result.status == "unchanged":
+        summary.unchanged += 1
+        return
+    setattr(summary, result.status, getattr(summary, result.status) + 1)
+    summary.papers |= result.papers
+    summary.new_papers += result.new_papers
+    summary.notes += result.notes
+    summary.merged += result.merged
+    if not result.papers:
+        summary.paperless_documents += 1
+
+
+def add(lib: Library, inputs: list[str], *, format: str | None = None, encoding: str | None = None,
+        reader: str | None = None, shape: str | None = None, max_bytes: int, force: bool = False,
+        progress: Callable[[str], None] | None = None) -> AddSummary:
+    """Import every input; one transaction per source so a crash never leaves half a file."""
+    summary = AddSummary()
+    for source, path, error in plan(inputs):
+        if progress:
+            progress(source)
+        if error is not None or path is None:
+            summary.failures.append(Failure(source, error.reason if error else "cannot read"))
+            continue
+        add_one(lib, source, path, format=format, encoding=encoding, reader=reader, shape=shape,
+                max_bytes=max_bytes, force=force, summary=summary)
+    return summary

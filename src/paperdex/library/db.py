@@ -1,0 +1,112 @@
+"""Open the SQLite library: WAL, foreign keys, a busy timeout, numbered migrations.
+
+This package is the only place that holds a database connection; everything
+else goes through the Library API so that a PostgreSQL backend can slot in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from paperdex.errors import LibraryBusy, LibraryError
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) for every migration file, in order."""
+    found = []
+    for entry in resources.files("paperdex.library").joinpath("migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Library:
+    """A connection to one library file, migrated to the current schema."""
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
+                                        check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise LibraryError(f"{self.path} is not a paperdex library or is damaged: {exc} "
+                               "(run `paperdex check`, or restore from `paperdex backup`)") from exc
+
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        pending = [m for m in migrations() if m[0] > current]
+        if not pending:
+            return
+        with self.transaction():
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, _name, sql in pending:
+                if number <= current:
+                    continue
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise LibraryBusy(f"the library {self.path} is busy (another paperdex is writing); "
+                                  "try again when it finishes") from exc
+            raise
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements (sqlite3.complete_statement keeps triggers whole)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

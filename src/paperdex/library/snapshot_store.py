@@ -1,0 +1,104 @@
+"""The offline arXiv snapshot table: batched import and the title index lookups the matcher needs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from paperdex.library.db import Library
+
+# (id, title, title_norm, authors JSON, year, doi, categories, journal_ref, abstract, update_date)
+SnapshotRow = tuple[str, str, str, str, int | None, str | None, str | None, str | None, str | None, str | None]
+COLUMNS = "id, title, title_norm, authors, year, doi, categories, journal_ref, abstract, update_date"
+BATCH = 20_000
+
+_UPSERT = (
+    f"INSERT INTO snapshot ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, title_norm=excluded.title_norm, "
+    "authors=excluded.authors, year=excluded.year, doi=excluded.doi, categories=excluded.categories, "
+    "journal_ref=excluded.journal_ref, abstract=excluded.abstract, update_date=excluded.update_date "
+    "WHERE snapshot.update_date IS NOT excluded.update_date OR snapshot.title IS NOT excluded.title"
+)
+
+
+@dataclass
+class ImportStats:
+    read: int = 0
+    written: int = 0  # inserted or changed; unchanged re-imports are skipped
+
+
+def import_rows(lib: Library, rows: Iterable[SnapshotRow], *, batch: int = BATCH,
+                progress: Callable[[int], None] | None = None) -> ImportStats:
+    """Upsert rows in batches, one transaction per batch, so memory stays flat and an interrupt loses one batch."""
+    stats = ImportStats()
+    conn = lib.conn
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB page cache while the index grows
+    buf: list[SnapshotRow] = []
+
+    def flush() -> None:
+        before = conn.total_changes
+        with lib.transaction():
+            conn.executemany(_UPSERT, buf)
+        # total_changes counts trigger-made FTS rows too; count our rows only.
+        stats.written += min(len(buf), conn.total_changes - before)
+        if progress:
+            progress(len(buf))
+        buf.clear()
+
+    for row in rows:
+        stats.read += 1
+        buf.append(row)
+        if len(buf) >= batch:
+            flush()
+    if buf:
+        flush()
+    with lib.transaction():
+        conn.execute("INSERT INTO snapshot_fts(snapshot_fts) VALUES ('optimize')")
+    return stats
+
+
+def count(lib: Library) -> int:
+    return lib.conn.execute("SELECT count(*) FROM snapshot").fetchone()[0]
+
+
+def by_ids(lib: Library, arxiv_ids: Iterable[str]) -> list[sqlite3.Row]:
+    ids = list(arxiv_ids)
+    out: list[sqlite3.Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        out += lib.conn.execute(
+            f"SELECT * FROM snapshot WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return out
+
+
+def by_rowids(lib: Library, rowids: Iterable[int]) -> list[sqlite3.Row]:
+    ids = list(rowids)
+    if not ids:
+        return []
+    return lib.conn.execute(
+        f"SELECT * FROM snapshot WHERE rowid IN ({','.join('?' * len(ids))})", ids).fetchall()
+
+
+def exact_title(lib: Library, title_norm: str) -> list[sqlite3.Row]:
+    return lib.conn.execute("SELECT * FROM snapshot WHERE title_norm = ? LIMIT 20", (title_norm,)).fetchall()
+
+
+def titles_for(lib: Library, rowids: Iterable[int]) -> list[tuple[int, str]]:
+    ids = list(rowids)
+    if not ids:
+        return []
+    return [(r[0], r[1]) for r in lib.conn.execute(
+        f"SELECT rowid, title_norm FROM snapshot WHERE rowid IN ({','.join('?' * len(ids))})", ids)]
+
+
+def doc_frequency(lib: Library, term: str) -> int:
+    """How many snapshot titles hold the word (0 when none): rare words make good blocking keys."""
+    row = lib.conn.execute("SELECT doc FROM snapshot_vocab WHERE term = ?", (term,)).fetchone()
+    return row[0] if row else 0
+
+
+def rows_with_term(lib: Library, term: str, limit: int) -> list[int]:
+    phrase = '"' + term.replace('"', '""') + '"'
+    return [r[0] for r in lib.conn.execute(
+        "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (phrase, limit))]

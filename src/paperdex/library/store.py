@@ -1,0 +1,207 @@
+"""Read the library back as model objects: papers with their notes, documents, counts."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from paperdex.library.db import Library
+from paperdex.model import DocumentRecord, Identifier, Note, Paper
+
+_NOTE_SELECT = (
+    "SELECT n.*, s.path AS source_path, s.title AS source_title FROM notes n JOIN sources s ON s.id = n.source_id"
+)
+
+
+@dataclass
+class PaperFilter:
+    """The filters every listing and search shares."""
+
+    section: str | None = None
+    reader: str | None = None
+    source: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    has_thoughts: bool = False
+    language: str | None = None
+
+    def note_clause(self, alias: str = "n") -> tuple[str, list]:
+        """SQL conditions on a notes alias (joined with sources as `s`)."""
+        where, args = [], []
+        if self.section:
+            where.append(f"{alias}.section = ? COLLATE NOCASE")
+            args.append(self.section)
+        if self.reader:
+            where.append(f"{alias}.reader = ? COLLATE NOCASE")
+            args.append(self.reader)
+        if self.source:
+            where.append("(s.path = ? OR s.key = ? OR s.path LIKE ?)")
+            args += [self.source, self.source, f"%{self.source}%"]
+        if self.has_thoughts:
+            where.append(f"{alias}.thoughts != '[]'")
+        if self.language:
+            where.append(f"{alias}.language = ?")
+            args.append(self.language)
+        return " AND ".join(where), args
+
+    def is_empty(self) -> bool:
+        return not (self.section or self.reader or self.source or self.year_from or self.year_to
+                    or self.has_thoughts or self.language)
+
+
+def _loads(text: str | None, default):
+    return json.loads(text) if text else default
+
+
+def note_from_row(row: sqlite3.Row) -> Note:
+    return Note(
+        id=row["id"], kind=row["kind"], source=row["source_path"], text=row["text"], paper_id=row["paper_id"],
+        title=row["title"], reader=row["reader"], section=row["section"],
+        thoughts=_loads(row["thoughts"], []), quotes=_loads(row["quotes"], []), marks=_loads(row["marks"], []),
+        flags=_loads(row["flags"], []), references=_loads(row["refs"], []), urls=_loads(row["urls"], []),
+        identifiers=[Identifier(s, v) for s, v in _loads(row["idents"], [])], year=row["year"],
+        venue=row["venue"], authors=_loads(row["authors"], []), line=row["line"], date=row["date"],
+        language=row["language"], fields=_loads(row["fields"], {}), source_title=row["source_title"],
+    )
+
+
+def _paper_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_notes: bool) -> Paper:
+    idents = [Identifier(r["scheme"], r["value"]) for r in conn.execute(
+        "SELECT scheme, value FROM identifiers WHERE paper_id = ? ORDER BY scheme, value", (row["id"],))]
+    paper = Paper(id=row["id"], title=row["title"], year=row["year"], venue=row["venue"],
+                  authors=_loads(row["authors"], []), abstract=row["abstract"], identifiers=idents,
+                  added_at=row["created_at"])
+    if with_notes:
+        paper.notes = [note_from_row(r) for r in conn.execute(
+            _NOTE_SELECT + " WHERE n.paper_id = ? ORDER BY s.path, n.ordinal", (row["id"],))]
+        urls: list[str] = []
+        for note in paper.notes:
+            urls += [u for u in note.urls if u not in urls]
+        paper.urls = urls
+    return paper
+
+
+def get_paper(lib: Library, paper_id: str) -> Paper | None:
+    row = lib.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    return _paper_from_row(lib.conn, row, True) if row else None
+
+
+def get_papers(lib: Library, paper_ids: Iterable[str]) -> list[Paper]:
+    return [p for p in (get_paper(lib, pid) for pid in paper_ids) if p is not None]
+
+
+def iter_papers(lib: Library, flt: PaperFilter | None = None) -> Iterator[Paper]:
+    """Every paper with its notes, in a stable order (by id) so exports diff cleanly."""
+    ids = filtered_paper_ids(lib, flt or PaperFilter(), order="id")
+    for paper_id in ids:
+        paper = get_paper(lib, paper_id)
+        if paper is not None:
+            yield paper
+
+
+def filtered_paper_ids(lib: Library, flt: PaperFilter, *, order: str = "year", limit: int | None = None,
+                       offset: int = 0) -> list[str]:
+    """Ids of papers having at least one note that passes the filter."""
+    where, args = flt.note_clause()
+    paper_where, paper_args = [], []
+    if flt.year_from is not None:
+        paper_where.append("p.year >= ?")
+        paper_args.append(flt.year_from)
+    if flt.year_to is not None:
+        paper_where.append("p.year <= ?")
+        paper_args.append(flt.year_to)
+    sub = "SELECT n.paper_id FROM notes n JOIN sources s ON s.id = n.source_id WHERE n.paper_id IS NOT NULL"
+    if where:
+        sub += " AND " + where
+    sql = f"SELECT p.id FROM papers p WHERE p.id IN ({sub})"
+    if paper_where:
+        sql += " AND " + " AND ".join(paper_where)
+    sql += {
+        "year": " ORDER BY p.year IS NULL, p.year DESC, p.created_at DESC, p.id",
+        "added": " ORDER BY p.created_at DESC, p.id",
+        "title": " ORDER BY p.title_norm, p.id",
+        "id": " ORDER BY p.id",
+    }[order]
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        paper_args += [limit, offset]
+    return [r["id"] for r in lib.conn.execute(sql, args + paper_args)]
+
+
+def count_papers(lib: Library, flt: PaperFilter | None = None) -> int:
+    return len(filtered_paper_ids(lib, flt or PaperFilter(), order="id"))
+
+
+def list_papers(lib: Library, flt: PaperFilter | None = None, *, order: str = "year", limit: int | None = 50,
+                offset: int = 0) -> list[Paper]:
+    return get_papers(lib, filtered_paper_ids(lib, flt or PaperFilter(), order=order, limit=limit,
+                                              offset=offset))
+
+
+def iter_paperless(lib: Library, flt: PaperFilter | None = None) -> Iterator[DocumentRecord]:
+    """Sources' notes that belong to no paper (lecture notes, untitled blocks), one record per source."""
+    where, args = (flt or PaperFilter()).note_clause()
+    sql = _NOTE_SELECT + " WHERE n.paper_id IS NULL" + (" AND " + where if where else "")
+    sql += " ORDER BY s.path, n.ordinal"
+    current: DocumentRecord | None = None
+    for row in lib.conn.execute(sql, args):
+        if current is None or current.id != row["source_id"]:
+            if current is not None:
+                yield current
+            src = lib.conn.execute("SELECT * FROM sources WHERE id = ?", (row["source_id"],)).fetchone()
+            current = DocumentRecord(id=src["id"], source=src["path"], format=src["format"], title=src["title"],
+                                     reader=src["reader"])
+        current.notes.append(note_from_row(row))
+    if current is not None:
+        yield current
+
+
+def get_note(lib: Library, note_id: str) -> Note | None:
+    row = lib.conn.execute(_NOTE_SELECT + " WHERE n.id = ?", (note_id,)).fetchone()
+    return note_from_row(row) if row else None
+
+
+def find_papers(lib: Library, ref: str, limit: int = 20) -> list[Paper]:
+    """Papers named by a paper id, any identifier or URL, or words of the title."""
+    from paperdex.ids import find_identifiers, identifier_from_url
+
+    ref = ref.strip()
+    row = lib.conn.execute("SELECT id FROM papers WHERE id = ?", (ref,)).fetchone()
+    if row:
+        return get_papers(lib, [row["id"]])
+    idents = find_identifiers(ref)
+    if not idents and re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", ref):
+        idents = find_identifiers("arXiv:" + ref)
+    url_ident = identifier_from_url(ref) if ref.startswith("http") else None
+    if url_ident:
+        idents = [url_ident, *idents]
+    for ident in idents:
+        row = lib.conn.execute("SELECT paper_id FROM identifiers WHERE scheme = ? AND value = ?",
+                               (ident.scheme, ident.value)).fetchone()
+        if row:
+            return get_papers(lib, [row["paper_id"]])
+    words = [w for w in re.split(r"\W+", ref.casefold()) if w]
+    if not words:
+        return []
+    sql = "SELECT DISTINCT paper_id FROM paper_titles WHERE " + " AND ".join(["title_norm LIKE ?"] * len(words))
+    ids = [r["paper_id"] for r in lib.conn.execute(sql + " LIMIT ?", [f"%{w}%" for w in words] + [limit])]
+    return get_papers(lib, ids)
+
+
+def counts(lib: Library) -> dict[str, int]:
+    q = lib.conn.execute
+    return {
+        "papers": q("SELECT count(*) FROM papers").fetchone()[0],
+        "notes": q("SELECT count(*) FROM notes").fetchone()[0],
+        "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+        "readers": q("SELECT count(DISTINCT reader) FROM notes WHERE reader IS NOT NULL").fetchone()[0],
+        "paperless_notes": q("SELECT count(*) FROM notes WHERE paper_id IS NULL").fetchone()[0],
+    }
+
+
+def sources(lib: Library) -> list[sqlite3.Row]:
+    return list(lib.conn.execute(
+        "SELECT s.*, (SELECT count(*) FROM notes n WHERE n.source_id = s.id) AS notes FROM sources s ORDER BY s.path"))

@@ -1,0 +1,170 @@
+"""Paper titles: the merge key, the cleaning of what readers add around titles, and a title-line heuristic.
+
+`normalize_title` is the key two notes about the same paper share when they
+carry no identifier. It keeps word boundaries but drops everything a copy from
+a PDF, a blog editor or a phone keyboard changes: case, width, ligatures,
+diacritics, quotes, punctuation and hyphens (PDF copies lose hyphens at line
+breaks: "returnconditioned" == "return-conditioned").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9'’\-]*")
+_APOSTROPHES = "'’‘`´\"“”„«»「」『』"
+
+
+def normalize_title(title: str) -> str:
+    """Merge key: NFKC, no diacritics, casefolded, punctuation and quotes dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", title or "")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.casefold()
+    out = []
+    for ch in text:
+        if ch in _APOSTROPHES or ch in "-‐‑‒–":
+            continue  # "Don't" == "Dont"; "Goal-conditioned" == "Goalconditioned"
+        cat = unicodedata.category(ch)
+        out.append(" " if cat[0] in "PSZC" else ch)
+    return " ".join("".join(out).split())
+
+
+# --- cleaning -------------------------------------------------------------------------------------
+
+# Venues written next to titles, in the spelling we report them with.
+VENUES = (
+    "ICLR", "NeurIPS", "NIPS", "ICML", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "ACL", "EMNLP",
+    "NAACL", "COLING", "KDD", "WWW", "SIGIR", "CoRL", "RSS", "ICRA", "IROS", "TPAMI", "PAMI",
+    "IJCV", "JMLR", "TMLR", "AISTATS", "UAI", "WACV", "BMVC", "3DV", "MICCAI", "ITSC", "IV",
+    "COLM", "Nature", "Science", "ACM MM", "MM", "CHI", "SIGGRAPH", "TOG", "ICASSP", "INTERSPEECH",
+    "WSDM", "CIKM", "ICDE", "RAL", "RA-L", "TIP", "TITS", "PMLR", "L4DC", "ICLR Workshop", "arXiv",
+)
+_VENUE_NAMES = {v.casefold(): v for v in VENUES}
+_VENUE_RE = re.compile(
+    r"^(?P<name>" + "|".join(sorted((re.escape(v) for v in VENUES), key=len, reverse=True)) + r")"
+    r"\s*['’]?(?P<year>(?:19|20)\d{2}|\d{2})(?![\d])(?:[-/.]\d{1,2})?\s*(?P<rest>.*)$",
+    re.I,
+)
+_STATUS = re.compile(
+    r"\b(oral|spotlight|poster|workshop|reject(?:ed)?|accept(?:ed)?|best paper(?: award| candidates?| shortlist)?|"
+    r"bp|findings|main)\b",
+    re.I,
+)
+_REMARK_WORDS = re.compile(r"\b(paper|blog|notes?|from|version|preprint|extended|survey|review|tutorial)\b", re.I)
+_MARKS = {"🌟": "recommended", "⭐": "recommended", "★": "recommended", "🔥": "hot", "❤": "favourite"}
+_LEADING_SYMBOLS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
+_TRAILING_PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]\s*$")
+_LEADING_PAREN = re.compile(r"^\s*[（(]([^()（）]{1,60})[)）]\s*")
+
+
+def parse_venue(text: str) -> tuple[str, int, str] | None:
+    """('ICLR 2023', 2023, rest) from 'ICLR2023', 'ICLR 2023 Oral', 'EMNLP25'; None when not a known venue."""
+    m = _VENUE_RE.match(text.strip())
+    if not m:
+        return None
+    year = int(m.group("year"))
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    name = _VENUE_NAMES[m.group("name").casefold()]
+    return f"{name} {year}", year, m.group("rest").strip()
+
+
+def _classify_paren(inner: str, meta: dict) -> bool:
+    """Record what a parenthetical says; False when it belongs to the title itself."""
+    inner = inner.strip()
+    if re.fullmatch(r"(?:19|20)\d{2}", inner):
+        meta.setdefault("year", int(inner))
+        return True
+    venue = parse_venue(inner)
+    best = re.match(r"^(?:BP|best paper)\s+(?:of|at|@)?\s*(.+)$", inner, re.I)
+    if best and parse_venue(best.group(1)):
+        meta.setdefault("marks", []).append("best-paper")
+        venue = parse_venue(best.group(1))
+    if venue:
+        meta.setdefault("venue", venue[0])
+        meta.setdefault("year", venue[1])
+        if venue[2]:
+            meta.setdefault("status", venue[2])
+            if re.search(r"best paper", venue[2], re.I):
+                meta.setdefault("marks", []).append("best-paper")
+        return True
+    if _CJK.search(inner) or _REMARK_WORDS.search(inner) or _STATUS.fullmatch(inner):
+        meta.setdefault("remark", inner)
+        return True
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9.+\-]{0,15}", inner):
+        meta.setdefault("alias", inner)
+        return True
+    return False
+
+
+def clean_title(raw: str) -> tuple[str, dict]:
+    """The title without the year, venue, alias, remark and marks readers put around it, and those facts.
+
+    Only parentheses at the very start or end are touched: "Video PreTraining
+    (VPT): Learning to Act..." keeps its "(VPT)".
+    """
+    meta: dict = {}
+    title = (raw or "").strip()
+    while True:
+        m = _LEADING_SYMBOLS.match(title)
+        if m and m.group(0).strip():
+            for symbol, mark in _MARKS.items():
+                if symbol in m.group(0) and mark not in meta.get("marks", []):
+                    meta.setdefault("marks", []).append(mark)
+            title = title[m.end():]
+            continue
+        m = _LEADING_PAREN.match(title)
+        if m and _classify_paren(m.group(1), meta):
+            title = title[m.end():]
+            continue
+        break
+    while True:
+        m = _TRAILING_PAREN.search(title)
+        if not m or m.start() == 0 or not _classify_paren(m.group(1), meta):
+            break
+        title = title[: m.start()]
+    title = re.sub(r"\s+", " ", title).strip().rstrip(" -–—|").strip()
+    return title, meta
+
+
+# --- title-like lines -------------------------------------------------------------------------------
+
+_FIELD_LINE = re.compile(r"^\s*[-*+•]\s*[^:：]{1,20}[:：]")
+
+
+def looks_like_title(line: str) -> bool:
+    """Whether a line reads like an English paper title (not a sentence, field, ad, footer or Chinese line)."""
+    text = (line or "").strip()
+    if not text or len(text) > 250:
+        return False
+    if text[0] in "-*+•·【#>|!" or _FIELD_LINE.match(text):
+        return False
+    if re.search(r"https?://|www\.|\$|\\|[{}]", text):
+        return False
+    if _CJK.search(text):
+        return False
+    if text[-1] in ".。,，;；:：、" or text.endswith("..."):
+        return False
+    if re.search(r"[.!?]\s+[A-Z]", text):  # two sentences, or a citation "(2024). Title"
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    if len(_CYRILLIC.findall(text)) * 2 > letters:
+        return False
+    words = _LATIN_WORD.findall(text)
+    if len(words) < 3 and not (len(words) == 2 and ":" in text):
+        return False
+    if len(words) > 30:
+        return False
+    non_space = sum(not ch.isspace() for ch in text)
+    if non_space == 0 or sum(ch.isascii() and ch.isalpha() for ch in text) / non_space < 0.6:
+        return False
+    first = words[0]
+    if not (first[0].isupper() or first[0].isdigit() or any(ch.isupper() for ch in first[1:])):
+        return False
+    # Sentences have few capitalised words and many short lowercase ones; titles are the other way
+    # round, but "When does returnconditioned ... learning?" is a lowercase title: accept either.
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised >= 2 or len(words) <= 14
