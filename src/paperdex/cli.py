@@ -166,9 +166,9 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
     _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
-    out.print(summary.line())
+    click.echo(summary.line())
     for failure in summary.failures:
-        err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}")
+        err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}", soft_wrap=True)
     if summary.failures and not summary.imported:
         sys.exit(1)
 

@@ -96,7 +96,8 @@ def _posts(chat: dict[str, Any], where: str, source: str) -> list[Post]:
         for link in links:
             if link["url"] not in urls:
                 urls.append(link["url"])
-        author = message.get("author") or message.get("from")
+        # Who wrote the words: the original channel of a forward, the post's signature, the sender.
+        author = message.get("forwarded_from") or message.get("author") or message.get("from")
         metadata: dict[str, Any] = {"id": msg_id, "links": links}
         for key in ("from", "from_id", "forwarded_from", "reply_to_message_id", "media_type", "edited"):
             if message.get(key) is not None:

@@ -170,7 +170,8 @@ class SnapshotIndex:
             words = set(normalize_title(text).split())
             title_words = [w for w in normalize_title(record.title or "").split() if w not in STOPWORDS]
             coverage = sum(w in words for w in title_words) / max(1, len(title_words))
-            value = (0.9 if len(heads) == 1 else 0.6) + 0.1 * coverage
+            # A unique opening name plus most title words in the note reaches ACCEPT; less is for review.
+            value = (0.7 if len(heads) == 1 else 0.45) + 0.3 * coverage
             evidence = {"provider": NAME, "candidate": record.raw_id, "name": name, "titles_opening_with_name":
                         len(heads), "title_word_coverage": round(coverage, 3), "score": round(value, 3)}
             if best is None or value > best[1]:

@@ -50,7 +50,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video) (?:not included|exceeds maximum size|unavailable)[^)]*\)$")
-_LEAD_JUNK = re.compile(r"^(?:[^\w\"“«(\[]+|#[\w\-]+\s*)+")
+_LEAD_JUNK = re.compile(r"^(?:#[\w\-]+\s*|[^\w\"“«(\[#]+)+")
 _SMALL_WORDS = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
     "via", "vs", "with", "without", "is", "are", "be", "do", "does", "not", "over", "under", "than",
@@ -283,6 +283,9 @@ def segment_posts(doc: Document) -> list[NoteBlock]:
                 fields["headline"] = headline
         if post.metadata.get("id") is not None:
             fields["message_id"] = str(post.metadata["id"])
+        hashtags = sorted(set(re.findall(r"(?<![\w/])#[^\W_][\w\-]*", text)), key=text.index)
+        if hashtags:
+            fields["hashtags"] = " ".join(hashtags)
         body = _body(lines[note_start:]) if title else text
         blocks.append(
             NoteBlock(
