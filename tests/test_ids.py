@@ -33,6 +33,8 @@ URL_CASES = [
     ("https://doi.org/10.1007/978-3-030-04212-7_44", "doi", "10.1007/978-3-030-04212-7_44"),
     ("https://doi.org/10.1109/TITS.2019.2890870", "doi", "10.1109/tits.2019.2890870"),
     ("http://dx.doi.org/10.1038/nature14236", "doi", "10.1038/nature14236"),
+    ("https://www.nature.com/articles/nature16961", "doi", "10.1038/nature16961"),
+    ("https://www.nature.com/articles/nature20101.epdf?author_access_token=x", "doi", "10.1038/nature20101"),
     ("https://dl.acm.org/doi/abs/10.1145/3503161.3547915", "doi", "10.1145/3503161.3547915"),
     ("https://dl.acm.org/doi/10.1145/3503161.3547915", "doi", "10.1145/3503161.3547915"),
     ("https://openreview.net/pdf?id=aBH_DydEvoH", "openreview", "aBH_DydEvoH"),

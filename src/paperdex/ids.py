@@ -267,6 +267,10 @@ def identifier_from_url(url: str) -> Identifier | None:
     if host in mirrors and len(segs) >= 2 and segs[0] in ("papers", "abs", "arxiv", "overview"):
         raw = normalize_arxiv(segs[1])
         return Identifier("arxiv", raw) if raw else None
+    if host == "nature.com" and len(segs) >= 2 and segs[0] == "articles":
+        # Nature article slugs are the DOI suffix: nature.com/articles/nature14236 -> 10.1038/nature14236.
+        doi = normalize_doi("10.1038/" + re.sub(r"\.(?:e?pdf|html)$", "", segs[1]))
+        return Identifier("doi", doi) if doi else None
     if host in ("link.springer.com",) and len(segs) >= 3:
         doi = normalize_doi("/".join(segs[1:]))
         return Identifier("doi", doi) if doi else None

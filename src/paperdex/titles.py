@@ -60,6 +60,15 @@ _TRAILING_PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]\s*$")
 _LEADING_PAREN = re.compile(r"^\s*[（(]([^()（）]{1,60})[)）]\s*")
 
 
+def strip_leading_marks(text: str) -> tuple[str, list[str]]:
+    """Text without leading emoji, and the marks they stand for ("🌟" -> "recommended")."""
+    m = _LEADING_SYMBOLS.match(text)
+    if not m:
+        return text, []
+    marks = [mark for symbol, mark in _MARKS.items() if symbol in m.group(0)]
+    return text[m.end():], marks
+
+
 def parse_venue(text: str) -> tuple[str, int, str] | None:
     """('ICLR 2023', 2023, rest) from 'ICLR2023', 'ICLR 2023 Oral', 'EMNLP25'; None when not a known venue."""
     m = _VENUE_RE.match(text.strip())

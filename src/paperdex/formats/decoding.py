@@ -44,14 +44,16 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # The legacy encodings our users' notes come in, tried when the bytes are not UTF-8.
-LEGACY = ("gb18030", "cp1251", "koi8-r")
+LEGACY = ("gb18030", "cp1251", "koi8-r", "cp1252")
 # Above this a decoded text is trusted; below it, or too close to a rival reading, it is refused.
 MIN_SCORE = 0.7
 MIN_MARGIN = 0.2
 _SAMPLE_WORDS = 4000
+_SAMPLE_CHARS = 40000
 # Russian letters by frequency: the top of the table makes up most of any real text.
 _RU_COMMON = set("оеаинтсрвлкмдпу")
 _RU_MID = set("яыьгзбчйхжш")
+_WESTERN = set("àâäáãåçéèêëíìîïñóòôöõøúùûüýÿßæœ")
 _TYPO = set("«»„“”‘’—–…№•×€")
 # The ~1200 most frequent Chinese characters: ~95% of the characters of real notes, ~30% of the
 # characters that Russian bytes misread as GBK produce.
@@ -195,10 +197,12 @@ def _decode_legacy(data: bytes, source: str) -> str:
     if not readings:
         raise DecodeError(source, "is not UTF-8 and no encoding paperdex knows decodes it", _DECODE_FIX)
     readings.sort(key=lambda r: r[1], reverse=True)
-    codec, score, text = readings[0]
+    codec, score, text, script = readings[0]
     runner_up = readings[1][1] if len(readings) > 1 else 0.0
-    if score < MIN_SCORE or score - runner_up < MIN_MARGIN:
-        guesses = ", ".join(f"{display_name(c)} {s:.2f}" for c, s, _ in readings[:3])
+    # Two Latin readings (cp1252 vs cp1250) differ in a few accents; a Cyrillic rival would be soup.
+    margin = MIN_MARGIN if len(readings) < 2 or readings[1][3] != script else MIN_MARGIN / 4
+    if score < MIN_SCORE or score - runner_up < margin:
+        guesses = ", ".join(f"{display_name(c)} {s:.2f}" for c, s, _, _ in readings[:3])
         raise DecodeError(source, f"is not UTF-8 and its encoding is uncertain (scores: {guesses})",
                           f"force it: --encoding {display_name(codec)} if that is right; {_DECODE_FIX}")
     return text
@@ -223,22 +227,23 @@ def _declared_charset(head: bytes) -> str | None:
     return None if name in ("utf-8", "utf8") else name
 
 
-def _readings(data: bytes) -> list[tuple[str, float, str]]:
+def _readings(data: bytes) -> list[tuple[str, float, str, str]]:
     """(codec, plausibility, text) for every candidate encoding that decodes the bytes."""
     candidates = list(LEGACY)
     guess = _charset_normalizer_guess(data)
     if guess and guess not in candidates:
         candidates.append(guess)
-    readings: list[tuple[str, float, str]] = []
+    readings: list[tuple[str, float, str, str]] = []
     for codec in candidates:
         try:
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
         # Codecs that agree on the text (GBK and EUC-JP both hold Cyrillic) are one reading, not rivals.
-        if any(text == other for _, _, other in readings):
+        if any(text == other for _, _, other, _ in readings):
             continue
-        readings.append((codec, _script_score(text)[1], text))
+        script, score = _script_score(text)
+        readings.append((codec, score, text, script))
     return readings
 
 
@@ -246,7 +251,7 @@ def _best_legacy(data: bytes) -> tuple[str, float] | None:
     readings = _readings(data)
     if not readings:
         return None
-    codec, score, _ = max(readings, key=lambda r: r[1])
+    codec, score, _, _ = max(readings, key=lambda r: r[1])
     return codec, score
 
 
@@ -258,11 +263,25 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
 
 
 def _sample_words(text: str) -> list[str]:
-    """Words holding non-ASCII characters, enough of them to judge, in linear time."""
-    words = []
-    for match in re.finditer(r"[^\x00-\x7f]\S{0,200}|\S{1,200}[^\x00-\x7f]", text):
-        words.append(match.group(0))
-        if len(words) >= _SAMPLE_WORDS:
+    """Words holding non-ASCII characters, enough of them to judge, in linear time.
+
+    A word is cut at whitespace or 60 characters either side of its non-ASCII
+    run, so a 10 MB line without spaces costs no more than a short one.
+    """
+    words: list[str] = []
+    last_end = total = 0
+    for match in re.finditer(r"[^\x00-\x7f]{1,60}", text):
+        if match.start() < last_end:
+            continue
+        lo = max(match.start() - 60, last_end)
+        left = text[lo: match.start()]
+        start = lo + 1 + max(left.rfind(" "), left.rfind("\n"), left.rfind("\t"))
+        right = re.search(r"\s", text[match.end(): match.end() + 60])
+        end = match.end() + right.start() if right else min(match.end() + 60, len(text))
+        words.append(text[start:end])
+        last_end = end
+        total += end - start
+        if len(words) >= _SAMPLE_WORDS or total >= _SAMPLE_CHARS:
             break
     return words
 
@@ -324,7 +343,7 @@ def _latin_score(words: list[str]) -> float:
         letters = [ch for ch in word if ch.isalpha()]
         accented = [ch for ch in letters if 0xC0 <= ord(ch) <= 0x24F]
         if accented and len(accented) * 2 < len(letters):
-            total += len(accented)
+            total += sum(1.0 if ch.lower() in _WESTERN else 0.8 for ch in accented)
     return total
 
 
@@ -339,16 +358,16 @@ _REPLACEMENT_LIMIT = 3
 
 def check_mojibake(text: str, source: str) -> None:
     """Refuse valid UTF-8 that was already damaged: replacement characters or double encoding."""
-    bad = text.count("\ufffd")
-    if bad > _REPLACEMENT_LIMIT and bad > len(text) // 2000:
-        raise DecodeError(source, f"holds {bad} replacement characters (\ufffd): it was damaged by an "
-                          "earlier wrong conversion", "re-export it from the original, or pass --encoding utf-8 "
-                          "to import it as it is")
     repaired = repair_double_encoding(text)
     if repaired is not None:
         raise DecodeError(source, "looks double-encoded (UTF-8 read as Latin-1/cp1252 and saved again), "
                           f"e.g. {_first_soup(text)!r} should be {_first_soup(repaired, soup=False)!r}",
                           "re-save it from the original, or pass --encoding utf-8 to import it as it is")
+    bad = text.count("\ufffd")
+    if bad > _REPLACEMENT_LIMIT and bad > len(text) // 2000:
+        raise DecodeError(source, f"holds {bad} replacement characters (\ufffd): it was damaged by an "
+                          "earlier wrong conversion", "re-export it from the original, or pass --encoding utf-8 "
+                          "to import it as it is")
 
 
 _SOUP = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"

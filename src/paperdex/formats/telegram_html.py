@@ -81,7 +81,7 @@ class _ExportParser(HTMLParser):
         self._capture_depth = 0
         self._buf: list[str] = []
         self._link: dict[str, str] | None = None
-        self._saw_history = False
+        self.saw_history = False
 
     # -- helpers --
     def _in(self, cls: str) -> bool:
@@ -134,7 +134,7 @@ class _ExportParser(HTMLParser):
                 self._msg.reply_to = a.get("href", "").rsplit("message", 1)[-1] or None
             return
         if "history" in classes:
-            self._saw_history = True
+            self.saw_history = True
         if "message" in classes and ("default" in classes or "service" in classes):
             if "service" in classes:
                 self.service_count += 1
@@ -199,14 +199,14 @@ def read(text: str, source: str) -> list[Document]:
         parser.close()
     except (AssertionError, ValueError) as exc:  # pragma: no cover - html.parser is lenient
         raise MalformedInput(source, f"cannot parse the HTML: {exc}") from exc
-    if not parser._saw_history and not parser.messages:
+    if not parser.saw_history and not parser.messages:
         raise MalformedInput(
             source, "no div.history and no messages: not a Telegram Desktop HTML export",
             "export the chat again from Telegram Desktop, or read it as plain HTML with --format html",
         )
     posts: list[Post] = []
     previous_author: str | None = None
-    for position, msg in enumerate(parser.messages, start=1):
+    for msg in parser.messages:
         author = msg.author if msg.author else (previous_author if msg.joined else None)
         previous_author = author
         urls: list[str] = []

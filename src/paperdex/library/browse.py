@@ -21,6 +21,7 @@ ORDERS = {
 }
 # A paper counts as resolved once it carries one of these identifiers (until resolution data says more).
 RESOLVED_SCHEMES = ("arxiv", "doi")
+# (a paper the resolver matched counts too, whatever identifiers it got)
 
 
 @dataclass
@@ -34,7 +35,12 @@ class Query:
     order: str = "year"
 
 
-def _where(q: Query) -> tuple[str, list]:
+def _has_table(lib: Library, name: str) -> bool:
+    return lib.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                            (name,)).fetchone() is not None
+
+
+def _where(lib: Library, q: Query) -> tuple[str, list]:
     note_where, args = q.flt.note_clause()
     conds, more = [], []
     if note_where:
@@ -50,7 +56,10 @@ def _where(q: Query) -> tuple[str, list]:
         more.append(q.flt.year_to)
     if q.resolved is not None:
         marks = ",".join("?" * len(RESOLVED_SCHEMES))
-        test = f"EXISTS (SELECT 1 FROM identifiers i WHERE i.paper_id = p.id AND i.scheme IN ({marks}))"
+        test = f"(EXISTS (SELECT 1 FROM identifiers i WHERE i.paper_id = p.id AND i.scheme IN ({marks}))"
+        if _has_table(lib, "resolutions"):
+            test += " OR EXISTS (SELECT 1 FROM resolutions r WHERE r.paper_id = p.id AND r.status = 'resolved')"
+        test += ")"
         conds.append(test if q.resolved else "NOT " + test)
         more += list(RESOLVED_SCHEMES)
     if q.tag:
@@ -64,7 +73,7 @@ def _where(q: Query) -> tuple[str, list]:
 
 def page_ids(lib: Library, q: Query, *, limit: int = 50, offset: int = 0) -> tuple[list[str], int]:
     """One page of paper ids in the asked order, and how many papers match in all."""
-    where, args = _where(q)
+    where, args = _where(lib, q)
     total = lib.conn.execute(f"SELECT count(*) FROM papers p WHERE {where}", args).fetchone()[0]
     sql = f"SELECT p.id FROM papers p WHERE {where}" + ORDERS.get(q.order, ORDERS["year"]) + " LIMIT ? OFFSET ?"
     ids = [r["id"] for r in lib.conn.execute(sql, [*args, limit, offset])]
@@ -172,3 +181,26 @@ def related_by_references(lib: Library, paper_id: str, limit: int = 8) -> list[s
         if isinstance(value, str) and (value in keys or normalize_title(value) in titles):
             keep(row[0])
     return found[:limit]
+
+
+def embedding_model(lib: Library) -> str | None:
+    """The embedding model most rows have vectors under (None before any embedding ran)."""
+    if not _has_table(lib, "embeddings"):
+        return None
+    row = lib.conn.execute("SELECT model FROM embeddings GROUP BY model ORDER BY count(*) DESC, model LIMIT 1"
+                           ).fetchone()
+    return row[0] if row else None
+
+
+def search_doc_ids(lib: Library, paper_id: str) -> list[int]:
+    """The search index rows of a paper: its metadata row and one per note."""
+    if not _has_table(lib, "search_docs"):
+        return []
+    return [r[0] for r in lib.conn.execute(
+        "SELECT d.id FROM search_docs d LEFT JOIN notes n ON n.id = d.note_id "
+        "WHERE d.paper_id = ? OR n.paper_id = ? ORDER BY d.id", (paper_id, paper_id))]
+
+
+def note_source_id(lib: Library, note_id: str) -> int | None:
+    row = lib.conn.execute("SELECT source_id FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return row[0] if row else None

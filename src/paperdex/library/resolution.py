@@ -194,14 +194,17 @@ def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tup
     return paper_id, merged_with
 
 
-def apply_match(lib: Library, paper_id: str, record: Record, *, score: float, evidence: dict[str, Any]) -> str:
-    """Write the matched record onto the paper (merging papers that share an id); returns the paper's id."""
+def apply_match(lib: Library, paper_id: str, record: Record, *, score: float,
+                evidence: dict[str, Any]) -> tuple[str, list[str]]:
+    """Write the matched record onto the paper, merging papers that share an id.
+
+    Returns the paper's id (the older one when merged) and the ids merged into it."""
     with lib.transaction() as conn:
         paper_id, merged = _write_match(conn, paper_id, record)
         if merged:
             evidence = {**evidence, "merged": merged}
         _upsert_status(conn, paper_id, "resolved", record.provider, score, evidence, record)
-    return paper_id
+    return paper_id, merged
 
 
 # --- review ------------------------------------------------------------------------------------

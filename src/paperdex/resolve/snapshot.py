@@ -28,9 +28,10 @@ NAME = "snapshot"
 BLOCK_TERMS = 4  # rarest title words looked up per query
 MAX_POSTINGS = 20_000  # a word in more titles than this says little
 RESCORE = 40  # candidates rescored with rapidfuzz
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to via with without we our its".split()
-)
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
+    "or", "the", "to", "via", "with", "without", "we", "our", "its",
+})
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHtcdbk]\{?([A-Za-z])\}?")
 
 
@@ -56,7 +57,7 @@ def _authors(obj: dict[str, Any]) -> list[str]:
     parsed = obj.get("authors_parsed")
     if parsed:
         return [" ".join(p for p in (first, last, suffix) if p).strip()
-                for last, first, suffix, *_ in (list(a) + ["", "", ""] for a in parsed)]
+                for last, first, suffix, *_ in ([*a, "", "", ""] for a in parsed)]
     raw = _delatex(obj.get("authors") or "")
     return [a.strip() for a in re.split(r",\s*|\s+and\s+", raw) if a.strip()]
 
@@ -147,33 +148,40 @@ class SnapshotIndex:
         return [record_from_row(rows[rowid]) for _, rowid in scored if rowid in rows]
 
     def identify_text(self, text: str) -> tuple[Record, float, dict[str, Any]] | None:
-        """Guess the paper an untitled note is about from the model names it uses.
+        """Guess the paper an untitled note is about from the names it uses.
 
-        A name in the note (CamelCase or all-caps, like 'MimicGen' or 'METRA') that opens
-        exactly one snapshot title ('MimicGen: A Data Generation System...') is strong
-        evidence; anything weaker is reported with a low score and left for review.
+        Papers are named by the word before the colon of their title ('MimicGen: A Data
+        Generation System...'). A rare word of the note that names exactly one snapshot
+        title that way is strong evidence, more so when the note also uses the title's
+        other words; a title merely opening with the word is weak. Returns the best
+        guess with its score and evidence; the caller decides with matching's thresholds.
         """
-        names = list(dict.fromkeys(re.findall(r"\b(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{3,}[a-z]*)\b", text)))
+        note_words = set(normalize_title(text).split())
+        terms = [t for t in note_words if len(t) >= 4 and t not in STOPWORDS and not t.isdigit()]
+        rare = sorted((df, t) for t in terms if 0 < (df := self.df(t)) <= 50)[:30]
         best: tuple[Record, float, dict[str, Any]] | None = None
-        for name in names[:20]:
-            term = normalize_title(name)
-            if not term or term in STOPWORDS or self.df(term) == 0 or self.df(term) > 50:
+        for _, term in rare:
+            named, opening = [], []
+            rowids = snapshot_store.rows_with_term(self.lib, term, 50)
+            for row in snapshot_store.by_rowids(self.lib, rowids):
+                if row["title_norm"].split()[:1] != [term]:
+                    continue
+                head = row["title"].split(":", 1)[0] if ":" in row["title"] else ""
+                (named if normalize_title(head) == term else opening).append(row)
+            rows, base = (named, 0.8) if len(named) == 1 else (named or opening, 0.5)
+            if not rows:
                 continue
-            heads = []
-            for rowid, norm in snapshot_store.titles_for(self.lib, snapshot_store.rows_with_term(self.lib, term, 50)):
-                if norm.split()[:1] == [term]:
-                    heads.append(rowid)
-            if not heads:
-                continue
-            rows = snapshot_store.by_rowids(self.lib, heads)
             record = record_from_row(rows[0])
-            words = set(normalize_title(text).split())
             title_words = [w for w in normalize_title(record.title or "").split() if w not in STOPWORDS]
-            coverage = sum(w in words for w in title_words) / max(1, len(title_words))
-            # A unique opening name plus most title words in the note reaches ACCEPT; less is for review.
-            value = (0.7 if len(heads) == 1 else 0.45) + 0.3 * coverage
-            evidence = {"provider": NAME, "candidate": record.raw_id, "name": name, "titles_opening_with_name":
-                        len(heads), "title_word_coverage": round(coverage, 3), "score": round(value, 3)}
+            coverage = sum(w in note_words for w in title_words) / max(1, len(title_words))
+            value = round(base + (0.2 if base == 0.8 else 0.3) * coverage, 3)
+            evidence = {"provider": NAME, "candidate": record.raw_id, "name": term, "named_titles": len(named),
+                        "title_word_coverage": round(coverage, 3), "score": value}
             if best is None or value > best[1]:
-                best = (record, round(value, 3), evidence)
+                best = (record, value, evidence)
         return best
+
+def import_file(lib: Library, path: str | Path, *, progress: Any = None,
+                batch: int = snapshot_store.BATCH) -> snapshot_store.ImportStats:
+    """Stream a snapshot file into the library (progress(n) is called per batch with rows written)."""
+    return snapshot_store.import_rows(lib, iter_rows(path), batch=batch, progress=progress)

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from paperdex.ids import find_identifiers, identifier_from_url, normalize_doi
 from paperdex.model import Document, Identifier, NoteBlock
-from paperdex.titles import _LEADING_SYMBOLS, _MARKS, clean_title, looks_like_title, parse_venue
+from paperdex.titles import clean_title, looks_like_title, parse_venue, strip_leading_marks
 
 NAME = "readme_list"
 
@@ -164,10 +164,8 @@ def parse_entry(text: str) -> dict | None:
     if year:
         info["year"] = int(year.group("year"))
         body = body[year.end():]
-    lead = _LEADING_SYMBOLS.match(body)
-    if lead:
-        info["marks"] += [mark for symbol, mark in _MARKS.items() if symbol in lead.group(0)]
-        body = body[lead.end():]
+    body, marks = strip_leading_marks(body)
+    info["marks"] += marks
     split = _split_link_title(body)
     if split is None:
         # A linked list's bare "- RetinaGAN: An Object-aware Approach to Sim-to-Real Transfer".
@@ -175,6 +173,11 @@ def parse_entry(text: str) -> dict | None:
         if "[" in bare or "](" in bare or not looks_like_title(bare):
             return None
         split = (bare, "", "")
+        tagged = re.match(r"^(?P<title>.+?):\s*(?P<venue>[^:]+)$", bare)
+        venue = parse_venue(tagged.group("venue")) if tagged else None
+        if venue and not venue[2]:  # "- EmerNeRF: ICLR 2024"
+            split = (tagged.group("title"), "", "")
+            info["venue"], info["year"] = venue[0], info.get("year") or venue[1]
     raw_title, title_url, tail = split
     title, meta = clean_title(raw_title.replace("\n", " "))
     if not title:
@@ -191,7 +194,10 @@ def _is_local(url: str) -> bool:
 
 
 def _is_blog(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host.startswith("blog.") or "/blog/" in parts.path.lower():
+        return True
     return any(host == h or host.endswith("." + h) for h in BLOG_HOSTS)
 
 
@@ -223,7 +229,7 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
     block.urls = absolute
     block.marks = list(dict.fromkeys(meta.get("marks", []) + info["marks"]))
     block.year = info.get("year") or meta.get("year")
-    block.venue = meta.get("venue")
+    block.venue = meta.get("venue") or info.get("venue")
     if meta.get("alias"):
         block.fields["alias"] = meta["alias"]
     if meta.get("remark"):

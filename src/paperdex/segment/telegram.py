@@ -37,6 +37,7 @@ from collections import Counter
 
 from paperdex.ids import find_identifiers, find_urls
 from paperdex.model import Document, Identifier, NoteBlock, Post
+from paperdex.titles import looks_like_title
 
 NAME = "telegram"
 
@@ -48,13 +49,14 @@ _DOWNLOAD = re.compile(r"^(?:Download Telegram|Скачать Telegram|View in T
 _AUTHORS_HEAD = re.compile(r"^(?:Авторы|Автор|Authors?|Admins?|Админ\w*)\s*:\s*(?P<rest>.*)$", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NON_LATIN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video) (?:not included|exceeds maximum size|unavailable)[^)]*\)$")
 _LEAD_JUNK = re.compile(r"^(?:#[\w\-]+\s*|[^\w\"“«(\[#]+)+")
 _SMALL_WORDS = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
     "via", "vs", "with", "without", "is", "are", "be", "do", "does", "not", "over", "under", "than",
 }
+# DOIs of journals' news and comment pieces (Nature's d41586-...): journalism, not a paper.
+_NEWS_DOI = re.compile(r"^10\.1038/d41586-")
 _PAPER_LINK_TEXT = re.compile(
     r"^(?:link|paper|arxiv|pdf|abs|openreview|статья|папира|ссылка|тык|источник|бумага)$", re.I
 )
@@ -63,21 +65,13 @@ _PAPER_LINK_TEXT = re.compile(
 # --- shared -----------------------------------------------------------------------------------------
 
 
-def looks_like_title(line: str) -> bool:
-    """A paper title: Latin script, 2-30 words, mostly capitalised, no sentence end."""
-    s = line.strip()
-    if not s or "http" in s or len(_NON_LATIN.findall(s)) > 0.2 * max(1, len(_LETTER.findall(s))):
+def _strong_title(line: str) -> bool:
+    """A title-like line that is also mostly capitalised: the evidence a post without a paper link needs."""
+    if not looks_like_title(line):
         return False
-    words = s.split()
-    if not 2 <= len(words) <= 30 or not (s[0].isupper() or s[0].isdigit()):
-        return False
-    if s.endswith((".", ",", ";")) and not s.endswith("et al."):
-        return False
-    content = [w for w in words if _LATIN.search(w) and w.lower().strip(":,") not in _SMALL_WORDS]
-    if not content:
-        return False
+    content = [w for w in line.split() if _LATIN.search(w) and w.lower().strip(":,") not in _SMALL_WORDS]
     capital = sum(1 for w in content if w.lstrip("\"“'(")[:1].isupper() or w[:1].isdigit())
-    return capital / len(content) >= 0.6 or (":" in s and capital / len(content) >= 0.3)
+    return bool(content) and (capital / len(content) >= 0.6 or (":" in line and capital / len(content) >= 0.3))
 
 
 def _clean_first_line(line: str) -> str:
@@ -239,6 +233,8 @@ def _paper_ids(urls: list[str], text: str) -> list[Identifier]:
         for ident in find_identifiers(source):
             if ident.scheme == "doi" and ident.value.startswith("10.48550/arxiv."):
                 continue  # find_identifiers also yields the arXiv id itself
+            if ident.scheme == "doi" and _NEWS_DOI.match(ident.value):
+                continue
             if ident not in found:
                 found.append(ident)
     return found
@@ -275,6 +271,9 @@ def segment_posts(doc: Document) -> list[NoteBlock]:
         elif len(ids) > 1:
             paper_id = _preferred(post, ids, title)
             references = [i.key for i in ids if i != paper_id]
+        if paper_id is None and title is not None and not _strong_title(title):
+            title = None  # a title-like line with no paper link must read like a title, not chatter
+            note_start = 0
         kind = "paper" if (paper_id is not None or title is not None) else "note"
         fields: dict[str, str] = {}
         if title is None and kind == "paper":

@@ -89,6 +89,19 @@ def highlight(text: str | None, terms: Iterable[str], width: int | None = None) 
     return Markup("".join(out))
 
 
+def marked(text: str | None, spans: Iterable[tuple[int, int]]) -> Markup:
+    """Escape plain text and wrap the given (start, end) spans in <mark>: search snippets."""
+    text = text or ""
+    out, last = [], 0
+    for a, b in sorted(spans):
+        if a < last or a < 0 or b > len(text):
+            continue
+        out += [html.escape(text[last:a], quote=False), "<mark>", html.escape(text[a:b], quote=False), "</mark>"]
+        last = b
+    out.append(html.escape(text[last:], quote=False))
+    return Markup("".join(out))
+
+
 def snippet_around(text: str, terms: Iterable[str], width: int = 240) -> str:
     """A window of the text around the first query term, so the match shows without the whole note."""
     text = " ".join((text or "").split())

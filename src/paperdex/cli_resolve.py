@@ -1,0 +1,138 @@
+"""Commands `resolve`, `review` and `snapshot import`: thin wrappers over resolve/ and library/resolution."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from paperdex.errors import UsageError
+from paperdex.library import resolution as store
+from paperdex.library.db import Library
+from paperdex.resolve.resolver import ORDER, ResolveSummary, resolve_library
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _summary_dict(summary: ResolveSummary) -> dict:
+    return {"resolved": summary.resolved, "ambiguous": summary.ambiguous, "not_found": summary.not_found,
+            "failed": summary.failed, "left_for_later": summary.untouched, "merged": summary.merged,
+            "notes_identified": summary.notes_identified, "requests": summary.requests,
+            "messages": summary.messages}
+
+
+def run_resolve(lib: Library, console: Console, **kwargs) -> ResolveSummary:
+    """Resolve with a progress bar on `console`; print the skip lines and the summary line."""
+    with Progress(TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("resolve", total=None)
+        summary = resolve_library(lib, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                  **kwargs)
+    for message in summary.messages:
+        console.print(escape(message))
+    console.print(summary.line())
+    return summary
+
+
+def resolve_after_add(lib: Library, console: Console) -> ResolveSummary | None:
+    """What `paperdex add` runs after an import; never fails the import."""
+    return run_resolve(lib, console)
+
+
+@click.command("resolve")
+@click.option("--provider", "providers", multiple=True, type=click.Choice(ORDER),
+              help="Use only this provider (repeatable). Default: all, in the order " + ", ".join(ORDER) + ".")
+@click.option("--retry-failed", is_flag=True, help="Also retry papers a provider failed on earlier.")
+@click.option("--force", is_flag=True, help="Retry every unresolved paper (ambiguous and not found too).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def resolve_cmd(ctx, providers: tuple[str, ...], retry_failed: bool, force: bool, as_json: bool) -> None:
+    """Tie papers to their canonical record (arXiv, Semantic Scholar, OpenAlex, Crossref, local snapshot).
+
+    Below the match threshold nothing is merged: candidates wait in `paperdex review`.
+    """
+    summary = run_resolve(ctx.lib, err, providers=list(providers) or None, retry_failed=retry_failed, force=force)
+    if as_json:
+        click.echo(json.dumps(_summary_dict(summary), sort_keys=True))
+
+
+@click.group("review", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+@click.pass_context
+def review_cmd(click_ctx: click.Context, as_json: bool) -> None:
+    """List papers whose best candidate was below the threshold; accept or reject them by paper id."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    items = store.review_items(click_ctx.obj.lib)
+    if as_json:
+        click.echo(json.dumps(items, sort_keys=True, ensure_ascii=False))
+        return
+    if not items:
+        out.print("nothing to review")
+        return
+    table = Table("paper", "note title", "candidate", "score", "evidence")
+    for item in items:
+        cand = item["candidate"]
+        ids = ", ".join(f"{s}:{v}" for s, v in cand["identifiers"][:2])
+        ev = {k: v for k, v in item["evidence"].items() if k in ("title", "year", "authors", "venue", "identifier")}
+        table.add_row(item["paper_id"], escape(item["paper_title"] or ""),
+                      escape(f"{cand['title']} ({cand.get('year') or '?'}) [{cand['provider']}] {ids}"),
+                      f"{item['score']:.2f}", escape(json.dumps(ev, ensure_ascii=False)))
+    out.print(table)
+    out.print("accept with `paperdex review accept PAPER_ID`, reject with `paperdex review reject PAPER_ID`")
+
+
+@review_cmd.command("accept")
+@click.argument("paper_id")
+@click.pass_obj
+def review_accept(ctx, paper_id: str) -> None:
+    """Apply the candidate kept for PAPER_ID."""
+    try:
+        new_id = store.accept(ctx.lib, paper_id)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    out.print(f"accepted: {paper_id}" + (f" (merged into {new_id})" if new_id != paper_id else ""))
+
+
+@review_cmd.command("reject")
+@click.argument("paper_id")
+@click.pass_obj
+def review_reject(ctx, paper_id: str) -> None:
+    """Drop the candidate kept for PAPER_ID; it is not proposed again."""
+    try:
+        store.reject(ctx.lib, paper_id)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    out.print(f"rejected the candidate for {paper_id}")
+
+
+@click.group("snapshot")
+def snapshot_cmd() -> None:
+    """The offline arXiv metadata snapshot (titles resolve with no network)."""
+
+
+@snapshot_cmd.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def snapshot_import(ctx, file: Path) -> None:
+    """Load FILE (Kaggle arxiv-metadata-oai-snapshot.json, JSON lines), streamed in batches."""
+    from paperdex.library import snapshot_store
+    from paperdex.resolve.snapshot import import_file
+
+    start = time.perf_counter()
+    with Progress(TextColumn("importing snapshot"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("import", total=None)
+        stats = import_file(ctx.lib, file, progress=lambda n: bar.advance(task, n))
+    err.print(f"snapshot: read {stats.read} records, wrote {stats.written} "
+              f"({snapshot_store.count(ctx.lib)} in the library) in {time.perf_counter() - start:.1f} s")
+
+
+COMMANDS = (resolve_cmd, review_cmd, snapshot_cmd)

@@ -1,0 +1,103 @@
+"""The `search`, `reindex` and `embed` commands: thin wrappers over paperdex.search."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.markup import escape
+
+from paperdex.cli import Context, err, filter_options, make_filter, out, pass_ctx
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=int, default=10, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print a JSON array [{"kind","id","title","arxiv_id","score","snippet","source"}]; '
+                   "matches in snippets are marked «like this».")
+@filter_options
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "semantic"]), default="hybrid", show_default=True,
+              help="keyword: exact words (stemmed, Chinese segmented); semantic: meaning, across languages; "
+                   "hybrid: both, fused.")
+@pass_ctx
+def search(ctx: Context, query, limit, as_json, section, year_range, reader, source, has_thoughts, mode) -> None:
+    """Find papers and notes by words or meaning, in any language.
+
+    \b
+    Examples:
+      paperdex search "offline RL for dialogue"      finds Chinese and Russian notes too
+      paperdex search 光流 --section Video
+      paperdex search RIFE --mode keyword --json
+    """
+    from paperdex.search.engine import search as run_search
+    from paperdex.search.jobs import embed_pending
+
+    flt = make_filter(section, year_range, reader, source, has_thoughts)
+    if mode != "keyword":
+        embed_pending(ctx.lib, progress_console=err)  # notes added with --no-embed
+    results = run_search(ctx.lib, " ".join(query), mode=mode, flt=flt, limit=limit)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        return
+    if not results:
+        out.print("No matches. Try other words, --mode semantic, or fewer filters.")
+        return
+    for rank, result in enumerate(results, start=1):
+        head = escape(result.title or "(untitled)")
+        facts = [str(result.year) if result.year else None,
+                 f"arXiv:{result.arxiv_id}" if result.arxiv_id else None,
+                 result.kind if result.kind != "paper" else None, result.id]
+        out.print(f"[bold]{rank:>2}. {head}[/bold]  [dim]{escape(' · '.join(f for f in facts if f))}[/dim]")
+        out.print("    " + _highlight(result.snippet_text, result.highlights))
+        if result.source:
+            out.print(f"    [dim]{escape(result.source)}  score {result.score:.3f}[/dim]")
+
+
+def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    parts, last = [], 0
+    for a, b in sorted(spans):
+        if a < last:
+            continue
+        parts += [escape(text[last:a]), "[bold yellow]", escape(text[a:b]), "[/bold yellow]"]
+        last = b
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
+@click.command()
+@click.option("--no-embed", is_flag=True, help="Rebuild only the keyword index.")
+@pass_ctx
+def reindex(ctx: Context, no_embed: bool) -> None:
+    """Rebuild the search index from the stored notes (after an upgrade, or if search looks wrong).
+
+    Vectors of unchanged texts are kept; only new or changed texts are embedded.
+    """
+    from paperdex.library.fts import rebuild
+    from paperdex.search.jobs import embed_pending
+
+    counts = rebuild(ctx.lib)
+    out.print(f"indexed {counts['notes']} notes ({counts['rows']} rows); "
+              f"dropped {counts['dropped_vectors']} unused vectors")
+    if not no_embed:
+        done = embed_pending(ctx.lib, progress_console=err)
+        out.print(f"embedded {done} texts")
+
+
+@click.command()
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@pass_ctx
+def embed(ctx: Context, batch_size: int) -> None:
+    """Compute the semantic vectors still missing (safe to interrupt: it resumes)."""
+    from paperdex.search.embed import configured
+    from paperdex.search.jobs import embed_pending
+
+    embedder = configured()
+    if embedder is None:
+        out.print("the embedder is 'none' (PAPERDEX_EMBEDDER); nothing to do")
+        return
+    done = embed_pending(ctx.lib, progress_console=err, batch_size=batch_size, embedder=embedder)
+    out.print(f"embedded {done} texts with {embedder.name}")
+
+
+COMMANDS = [search, reindex, embed]

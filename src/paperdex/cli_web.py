@@ -1,0 +1,58 @@
+"""`paperdex serve`: open the library in a browser (the web UI in paperdex.web)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from paperdex import settings
+from paperdex.cli import Context, err, pass_ctx
+from paperdex.errors import UsageError
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs --token.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--token", help="Access token every request must carry (default: $PAPERDEX_TOKEN).")
+@click.option("--open/--no-open", "open_browser", default=False, help="Open the library in the default browser.")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: bool) -> None:
+    """Browse, read and search the library in a web browser.
+
+    \b
+    Examples:
+      paperdex serve                          http://127.0.0.1:8765/ (only this machine)
+      paperdex serve --host 0.0.0.0 --token S share on the network; open http://HOST:8765/?token=S once
+    """
+    import uvicorn
+
+    from paperdex.web.app import LOOPBACK_HOSTS, create_app
+
+    token = token or settings.get("token")
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        raise UsageError(f"--host {host} makes the library reachable from other machines: give --token "
+                         "(or set PAPERDEX_TOKEN), then open the printed link once")
+    app = create_app(ctx.db_path, token=token, allowed_hosts=LOOPBACK_HOSTS if loopback and not token else None)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    err.print(f"paperdex: serving {ctx.db_path} at [bold]{url}[/bold] (Ctrl+C stops)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+COMMANDS = [serve]

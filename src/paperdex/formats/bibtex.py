@@ -1,0 +1,213 @@
+"""BibTeX/BibLaTeX exports (Zotero, JabRef, Better BibTeX): each entry is one paper with its notes.
+
+Entries become finished paper blocks: LaTeX in titles and names is decoded
+(`{\\"u}` -> ü, `{BERT}` -> BERT), the reader's notes come from `annote`,
+`comment` and `note` (Zotero writes HTML there: tags are stripped), the
+abstract and keywords go to the block's fields. A malformed entry is listed in
+the Document's metadata["errors"] and the rest are imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import PurePath
+
+from paperdex.errors import MalformedInput
+from paperdex.formats.records import identifiers, one_line, paper_block, strip_html, year_of
+from paperdex.model import Document, NoteBlock
+
+NAME = "bibtex"
+EXTENSIONS = (".bib", ".bibtex", ".biblatex")
+
+_ENTRY_START = re.compile(r"^\s*@(article|inproceedings|misc|book|incollection|phdthesis|mastersthesis|"
+                          r"techreport|online|unpublished|conference|preprint|report|thesis)\s*[{(]", re.I | re.M)
+# Zotero's `note` for arXiv preprints is only the id: "arXiv:1706.03762 [cs]".
+_ID_ONLY_NOTE = re.compile(r"^\s*arxiv\s*:\s*\S+(?:\s*\[[\w.\-]+\])?\s*$", re.I)
+_NOTE_FIELDS = ("annote", "annotation", "comment", "note", "review")
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "series")
+
+
+def detect(path: str, head: str) -> float:
+    if path.lower().endswith(EXTENSIONS):
+        return 0.9
+    hits = len(_ENTRY_START.findall(head[:8000]))
+    return 0.75 if hits >= 2 else 0.5 if hits == 1 else 0.0
+
+
+def read(text: str, source: str) -> list[Document]:
+    import bibtexparser
+
+    splitter_log = logging.getLogger("bibtexparser")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.ERROR)  # its warnings are our metadata["errors"], not stderr noise
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        splitter_log.setLevel(level)
+    kept, failed = _split_failures(library.failed_blocks)
+    errors = [_describe_failure(block) for block in failed]
+    entries = list(library.entries) + kept
+    entries.sort(key=lambda e: e.start_line or 0)
+    if not entries:
+        reason = "holds no BibTeX entries" if not errors else f"has no entry that parses ({errors[0]})"
+        raise MalformedInput(source, reason, "check that it is a .bib export")
+    blocks = [entry_to_block(entry) for entry in entries]
+    return [
+        Document(
+            source=source,
+            format=NAME,
+            text="",
+            title=PurePath(source).name,
+            blocks=blocks,
+            metadata={"entries": len(blocks), "errors": errors},
+        )
+    ]
+
+
+def _describe_failure(block: object) -> str:
+    line = (getattr(block, "start_line", None) or 0) + 1
+    error = getattr(block, "error", None)
+    raw = one_line(getattr(block, "raw", "") or "") or ""
+    reason = getattr(error, "abort_reason", None) or (str(error) if error else "") or type(block).__name__
+    return f"line {line}: {one_line(reason)} [{raw[:80]}]"
+
+
+def _split_failures(failed: list[object]) -> tuple[list, list]:
+    """(entries still worth importing, blocks to report as errors).
+
+    Zotero writes one `annote` per child note, which bibtexparser calls a
+    duplicate field: that entry is fine. A second entry with a used key is
+    still a paper: kept, and reported.
+    """
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
+
+    kept, errors = [], []
+    for block in failed:
+        entry = getattr(block, "ignore_error_block", None)
+        if isinstance(block, DuplicateFieldKeyBlock | DuplicateBlockKeyBlock) and isinstance(entry, Entry):
+            kept.append(entry)
+            if isinstance(block, DuplicateFieldKeyBlock):
+                continue
+        errors.append(block)
+    return kept, errors
+
+
+def entry_to_block(entry: object) -> NoteBlock:
+    fields: dict[str, str] = {}
+    notes, id_texts = [], []
+    for field in sorted(entry.fields, key=lambda f: _note_rank(f.key)):  # type: ignore[attr-defined]
+        key, value = field.key.lower(), str(field.value)
+        if key not in _NOTE_FIELDS:
+            fields.setdefault(key, value)
+        elif key == "note" and _ID_ONLY_NOTE.match(value):
+            id_texts.append(value)
+        elif value.strip():
+            notes.append(latex_to_text(strip_html(value), keep_lines=True))
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    eprint = fields.get("eprint") if archive == "arxiv" or "arxiv" in fields.get("eprint", "").lower() else None
+    url = _unescape_url(fields.get("url", ""))
+    venue = next((fields[k] for k in _VENUE_FIELDS if fields.get(k)), None)
+    if venue is None and fields.get("howpublished") and "\\url" not in fields["howpublished"]:
+        venue = fields["howpublished"]
+    id_texts += [fields.get("journal", ""), fields.get("howpublished", "")]
+    extra = {
+        "abstract": latex_to_text(fields.get("abstract", ""), keep_lines=True),
+        "keywords": latex_to_text(fields.get("keywords", "")),
+        "entry_type": str(entry.entry_type).lower(),  # type: ignore[attr-defined]
+        "citation_key": str(entry.key),  # type: ignore[attr-defined]
+        "publisher": latex_to_text(fields.get("publisher", "")),
+        "file": fields.get("file", ""),
+    }
+    return paper_block(
+        title=latex_to_text(fields.get("title", "")) or None,
+        authors=split_authors(fields.get("author", "")),
+        year=year_of(fields.get("year") or fields.get("date")),
+        venue=latex_to_text(venue) if venue else None,
+        ids=identifiers(doi=_unescape_url(fields.get("doi", "")) or None, arxiv=eprint,
+                        urls=[url] if url else [], texts=[t for t in id_texts if t]),
+        urls=[url] if url else [],
+        text="\n\n".join(n for n in notes if n),
+        line=(entry.start_line or 0) + 1,  # type: ignore[attr-defined]
+        fields=extra,
+    )
+
+
+def _note_rank(key: str) -> int:
+    key = key.lower()
+    return _NOTE_FIELDS.index(key) if key in _NOTE_FIELDS else -1
+
+
+def _unescape_url(value: str) -> str:
+    value = re.sub(r"\\url\{([^}]*)\}", r"\1", value.strip())
+    return re.sub(r"\\([_%&#~$])", r"\1", value).strip("{} ")
+
+
+def latex_to_text(value: str, keep_lines: bool = False) -> str:
+    """LaTeX markup in a field as plain Unicode text; a bare `%` (not a comment in .bib data) is kept."""
+    if not value:
+        return ""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    protected = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
+    if keep_lines:
+        # In notes a tilde means "about" (~10%), not a non-breaking space.
+        protected = re.sub(r"(?<!\\)~", r"{\\textasciitilde}", protected)
+    try:
+        text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(protected)
+    except Exception:  # pylatexenc raises its own errors on odd markup; the raw field is better than none
+        text = value
+    text = text.replace("\u00a0", " ")
+    if keep_lines:
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        return "\n".join(lines).strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_authors(value: str) -> list[str]:
+    """`Last, First and Other, Name and others` -> ["First Last", "Name Other"] (et al. dropped)."""
+    if not value.strip():
+        return []
+    names, depth, start = [], 0, 0
+    lowered = value.lower()
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lowered.startswith(" and ", i):
+            names.append(value[start:i])
+            start = i + 5
+            i += 4
+        i += 1
+    names.append(value[start:])
+    authors = []
+    for raw in names:
+        raw = raw.strip()
+        if not raw or raw.lower() == "others":
+            continue
+        parts = [p.strip() for p in _split_top_level_commas(raw)]
+        if len(parts) == 2:
+            raw = f"{parts[1]} {parts[0]}"
+        elif len(parts) >= 3:  # "von Last, Jr, First"
+            raw = f"{parts[2]} {parts[0]} {parts[1]}"
+        name = latex_to_text(raw)
+        if name:
+            authors.append(name)
+    return authors
+
+
+def _split_top_level_commas(name: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(name):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(name[start:i])
+            start = i + 1
+    parts.append(name[start:])
+    return [p for p in parts if p.strip()]

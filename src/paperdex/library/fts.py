@@ -1,0 +1,282 @@
+"""The keyword index: keep FTS5 rows in step with notes and papers, and query them with filters.
+
+Each note, and each paper's own metadata (title, abstract), is one row of
+`search_fts` holding analysed terms (paperdex.search.analyze). The hooks below
+run inside ingest's transaction, so the index never disagrees with the notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from paperdex.errors import LibraryBusy
+from paperdex.library.db import Library
+from paperdex.library.store import PaperFilter
+from paperdex.search.analyze import analyze, title_acronyms, url_words
+
+EMBED_CHARS = 1500  # the embedder reads ~512 tokens; longer text only costs time
+CHUNK = 500
+# A term in more than this share of rows is too common to rank by (it acts as a stopword)...
+COMMON_SHARE = 0.15
+# ...unless it is in this few rows at most (small libraries).
+COMMON_MIN_DOCS = 25
+
+
+@dataclass
+class Hit:
+    """One index row that matched, with what grouping and filtering need."""
+
+    doc_id: int
+    note_id: str | None
+    paper_id: str | None  # the note's paper, or the paper of a metadata row
+    kind: str  # "paper" (metadata row), or the note's kind
+    source_id: int | None
+    score: float
+
+
+def _loads(text: str | None) -> list:
+    return json.loads(text) if text else []
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def note_fields(row: sqlite3.Row) -> tuple[str, str, str, str]:
+    """(title, names, body) as analysed terms, and the text an embedder should read."""
+    title = row["title"] or ""
+    thoughts = _loads(row["thoughts"])
+    quotes = _loads(row["quotes"])
+    names = title_acronyms(title)
+    for url in _loads(row["urls"]):
+        names += url_words(url)
+    names += [value for _scheme, value in _loads(row["idents"])]
+    names += _loads(row["authors"])
+    body = "\n".join([row["text"] or "", *thoughts, *quotes])
+    embed = "\n".join(x for x in (title, row["text"] or "", *thoughts) if x)[:EMBED_CHARS]
+    return analyze(title), analyze(" ".join(names)), analyze(body), embed
+
+
+def paper_fields(row: sqlite3.Row, idents: list[str]) -> tuple[str, str, str, str]:
+    title = row["title"] or ""
+    names = title_acronyms(title) + idents + _loads(row["authors"])
+    abstract = row["abstract"] or ""
+    embed = "\n".join(x for x in (title, abstract) if x)[:EMBED_CHARS]
+    return analyze(title), analyze(" ".join(names)), analyze(abstract), embed
+
+
+def _bump(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _drop_rows(conn: sqlite3.Connection, column: str, keys: list[str]) -> None:
+    for chunk in _chunks(keys):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {column} IN ({marks}))",
+                     chunk)
+        conn.execute(f"DELETE FROM search_docs WHERE {column} IN ({marks})", chunk)
+
+
+def index_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
+    """Hook after notes are stored: index them, and refresh their papers' metadata rows."""
+    if not note_ids:
+        _refresh_stale(conn)
+        return
+    _drop_rows(conn, "note_id", note_ids)
+    papers: set[str] = set()
+    for chunk in _chunks(note_ids):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT * FROM notes WHERE id IN ({marks})", chunk).fetchall():
+            title, names, body, embed = note_fields(row)
+            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?)", (row["id"], text_hash(embed)))
+            conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
+                         (cur.lastrowid, title, names, body))
+            if row["paper_id"]:
+                papers.add(row["paper_id"])
+    refresh_papers(conn, papers)
+    _refresh_stale(conn)
+    _bump(conn)
+
+
+def unindex_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
+    """Hook before notes are deleted: drop their rows."""
+    if note_ids:
+        _drop_rows(conn, "note_id", note_ids)
+        _bump(conn)
+
+
+def refresh_papers(conn: sqlite3.Connection, paper_ids: Iterable[str]) -> None:
+    """(Re)write the metadata rows of papers; rows of papers gone are dropped."""
+    ids = sorted(set(paper_ids))
+    for paper_id in ids:
+        row = conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        old = conn.execute("SELECT id FROM search_docs WHERE paper_id = ?", (paper_id,)).fetchone()
+        if old:
+            conn.execute("DELETE FROM search_fts WHERE rowid = ?", (old["id"],))
+        if row is None:
+            conn.execute("DELETE FROM search_docs WHERE paper_id = ?", (paper_id,))
+            continue
+        idents = [r["value"] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ?", (paper_id,))]
+        title, names, body, embed = paper_fields(row, idents)
+        if old:
+            doc_id = old["id"]
+            conn.execute("UPDATE search_docs SET embed_hash = ? WHERE id = ?", (text_hash(embed), doc_id))
+        else:
+            doc_id = conn.execute("INSERT INTO search_docs (paper_id, embed_hash) VALUES (?, ?)",
+                                  (paper_id, text_hash(embed))).lastrowid
+        conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
+                     (doc_id, title, names, body))
+    for chunk in _chunks(ids):
+        conn.execute(f"DELETE FROM search_stale WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk)
+    if ids:
+        _bump(conn)
+
+
+def _refresh_stale(conn: sqlite3.Connection) -> None:
+    stale = [r[0] for r in conn.execute("SELECT paper_id FROM search_stale")]
+    if stale:
+        refresh_papers(conn, stale)
+
+
+def ensure_current(lib: Library) -> None:
+    """Index what the hooks could not: notes stored before this schema, papers changed by resolution."""
+    conn = lib.conn
+    backfilled = conn.execute("SELECT value FROM search_meta WHERE key = 'backfilled'").fetchone()[0]
+    stale = conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
+    if backfilled and not stale:
+        return
+    try:
+        with lib.transaction() as conn:
+            if not backfilled:
+                missing = [r[0] for r in conn.execute(
+                    "SELECT id FROM notes WHERE id NOT IN (SELECT note_id FROM search_docs "
+                    "WHERE note_id IS NOT NULL) ORDER BY id")]
+                index_notes(conn, missing)
+                conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'backfilled'")
+            _refresh_stale(conn)
+    except LibraryBusy:
+        pass  # another process is writing; its own hooks keep the index current
+
+
+def rebuild(lib: Library) -> dict[str, int]:
+    """Throw the derived index away and rebuild it from the stored notes and papers."""
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM search_docs")
+        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_stale")
+        note_ids = [r[0] for r in conn.execute("SELECT id FROM notes ORDER BY source_id, ordinal")]
+        index_notes(conn, note_ids)
+        refresh_papers(conn, [r[0] for r in conn.execute("SELECT id FROM papers")])
+        unused = conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT embed_hash FROM search_docs)")
+        conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'backfilled'")
+        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    return {"notes": len(note_ids), "rows": docs, "dropped_vectors": unused.rowcount}
+
+
+def doc_count(lib: Library) -> int:
+    return lib.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+
+
+def doc_freqs(lib: Library, terms: list[str]) -> dict[str, int]:
+    """How many rows hold each term."""
+    if not terms:
+        return {}
+    marks = ",".join("?" * len(terms))
+    return {r[0]: r[1] for r in lib.conn.execute(
+        f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})", terms)}
+
+
+def match_expression(lib: Library, terms: list[str]) -> str | None:
+    """An FTS5 query: any of the distinctive terms; very common terms only when nothing else is asked."""
+    freqs = doc_freqs(lib, terms)
+    present = [t for t in terms if freqs.get(t)]
+    if not present:
+        return None
+    limit = max(COMMON_MIN_DOCS, COMMON_SHARE * doc_count(lib))
+    rare = [t for t in present if freqs[t] <= limit]
+
+    def quote(term: str) -> str:
+        return '"' + term.replace('"', '""') + '"'
+
+    if rare:
+        return " OR ".join(quote(t) for t in rare)
+    # Only common words ("learning model"): they must all occur, which keeps the ranked set small.
+    return " AND ".join(quote(t) for t in present)
+
+
+_FROM = (" FROM search_docs d LEFT JOIN notes n ON n.id = d.note_id"
+         " LEFT JOIN sources s ON s.id = n.source_id"
+         " LEFT JOIN papers p ON p.id = COALESCE(n.paper_id, d.paper_id)")
+_COLUMNS = "d.id, d.note_id, COALESCE(n.paper_id, d.paper_id) AS paper_id, n.kind, n.source_id"
+
+
+def filter_sql(flt: PaperFilter) -> tuple[str, list]:
+    """Conditions over `_FROM` that keep rows passing the filter (a paper row passes if one of its notes does)."""
+    where, args = [], []
+    clause, clause_args = flt.note_clause("n")
+    if clause:
+        # Inside EXISTS, `n` and `s` name the paper's notes and their sources.
+        where.append(f"((d.note_id IS NOT NULL AND {clause}) OR (d.paper_id IS NOT NULL AND EXISTS ("
+                     "SELECT 1 FROM notes n JOIN sources s ON s.id = n.source_id "
+                     f"WHERE n.paper_id = d.paper_id AND {clause})))")
+        args += clause_args + clause_args
+    if flt.year_from is not None:
+        where.append("COALESCE(p.year, n.year) >= ?")
+        args.append(flt.year_from)
+    if flt.year_to is not None:
+        where.append("COALESCE(p.year, n.year) <= ?")
+        args.append(flt.year_to)
+    return " AND ".join(where), args
+
+
+def _hit(row: sqlite3.Row, score: float) -> Hit:
+    kind = row["kind"] if row["note_id"] else "paper"
+    return Hit(row["id"], row["note_id"], row["paper_id"], kind, row["source_id"], score)
+
+
+def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -> list[Hit]:
+    """Best rows for the terms, bm25-ranked (score: higher is better), filters applied in SQL."""
+    expression = match_expression(lib, terms)
+    if expression is None:
+        return []
+    where, args = filter_sql(flt)
+    sql = (f"SELECT {_COLUMNS}, search_fts.rank AS rank FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+           + _FROM.replace(" FROM search_docs d", "") + " WHERE search_fts MATCH ?"
+           + (" AND " + where if where else "") + " ORDER BY search_fts.rank LIMIT ?")
+    rows = lib.conn.execute(sql, [expression, *args, limit]).fetchall()
+    return [_hit(r, -r["rank"]) for r in rows]
+
+
+def hits_for(lib: Library, doc_ids: list[int], flt: PaperFilter) -> dict[int, Hit]:
+    """The rows with these ids that pass the filter (for semantic candidates)."""
+    where, args = filter_sql(flt)
+    sql = (f"SELECT {_COLUMNS}" + _FROM + " WHERE d.id IN (SELECT value FROM json_each(?))"
+           + (" AND " + where if where else ""))
+    rows = lib.conn.execute(sql, [json.dumps([int(i) for i in doc_ids]), *args]).fetchall()
+    return {r["id"]: _hit(r, 0.0) for r in rows}
+
+
+def embed_texts(lib: Library, doc_ids: list[int]) -> dict[int, str]:
+    """The text each row's vector is computed from (same function as its embed_hash)."""
+    out: dict[int, str] = {}
+    conn = lib.conn
+    for chunk in _chunks(doc_ids):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT d.id AS doc_id, n.* FROM search_docs d JOIN notes n ON n.id = d.note_id "
+                                f"WHERE d.id IN ({marks})", chunk):
+            out[row["doc_id"]] = note_fields(row)[3]
+        for row in conn.execute(f"SELECT d.id AS doc_id, p.* FROM search_docs d JOIN papers p ON p.id = d.paper_id "
+                                f"WHERE d.id IN ({marks})", chunk):
+            idents = [r[0] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ?", (row["id"],))]
+            out[row["doc_id"]] = paper_fields(row, idents)[3]
+    return out

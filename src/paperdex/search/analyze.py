@@ -1,0 +1,192 @@
+"""Turn note text and queries into index terms: fold, segment Chinese, stem Russian and English.
+
+FTS5's own tokenizers do not split Chinese words and do not stem Russian, so
+the keyword index stores a derived text of space-separated terms built here,
+and queries go through the very same function. Pure functions over strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+import rjieba
+import Stemmer
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
+# An arXiv id stays one term; a run of Han/kana goes to jieba; anything else alphanumeric is a word.
+_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<han>[{_HAN}]+)|(?P<word>[^\W_]+)")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+
+ENGLISH_STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with
+would you your yours yourself yourselves also via using use used can't e.g i.e etc et al
+""".split())
+
+RUSSIAN_STOPWORDS = frozenset("""
+и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было
+вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
+нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их
+чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой
+совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при
+наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три
+эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно
+всю между это эта очень просто вообще типа
+""".split())
+
+CHINESE_STOPWORDS = frozenset("""
+的 了 是 在 和 也 就 都 而 及 与 或 这 那 我 我们 你 他 她 它 有 没有 不 把 被 对 等 上 下 为 以 之 其 于
+一个 一种 这个 这样 那么 可以 就是 还是 但是 因为 所以 如果 然后 一些 什么 这里 那里 会 能 要 去 来 到 说
+着 过 吗 吧 呢 啊 个 中 很 让 用 做 又 再 还 给 从 向 并 但 即 将 它们 他们 自己 进行 通过 比较 一下
+""".split())
+
+STOPWORDS = ENGLISH_STOPWORDS | RUSSIAN_STOPWORDS | CHINESE_STOPWORDS
+
+# Small words of English titles that end a run of capitalised words when forming acronyms.
+_TITLE_JOINERS = frozenset("a an and as at by for from in into of on or over the through to towards under "
+                           "via vs with without using".split())
+_URL_NOISE = frozenset("http https www com org net io html htm pdf abs forum id project projects paper papers "
+                       "papers_files content index php github blob main master".split())
+
+
+def fold(text: str) -> str:
+    """Case, width (NFKC) and Latin diacritics folded; ё becomes е. Cyrillic й keeps its breve."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    out: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
+            continue  # a diacritic on a Latin letter: é -> e, ü -> u
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str | None:
+    """The index term of one folded word (stemmed), or None for a stopword or noise."""
+    if word in STOPWORDS:
+        return None
+    if _CYRILLIC.search(word):
+        if len(word) < 2:
+            return None
+        return _stemmer("russian").stemWord(word)
+    if _LATIN.search(word):
+        if len(word) < 2:
+            return None
+        return _stemmer("english").stemWord(word) if word.isalpha() else word
+    return word  # digits, Han words
+
+
+def _raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """(folded word, start, end) over `text`, positions in the folded string."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "han":
+            base = match.start()
+            for word, start, end in rjieba.tokenize(match.group()):
+                yield word, base + start, base + end
+        else:
+            yield match.group(), match.start(), match.end()
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of a text, in order, repeats kept (term frequency matters to bm25)."""
+    out = []
+    for word, _start, _end in _raw_tokens(fold(text)):
+        term = term_of(word)
+        if term:
+            out.append(term)
+    return out
+
+
+def analyze(text: str | None) -> str:
+    """The derived text the keyword index stores: terms joined by spaces."""
+    return " ".join(terms(text)) if text else ""
+
+
+def query_terms(query: str) -> list[str]:
+    """Distinct terms of a query, in order; stopwords go, unless nothing else is left."""
+    seen: list[str] = []
+    for term in terms(query):
+        if term not in seen:
+            seen.append(term)
+    if seen:
+        return seen
+    # A query made of stopwords only ("the who"): search for the words themselves.
+    return list(dict.fromkeys(w for w, _s, _e in _raw_tokens(fold(query)) if w.strip()))
+
+
+def title_acronyms(title: str | None) -> list[str]:
+    """Acronyms a paper is called by, formed from runs of capitalised title words.
+
+    "Real-Time Intermediate Flow Estimation for Video Frame Interpolation" gives
+    RIFE (and RTIFE, VFI); "... with Implicit Language Q Learning" gives ILQL.
+    Readers write the acronym, titles spell it out.
+    """
+    if not title:
+        return []
+    found: list[str] = []
+    for chunk in re.split(r"[:;,.()\[\]!?—–]| - ", title):
+        run: list[str] = []
+        for word in chunk.split() + [""]:
+            if word and word[0].isupper() and word[0].isascii() and word.casefold() not in _TITLE_JOINERS:
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                short = "".join(w[0] for w in run)
+                full = "".join(p[0] for w in run for p in w.split("-") if p)
+                for acronym in (short, full):
+                    if len(acronym) >= 3 and acronym.casefold() not in found:
+                        found.append(acronym.casefold())
+            run = []
+    return found
+
+
+def url_words(url: str) -> list[str]:
+    """Distinctive words of a URL's path (danijar.com/project/dreamerv3/ -> dreamerv3)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    words = re.split(r"[^0-9a-zA-Z.]+", unquote(parts.path + " " + parts.query))
+    out = []
+    for word in words:
+        word = word.strip(".").casefold()
+        if len(word) >= 3 and word not in _URL_NOISE and not word.isdigit() and word not in out:
+            out.append(word)
+    return out
+
+
+def match_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """Where in `text` the words whose term is in `wanted` are (for highlighting snippets)."""
+    if not wanted or not text:
+        return []
+    spans = []
+    # Fold character by character so positions map back to the original text.
+    mapping: list[int] = []
+    folded_parts: list[str] = []
+    for index, ch in enumerate(text):
+        piece = fold(ch) if not ch.isascii() else ch.lower()
+        folded_parts.append(piece)
+        mapping.extend([index] * len(piece))
+    folded = "".join(folded_parts)
+    mapping.append(len(text))
+    for word, start, end in _raw_tokens(folded):
+        if term_of(word) in wanted:
+            spans.append((mapping[start], mapping[end - 1] + 1))
+    return spans

@@ -1,0 +1,91 @@
+"""The Starlette application: one library file, Jinja2 pages, a JSON API and vendored static files."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from paperdex import __version__
+from paperdex.library.db import Library
+from paperdex.web import api, pages, render
+from paperdex.web.security import Guard
+from paperdex.web.views import safe_url
+
+HERE = Path(__file__).resolve().parent
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+class LibraryPool:
+    """One connection per worker thread: sqlite3 connections must not be shared across threads mid-query."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[Library] = []
+        self._lock = threading.Lock()
+        Library(self.path).close()  # migrate (and fail) now, not on the first request
+
+    def get(self) -> Library:
+        lib = getattr(self._local, "lib", None)
+        if lib is None:
+            lib = self._local.lib = Library(self.path)
+            with self._lock:
+                self._all.append(lib)
+        return lib
+
+    def close(self) -> None:
+        with self._lock:
+            for lib in self._all:
+                try:
+                    lib.close()
+                except Exception:  # a connection of a finished thread may already be gone
+                    pass
+            self._all.clear()
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["md"] = render.markdown
+    env.filters["md_inline"] = render.inline
+    env.filters["safe_url"] = safe_url
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+def create_app(lib_path: str | Path, *, token: str | None = None,
+               allowed_hosts: list[str] | None = None) -> Starlette:
+    """The web UI over one library. `token` makes every request prove it knows the token;
+    `allowed_hosts` (the CLI passes the loopback names when bound to localhost) refuses other
+    Host headers, which stops DNS-rebinding pages from reading a local library."""
+    pool = LibraryPool(lib_path)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        pool.close()
+
+    middleware = [Middleware(Guard, token=token)]
+    if allowed_hosts:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+    routes = [
+        *pages.ROUTES,
+        *api.ROUTES,
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+        Route("/favicon.ico", pages.favicon),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers=pages.EXCEPTION_HANDLERS)
+    app.state.pool = pool
+    app.state.templates = make_templates()
+    app.state.lib_path = Path(lib_path)
+    return app

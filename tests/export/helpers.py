@@ -1,0 +1,65 @@
+"""Shared by the export tests: a library of the five seeds, golden-file comparison, round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from paperdex import importer
+from paperdex.export.jsonl import records
+from paperdex.library.db import Library
+
+GOLDEN = Path(__file__).parent / "golden"
+REGEN = os.environ.get("PAPERDEX_REGEN_GOLDEN") == "1"
+
+
+def build_library(db: Path, inputs: list[str], cwd: Path | None = None) -> Library:
+    """Import `inputs` (paths relative to `cwd`, so sources in exports do not name this machine)."""
+    lib = Library(db)
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        summary = importer.add(lib, inputs, max_bytes=10**8)
+    finally:
+        os.chdir(old)
+    assert not summary.failures, summary.failures
+    return lib
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with golden/<name>; PAPERDEX_REGEN_GOLDEN=1 rewrites it instead."""
+    path = GOLDEN / name
+    if REGEN or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        if not REGEN:
+            raise AssertionError(f"golden file {path} was missing and has been written; re-run")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from its golden file (PAPERDEX_REGEN_GOLDEN=1 to accept)"
+
+
+def tree_text(files: dict[str, str]) -> str:
+    """A folder export as one reviewable text: each file under a `=== path ===` line."""
+    return "".join(f"=== {path} ===\n{text}" + ("" if text.endswith("\n") or not text else "\n")
+                   for path, text in sorted(files.items()))
+
+
+def papers_by_id(lib: Library) -> dict[str, dict]:
+    return {r["id"]: r for r in records(lib) if r["kind"] == "paper"}
+
+
+def squash(text: str) -> str:
+    """Text with blank lines and indentation dropped: Markdown lists cannot keep them."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def note_keys(paper: dict, *, reader: bool = True) -> list[tuple]:
+    return sorted((n["section"] or "", squash(n["text"]), tuple(n["thoughts"]), tuple(n["quotes"]),
+                   (n["reader"] or "") if reader else "") for n in paper["notes"])
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)

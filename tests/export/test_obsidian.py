@@ -1,0 +1,100 @@
+"""Obsidian vault: safe names, front matter, wikilinks, golden files, and `add` of the vault."""
+
+from __future__ import annotations
+
+import yaml
+
+from paperdex.export import obsidian
+from paperdex.export.obsidian import safe_name, unique_names
+from paperdex.formats.markdown import split_front_matter
+from paperdex.library.store import iter_papers
+from tests.export.helpers import build_library, check_golden, papers_by_id, squash, tree_text
+
+
+def test_safe_names():
+    assert safe_name("ToolChain*: Efficient Action Space Navigation") == "ToolChain Efficient Action Space Navigation"
+    assert safe_name('a/b\\c:d*e?f"g<h>i|j#k^l[m]n') == "a b c d e f g h i j k l m n"
+    assert safe_name("CON") == "CON_" and safe_name("...") == "Untitled"
+    long = safe_name("强化学习" * 100)
+    assert len(long.encode("utf-8")) <= obsidian.MAX_NAME_BYTES and long.startswith("强化学习")
+    names = unique_names([("p2", "Attention", "2024"), ("p1", "attention", "2023"), ("p3", "Attention", "2025")])
+    assert names == {"p1": "attention", "p2": "Attention (2)", "p3": "Attention (3)"}
+
+
+def test_golden_and_deterministic(seed_lib):
+    papers = list(iter_papers(seed_lib))
+    files = obsidian.build(papers, "Paper notes")
+    assert files == obsidian.build(list(iter_papers(seed_lib)), "Paper notes")
+    check_golden("seeds.obsidian.txt", tree_text(files))
+
+
+def test_front_matter_and_sections(seed_lib, tmp_path):
+    obsidian.export(seed_lib, tmp_path / "vault")
+    papers = list(iter_papers(seed_lib))
+    notes = sorted((tmp_path / "vault" / "papers").glob("*.md"))
+    assert len(notes) == len(papers)
+    chinchilla = (tmp_path / "vault" / "papers" / "Training Compute-Optimal Large Language Models.md")
+    meta, body, _ = split_front_matter(chinchilla.read_text(encoding="utf-8"))
+    assert meta["arxiv"] == "2203.15556" and meta["year"] == 2022 and meta["tags"] == ["LLM"]
+    assert meta["identifiers"] == {"arxiv": "2203.15556"} and meta["paperdex"].startswith("p")
+    assert "[想法] 论文观感相当好" in body
+    index = (tmp_path / "vault" / "sections" / "LLM.md").read_text(encoding="utf-8")
+    assert "[[papers/Training Compute-Optimal Large Language Models|Training Compute-Optimal" in index
+    # Every front matter block is YAML a vault tool can read.
+    for path in notes:
+        assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1]), dict)
+
+
+def test_user_notes_in_the_vault_are_kept(seed_lib, tmp_path):
+    vault = tmp_path / "vault"
+    (vault / "papers").mkdir(parents=True)
+    mine = vault / "papers" / "My own thoughts.md"
+    mine.write_text("# My own thoughts\n", encoding="utf-8")
+    obsidian.export(seed_lib, vault)
+    assert mine.exists()
+
+
+def test_wikilinks_between_papers_that_mention_each_other(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Notes\n## RL\n"
+        "* 2021 - [Decision Transformer: Reinforcement Learning via Sequence Modeling]"
+        "(https://arxiv.org/abs/2106.01345)\n  * offline RL as sequence modeling\n"
+        "* 2022 - [Online Decision Transformer](https://arxiv.org/abs/2202.05607)\n"
+        "  * fine-tunes a pretrained Decision Transformer: Reinforcement Learning via Sequence Modeling online\n"
+        "  * compare with arXiv:2110.06169\n"
+        "* 2021 - [Offline Reinforcement Learning with Implicit Q-Learning](https://arxiv.org/abs/2110.06169)\n"
+        "  * expectile regression\n", encoding="utf-8")
+    lib = build_library(tmp_path / "lib.db", [str(notes)])
+    files = obsidian.build(list(iter_papers(lib)), "Notes")
+    meta, _, _ = split_front_matter(files["papers/Online Decision Transformer.md"])
+    assert meta["related"] == [
+        "[[papers/Decision Transformer Reinforcement Learning via Sequence Modeling|"
+        "Decision Transformer: Reinforcement Learning via Sequence Modeling]]",
+        "[[papers/Offline Reinforcement Learning with Implicit Q-Learning|"
+        "Offline Reinforcement Learning with Implicit Q-Learning]]",
+    ]
+    dt, _, _ = split_front_matter(files["papers/Decision Transformer Reinforcement Learning via Sequence Modeling.md"])
+    assert "related" not in dt  # it mentions no one
+
+
+def test_round_trip_gives_same_papers(seed_lib, tmp_path):
+    vault = tmp_path / "vault"
+    obsidian.export(seed_lib, vault)
+    again = build_library(tmp_path / "again.db", [str(vault / "papers")])
+    before, after = papers_by_id(seed_lib), papers_by_id(again)
+    assert set(after) == set(before)
+    exact = 0
+    for pid, paper in before.items():
+        back = after[pid]
+        assert back["title"] == paper["title"] and back["arxiv_id"] == paper["arxiv_id"]
+        text = squash(back["notes"][0]["text"])
+        for note in paper["notes"]:
+            assert squash(note["text"]) in text
+            assert all(f"[想法] {t}" in text for t in note["thoughts"])
+        if len(paper["notes"]) == 1 and not paper["notes"][0]["thoughts"]:
+            note, got = paper["notes"][0], back["notes"][0]
+            assert (squash(got["text"]), got["section"] or None, got["reader"]) == (
+                squash(note["text"]), note["section"], note["reader"])
+            exact += 1
+    assert exact > 60

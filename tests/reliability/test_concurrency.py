@@ -1,0 +1,207 @@
+"""Two imports at once, readers during an import, `paperdex serve` answering while notes are added."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+import time
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from paperdex import importer
+from paperdex.cli import main
+from paperdex.errors import LibraryBusy
+from paperdex.library import maintenance
+from paperdex.library.db import Library
+from paperdex.library.store import count_papers, list_papers
+from tests.reliability.corpus import make_notes_folder
+from tests.reliability.killrun import add_cmd, clean_import, cli, export_text, run_env, verify
+
+SEED = 88
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("concurrent")
+    a, b = tmp / "alice", tmp / "bob"
+    make_notes_folder(a, files=8, seed=SEED, entries_per_file=(10, 16))
+    make_notes_folder(b, files=8, seed=SEED + 1, entries_per_file=(10, 16))
+    env = run_env(tmp)
+    ref_a = clean_import(tmp / "ref_a.db", a, env)
+    ref_b = clean_import(tmp / "ref_b.db", b, env)
+    return tmp, a, b, env, ref_a, ref_b
+
+
+def _start(db, folder, env) -> subprocess.Popen:
+    return subprocess.Popen(add_cmd(db, folder), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world):
+    tmp, a, _b, env, ref_a, _ = world
+    db = tmp / "same.db"
+    first, second = _start(db, a, env), _start(db, a, env)
+    outs = [p.communicate(timeout=120) for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outs
+    assert all("busy" not in err for _, err in outs)
+    assert verify(db, ref_a) == []
+    assert export_text(db) == ref_a.export
+
+
+def test_two_imports_of_different_folders_at_once_keep_every_source_whole(world):
+    tmp, a, b, env, ref_a, ref_b = world
+    db = tmp / "both.db"
+    first, second = _start(db, a, env), _start(db, b, env)
+    outs = [p.communicate(timeout=120) for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outs
+    both = ref_a.sources | ref_b.sources
+    with Library(db) as lib:
+        assert maintenance.source_note_counts(lib) == both
+        assert maintenance.check(lib).ok
+
+
+def test_a_held_write_lock_makes_add_wait_then_succeed(world, tmp_path):
+    _tmp, a, _b, env, ref_a, _ = world
+    db = tmp_path / "wait.db"
+    holder = Library(db)
+    released = threading.Event()
+
+    def hold() -> None:
+        with holder.transaction():
+            time.sleep(1.5)
+        released.set()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    time.sleep(0.1)
+    done = subprocess.run(add_cmd(db, a), env=env, capture_output=True, text=True, timeout=120)
+    thread.join()
+    holder.close()
+    assert released.is_set()
+    assert done.returncode == 0, done.stderr
+    assert verify(db, ref_a) == []
+
+
+def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp_path):
+    _tmp, a, _b, _env, _ref, _ = world
+    db = tmp_path / "busy.db"
+    holder = Library(db)
+    impatient = Library(db, timeout=0.2)
+    try:
+        with holder.transaction():
+            with pytest.raises(LibraryBusy, match=r"busy \(another paperdex is writing\); try again"):
+                with impatient.transaction():
+                    pass
+            summary = importer.add(impatient, [str(a)], max_bytes=1 << 24)
+    finally:
+        impatient.close()
+        holder.close()
+    assert summary.imported == 0
+    assert summary.failures and all("busy" in f.reason and str(db) in f.reason for f in summary.failures)
+
+
+def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world, tmp_path):
+    _tmp, a, _b, env, ref_a, _ = world
+    db = tmp_path / "threads.db"
+    Library(db).close()
+    proc = _start(db, a, env)
+    seen: list[list[int]] = [[] for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def read(slot: list[int]) -> None:
+        try:
+            with Library(db) as lib:
+                while proc.poll() is None:
+                    # One read transaction: the paper count and the notes agree with each other.
+                    lib.conn.execute("BEGIN")
+                    slot.append(count_papers(lib))
+                    for paper in list_papers(lib, limit=20):
+                        assert paper.notes, paper.id
+                    lib.conn.execute("COMMIT")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(slot,)) for slot in seen]
+    for t in threads:
+        t.start()
+    proc.communicate(timeout=120)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert proc.returncode == 0
+    for slot in seen:
+        assert slot == sorted(slot), "a reader saw the library shrink during an import"
+    assert sum(len(slot) for slot in seen) >= 3
+    assert verify(db, ref_a) == []
+
+
+def test_cli_readers_work_while_an_import_runs(world, tmp_path):
+    _tmp, a, _b, env, ref_a, _ = world
+    db = tmp_path / "cli.db"
+    Library(db).close()
+    proc = _start(db, a, env)
+    runner = CliRunner()
+    reads = 0
+    while proc.poll() is None:
+        for args in (["list", "--json", "--limit", "0"], ["export", "--format", "jsonl"],
+                     ["search", "offline", "reinforcement", "--mode", "keyword", "--json"]):
+            result = runner.invoke(main, ["--db", str(db), *args])
+            assert result.exit_code == 0, (args, result.output)
+        papers = json.loads(runner.invoke(main, ["--db", str(db), "list", "--json", "--limit", "0"]).output)
+        assert all(p["notes"] >= 1 for p in papers)
+        reads += 1
+    proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert reads >= 1
+    assert verify(db, ref_a) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_searches_while_an_import_runs(world, tmp_path):
+    _tmp, a, _b, env, ref_a, _ = world
+    db = tmp_path / "serve.db"
+    Library(db).close()
+    port = _free_port()
+    server = subprocess.Popen(cli(db, "serve", "--port", str(port), "--no-open"), env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/api/papers", timeout=2)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"paperdex serve did not start: {server.stderr.read()[-800:]}")
+                time.sleep(0.1)
+        proc = _start(db, a, env)
+        answered, totals = 0, []
+        while proc.poll() is None:
+            papers = httpx.get(base + "/api/papers", timeout=30)
+            found = httpx.get(base + "/api/search", params={"q": "offline reinforcement", "mode": "keyword"},
+                              timeout=30)
+            assert papers.status_code == 200, papers.text
+            assert found.status_code == 200, found.text
+            totals.append(papers.json()["total"])
+            answered += 1
+        proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        assert answered >= 1
+        assert totals == sorted(totals)
+        final = httpx.get(base + "/api/search", params={"q": "offline reinforcement", "mode": "keyword"},
+                          timeout=30)
+        assert final.status_code == 200 and final.json()["results"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert verify(db, ref_a) == []

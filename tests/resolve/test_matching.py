@@ -1,0 +1,56 @@
+"""Scoring candidates: the evidence decides, and the real Crossref mismatch is rejected."""
+
+from __future__ import annotations
+
+from paperdex.model import Identifier
+from paperdex.resolve import crossref, semanticscholar
+from paperdex.resolve.matching import ACCEPT, Query, score, surname, title_similarity
+from paperdex.resolve.records import Record
+from tests.conftest import FIXTURES
+
+
+def test_crossref_top_hit_for_attention_is_not_accepted():
+    [hit] = crossref.parse_payload(
+        (FIXTURES / "crossref" / "works_query.title__attention_is_all_you_need_rows1.json").read_text())
+    query = Query(title="Attention is all you need", year=2017, authors=["Ashish Vaswani", "Noam Shazeer"])
+    result = score(query, hit)
+    assert not result.accepted and not result.reviewable
+    assert result.evidence["title"] < 0.6
+
+
+def test_s2_match_for_attention_is_accepted():
+    [hit] = semanticscholar.parse_payload(
+        (FIXTURES / "semanticscholar" / "graph_v1_paper_search_match__attention_is_all_you_need.json").read_text())
+    result = score(Query(title="Attention Is All You Need", year=2017, authors=["Vaswani, A."]), hit)
+    assert result.accepted and result.score == 1.0
+    assert result.evidence["authors"] == "first_author" and result.evidence["year"] == "ok"
+
+
+def test_typos_and_note_suffixes_are_forgiven():
+    assert title_similarity("Attention is al you need", "Attention Is All You Need") > 0.95
+    assert title_similarity("Rvs: What is essential for offline RL via supervised learning?(ICLR2022)",
+                            "RvS: What is Essential for Offline RL via Supervised Learning?") == 1.0
+
+
+def test_year_and_author_evidence_lower_the_score():
+    rec = Record("crossref", "x", title="Deep Residual Learning for Image Recognition", year=2016,
+                 authors=["Kaiming He", "Xiangyu Zhang"])
+    good = score(Query(title="Deep residual learning for image recognition", year=2015), rec)
+    far = score(Query(title="Deep residual learning for image recognition", year=2010), rec)
+    other = score(Query(title="Deep residual learning for image recognition", authors=["Smith, J."]), rec)
+    assert good.accepted and good.evidence["year"] == "ok"
+    assert not far.accepted and far.evidence["year"] == "off by 6"
+    assert other.score < good.score and other.evidence["authors"] == "mismatch"
+
+
+def test_shared_identifier_is_proof_unless_title_conflicts():
+    rec = Record("arxiv", "1703.03400", title="Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
+                 identifiers=[Identifier("arxiv", "1703.03400")])
+    assert score(Query(identifiers=[Identifier("arxiv", "1703.03400")]), rec).score == 1.0
+    wrong = score(Query(title="Playing Atari with deep reinforcement learning",
+                        identifiers=[Identifier("arxiv", "1703.03400")]), rec)
+    assert wrong.score < ACCEPT and wrong.evidence["title_conflict"]
+
+
+def test_surnames():
+    assert surname("Fu, Z.") == "fu" and surname("Chelsea Finn") == "finn" and surname("Piotr Dollár") == "dollar"

@@ -1,0 +1,94 @@
+"""The offline snapshot: streamed import, title index, seed titles resolved with no network."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from paperdex.library import snapshot_store
+from paperdex.resolve import snapshot
+from paperdex.resolve.matching import Query, score
+from paperdex.resolve.snapshot import SnapshotIndex
+from tests.conftest import read_seed
+from tests.resolve.conftest import SEED_SNAPSHOT, SNAPSHOT_SAMPLE
+
+
+def _load(lib):
+    snapshot.import_file(lib, SNAPSHOT_SAMPLE, batch=64)
+    snapshot.import_file(lib, SEED_SNAPSHOT)
+    return SnapshotIndex(lib)
+
+
+def test_import_is_batched_and_idempotent(lib):
+    calls: list[int] = []
+    stats = snapshot.import_file(lib, SNAPSHOT_SAMPLE, batch=64, progress=calls.append)
+    assert stats.read == 200 and stats.written == 200
+    assert calls == [64, 64, 64, 8]
+    again = snapshot.import_file(lib, SNAPSHOT_SAMPLE, batch=64)
+    assert again.read == 200 and again.written == 0
+    assert snapshot_store.count(lib) == 200
+    fts = lib.conn.execute("SELECT count(*) FROM snapshot_fts WHERE snapshot_fts MATCH 'diphoton'").fetchone()[0]
+    assert fts == snapshot_store.doc_frequency(lib, "diphoton") >= 1
+
+
+def test_changed_record_updates_the_index(lib, tmp_path):
+    snapshot.import_file(lib, SEED_SNAPSHOT)
+    lines = SEED_SNAPSHOT.read_text().splitlines()
+    rec = json.loads(lines[0])
+    rec["title"], rec["update_date"] = "A Renamed Meta-Learning Paper", "2024-01-01"
+    path = tmp_path / "update.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    assert snapshot.import_file(lib, path).written == 1
+    index = SnapshotIndex(lib)
+    assert index.search("renamed meta learning paper")[0].ident("arxiv") == "1703.03400"
+    assert snapshot_store.doc_frequency(lib, "agnostic") == 0
+
+
+def test_real_sample_titles_with_typos_and_case(lib):
+    index = _load(lib)
+    rows = list(snapshot.iter_rows(SNAPSHOT_SAMPLE))
+    hits = 0
+    for arxiv_id, title, *_ in rows[::10]:
+        noisy = title.upper() if len(title) % 2 else title[:5] + title[6:]  # case change or a dropped letter
+        found = index.search(noisy, limit=1)
+        hits += bool(found) and found[0].ident("arxiv") == arxiv_id
+    assert hits == 20
+
+
+def test_seed_titles_without_ids_get_their_arxiv_ids(lib):
+    """Seed 000 links RepVGG to CVF and ILQL to OpenReview: no arXiv id in the note."""
+    index = _load(lib)
+    text = read_seed("readme")
+    want = {"RepVGG: Making VGG-Style ConvNets Great Again": "2101.03697",
+            "Offline RL for Natural Language Generation with Implicit Language Q Learning": "2206.11871",
+            "Diverse Branch Block: Building a Convolution as an Inception-like Unit": "2103.13425"}
+    seen = {t.strip() for t in re.findall(r"^\* \d{4} - \[([^\]]+)\]", text, re.M)}
+    for title, arxiv_id in want.items():
+        assert title in seen  # the title really is in the seed, spelled as the reader spelled it
+        [best] = index.search(title, limit=1)
+        assert best.ident("arxiv") == arxiv_id
+
+
+def test_title_not_in_snapshot_gets_no_accepted_candidate(lib):
+    index = _load(lib)
+    query = Query(title="Playing text-adventure games with graph-based deep reinforcement learning", year=2018)
+    candidates = index.search(query.title)
+    assert candidates  # blocking always proposes something...
+    assert not any(score(query, c).accepted for c in candidates)  # ...validation rejects it
+
+
+def test_untitled_note_identified_by_model_name(lib):
+    index = _load(lib)
+    text = ("General Idea\n- Data augmentation paper: generate more data from a few human demonstrations\n"
+            "- Utility: related work & motivation for MimicGen over alternative methods; scalable robot "
+            "learning data generation system")
+    record, value, evidence = index.identify_text(text)
+    assert record.ident("arxiv") == "2310.17596" and value >= 0.9 and evidence["name"] == "mimicgen"
+
+
+def test_untitled_note_with_weak_evidence_stays_low(lib):
+    index = _load(lib)
+    lark = read_seed("lark")
+    block = lark[lark.index("General Idea:\n- X-embodiment Shadow policy"):][:600]  # the HumanPlus block body
+    found = index.identify_text(block)
+    assert found is None or found[1] < 0.9
