@@ -344,10 +344,11 @@ def info(ctx: Context) -> None:
     from paperdex.library.store import counts
 
     c = counts(ctx.lib)
-    out.print(f"library  {ctx.db_path}")
-    out.print(f"schema   v{ctx.lib.schema_version}")
-    for key in ("papers", "notes", "sources", "readers", "paperless_notes"):
-        out.print(f"{key:<9}{c[key]}")
+    rows = [("library", str(ctx.db_path)), ("schema", f"v{ctx.lib.schema_version}"),
+            ("papers", c["papers"]), ("notes", c["notes"]), ("sources", c["sources"]), ("readers", c["readers"]),
+            ("notes without a paper", c["paperless_notes"])]
+    for key, value in rows:
+        click.echo(f"{key:<23}{value}")
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.markup import escape
@@ -28,6 +29,8 @@ def backup(ctx: Context, path: str, overwrite: bool, as_json: bool) -> None:
     Restore: stop paperdex, then copy the backup over the library file
     (`paperdex info` shows where it is).
     """
+    if path.endswith(("/", "\\")):
+        Path(path).mkdir(parents=True, exist_ok=True)  # "backups/" names a folder even before it exists
     result = maintenance.backup(ctx.lib, path, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({"path": str(result.path), "bytes": result.size, "counts": result.counts},

@@ -33,13 +33,15 @@ def _russian() -> dict[str, str]:
     return {"ru_40_lines": "\n".join(lines[:40]), "ru_line": lines[3], "ru_phrase": "Кайфули на каждый день"}
 
 
-CASES = [(name, text, enc) for name, text in _chinese().items() for enc in ("gbk", "gb18030", "utf-16", "utf-8-sig")]
+CASES = [(name, text, enc) for name, text in _chinese().items()
+         for enc in ("gbk", "gb18030", "utf-16", "utf-8-sig")]
 CASES += [(name, text, enc) for name, text in _russian().items()
           for enc in ("cp1251", "koi8-r", "utf-16", "utf-16-le", "utf-8-sig")]
 
 
 @pytest.mark.parametrize(("name", "text", "encoding"), CASES, ids=[f"{n}-{e}" for n, _, e in CASES])
-def test_legacy_encodings_round_trip_through_a_file(tmp_path: Path, name: str, text: str, encoding: str) -> None:
+def test_legacy_encodings_round_trip_through_a_file(tmp_path: Path, name: str, text: str,
+                                                    encoding: str) -> None:
     if name == "zh_blog" and encoding == "gbk":
         pytest.skip("the blog seed holds characters outside GBK")
     path = tmp_path / f"{name}.txt"
@@ -115,17 +117,19 @@ def _zip_bytes(member: str) -> bytes:
 @pytest.mark.parametrize(
     ("data", "reason", "fix"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF", "export the PDF's text"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF",
+         "export the PDF's text"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "PNG image", "not images"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01", "JPEG image", "not images"),
-        (gzip.compress("# notes\n".encode() * 50), "gzip", "gunzip"),
+        (gzip.compress(b"# notes\n" * 50), "gzip", "gunzip"),
         (_zip_bytes("notes/readme.md"), "zip archive", "unpack it"),
         (_zip_bytes("word/document.xml"), "Word", "save or export it"),
         (bytes(range(256)) * 20, "binary", "text, Markdown"),
     ],
     ids=["pdf", "png", "jpeg", "gzip", "zip", "docx", "binary"],
 )
-def test_binary_inputs_are_refused_with_reason_and_fix(tmp_path: Path, data: bytes, reason: str, fix: str) -> None:
+def test_binary_inputs_are_refused_with_reason_and_fix(tmp_path: Path, data: bytes, reason: str,
+                                                       fix: str) -> None:
     path = tmp_path / "notes.md"  # a misleading name: the bytes decide
     path.write_bytes(data)
     with pytest.raises(UnsupportedInput) as info:
@@ -149,12 +153,14 @@ def test_too_large_is_refused_from_stat_before_reading(tmp_path: Path) -> None:
     with pytest.raises(InputTooLarge) as info:
         load_path(path, "huge.txt", max_bytes=64 * 1024 * 1024)
     assert time.perf_counter() - start < 1
-    assert "20480.0 MB" in str(info.value) and "64.0 MB" in str(info.value) and "--max-size" in str(info.value)
+    message = str(info.value)
+    assert "20480.0 MB" in message and "64.0 MB" in message and "--max-size" in message
 
 
 def test_ten_megabyte_line_and_deep_nesting_load_in_linear_time(tmp_path: Path) -> None:
     line = tmp_path / "one_line.md"
-    line.write_text("- 2024 - [ToolChain*](https://arxiv.org/abs/2310.13227) 注意力 " * 160_000, encoding="utf-8")
+    entry = "- 2024 - [ToolChain*](https://arxiv.org/abs/2310.13227) 注意力 "
+    line.write_text(entry * 160_000, encoding="utf-8")
     nested = tmp_path / "nested.md"
     nested.write_text("".join("  " * i + f"- level {i}\n" for i in range(3000)), encoding="utf-8")
     start = time.perf_counter()
@@ -173,7 +179,7 @@ def test_formats_are_detected_from_names_and_heads(tmp_path: Path) -> None:
     assert load_path(data / "cnblogs_paper_notes.html", "p.html").format == "html"
     page = (data / "cnblogs_paper_notes.html").read_bytes()
     assert load_bytes(page, "saved-page").format == "html"  # no suffix: the doctype decides
-    assert load_bytes("# Notes\n\n- [BERT](https://arxiv.org/abs/1810.04805)\n".encode(), "n.md").format == "markdown"
+    assert load_bytes(b"# Notes\n\n- [BERT](https://arxiv.org/abs/1810.04805)\n", "n.md").format == "markdown"
 
 
 def test_every_seed_and_corpus_file_loads_without_false_alarms() -> None:

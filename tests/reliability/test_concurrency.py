@@ -41,6 +41,7 @@ def _start(db, folder, env) -> subprocess.Popen:
                             text=True)
 
 
+@pytest.mark.slow
 def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world):
     tmp, a, _b, env, ref_a, _ = world
     db = tmp / "same.db"
@@ -52,6 +53,7 @@ def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world):
     assert export_text(db) == ref_a.export
 
 
+@pytest.mark.slow
 def test_two_imports_of_different_folders_at_once_keep_every_source_whole(world):
     tmp, a, b, env, ref_a, ref_b = world
     db = tmp / "both.db"
@@ -93,9 +95,9 @@ def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp
     impatient = Library(db, timeout=0.2)
     try:
         with holder.transaction():
-            with pytest.raises(LibraryBusy, match=r"busy \(another paperdex is writing\); try again"):
-                with impatient.transaction():
-                    pass
+            with pytest.raises(LibraryBusy, match=r"busy \(another paperdex is writing\); try again"), \
+                    impatient.transaction():
+                pass
             summary = importer.add(impatient, [str(a)], max_bytes=1 << 24)
     finally:
         impatient.close()
@@ -104,6 +106,7 @@ def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp
     assert summary.failures and all("busy" in f.reason and str(db) in f.reason for f in summary.failures)
 
 
+@pytest.mark.slow
 def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world
     db = tmp_path / "threads.db"
@@ -122,7 +125,7 @@ def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world
                     for paper in list_papers(lib, limit=20):
                         assert paper.notes, paper.id
                     lib.conn.execute("COMMIT")
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
     threads = [threading.Thread(target=read, args=(slot,)) for slot in seen]
@@ -139,6 +142,7 @@ def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world
     assert verify(db, ref_a) == []
 
 
+@pytest.mark.slow
 def test_cli_readers_work_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world
     db = tmp_path / "cli.db"
@@ -166,6 +170,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_answers_searches_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world
     db = tmp_path / "serve.db"

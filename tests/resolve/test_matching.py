@@ -54,3 +54,21 @@ def test_shared_identifier_is_proof_unless_title_conflicts():
 
 def test_surnames():
     assert surname("Fu, Z.") == "fu" and surname("Chelsea Finn") == "finn" and surname("Piotr Dollár") == "dollar"
+
+
+def test_ascii_fast_path_equals_titles_normalize_title():
+    import json
+    import random
+    import string
+
+    from paperdex.resolve.matching import normalize_title as fast
+    from paperdex.titles import normalize_title as reference
+
+    texts = []
+    for line in (FIXTURES / "arxiv_snapshot" / "arxiv-metadata-oai-snapshot.first200.jsonl").open():
+        obj = json.loads(line)
+        texts += [obj["title"], obj["abstract"], obj["authors"]]
+    rng = random.Random(5)
+    texts += ["".join(rng.choice(string.printable) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["Bal\u00e1zs — “quoted” Don’t", "深度学习 Transformer", ""]
+    assert all(fast(t) == reference(t) for t in texts)

@@ -21,7 +21,8 @@ NAME = "bibtex"
 EXTENSIONS = (".bib", ".bibtex", ".biblatex")
 
 _ENTRY_START = re.compile(r"^\s*@(article|inproceedings|misc|book|incollection|phdthesis|mastersthesis|"
-                          r"techreport|online|unpublished|conference|preprint|report|thesis)\s*[{(]", re.I | re.M)
+                          r"techreport|online|unpublished|conference|preprint|report|thesis)\s*[{(]",
+                          re.I | re.M)
 # Zotero's `note` for arXiv preprints is only the id: "arXiv:1706.03762 [cs]".
 _ID_ONLY_NOTE = re.compile(r"^\s*arxiv\s*:\s*\S+(?:\s*\[[\w.\-]+\])?\s*$", re.I)
 _NOTE_FIELDS = ("annote", "annotation", "comment", "note", "review")
@@ -97,7 +98,7 @@ def entry_to_block(entry: object) -> NoteBlock:
     fields: dict[str, str] = {}
     notes, id_texts = [], []
     for field in sorted(entry.fields, key=lambda f: _note_rank(f.key)):  # type: ignore[attr-defined]
-        key, value = field.key.lower(), str(field.value)
+        key, value = field.key.lower(), _unwrap(str(field.value))
         if key not in _NOTE_FIELDS:
             fields.setdefault(key, value)
         elif key == "note" and _ID_ONLY_NOTE.match(value):
@@ -105,7 +106,8 @@ def entry_to_block(entry: object) -> NoteBlock:
         elif value.strip():
             notes.append(latex_to_text(strip_html(value), keep_lines=True))
     archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
-    eprint = fields.get("eprint") if archive == "arxiv" or "arxiv" in fields.get("eprint", "").lower() else None
+    is_arxiv = archive == "arxiv" or "arxiv" in fields.get("eprint", "").lower()
+    eprint = fields.get("eprint") if is_arxiv else None
     url = _unescape_url(fields.get("url", ""))
     venue = next((fields[k] for k in _VENUE_FIELDS if fields.get(k)), None)
     if venue is None and fields.get("howpublished") and "\\url" not in fields["howpublished"]:
@@ -131,6 +133,21 @@ def entry_to_block(entry: object) -> NoteBlock:
         line=(entry.start_line or 0) + 1,  # type: ignore[attr-defined]
         fields=extra,
     )
+
+
+def _unwrap(value: str) -> str:
+    """`{...}` or `"..."` around a whole value: entries kept from failed blocks skipped the middleware."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if len(value) < 2 or value[0] != "{" or value[-1] != "}":
+        return value
+    depth = 0
+    for i, ch in enumerate(value):
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth == 0 and i < len(value) - 1:
+            return value  # "{BERT}: ... {X}" is not one pair around the value
+    return value[1:-1]
 
 
 def _note_rank(key: str) -> int:

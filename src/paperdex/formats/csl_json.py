@@ -56,7 +56,8 @@ def read(text: str, source: str) -> list[Document]:
             continue
         blocks.append(block)
     if not blocks:
-        raise MalformedInput(source, "holds no reference items with a title", "check that it is a CSL-JSON export")
+        raise MalformedInput(source, "holds no reference items with a title",
+                             "check that it is a CSL-JSON export")
     return [
         Document(
             source=source,
@@ -107,7 +108,8 @@ def _item_lines(text: str, start: int, count: int) -> list[int]:
 def _name(person: dict[str, Any]) -> str | None:
     if person.get("literal"):
         return one_line(str(person["literal"]))
-    parts = [person.get("given"), person.get("non-dropping-particle"), person.get("family"), person.get("suffix")]
+    keys = ("given", "non-dropping-particle", "family", "suffix")
+    parts = [person.get(key) for key in keys]
     return one_line(" ".join(str(p) for p in parts if p))
 
 
@@ -181,7 +183,8 @@ def zotero_item_to_block(item: dict[str, Any], line: int) -> NoteBlock:
     notes = [n for n in [*notes, extra_note] if n]
     creators = [c for c in item.get("creators") or [] if isinstance(c, dict)
                 and c.get("creatorType", "author") == "author"]
-    authors = [one_line(c.get("name") or f"{c.get('firstName', '')} {c.get('lastName', '')}") for c in creators]
+    authors = [one_line(c.get("name") or f"{c.get('firstName', '')} {c.get('lastName', '')}")
+               for c in creators]
     url = str(item.get("url") or "")
     number = str(item.get("number") or item.get("archiveID") or "")
     if number.lower().startswith("arxiv"):
@@ -192,7 +195,8 @@ def zotero_item_to_block(item: dict[str, Any], line: int) -> NoteBlock:
         "abstract": strip_html(str(item.get("abstractNote") or "")),
         "keywords": ", ".join(str(t) for t in tags if t),
         "entry_type": str(item.get("itemType") or ""),
-        "citation_key": str(item.get("citationKey") or item.get("citekey") or extra.get("citation key") or ""),
+        "citation_key": str(item.get("citationKey") or item.get("citekey") or extra.get("citation key")
+                            or ""),
         "publisher": str(item.get("publisher") or ""),
     }
     return paper_block(

@@ -15,7 +15,8 @@ import re
 from paperdex.errors import DecodeError, UnsupportedInput
 
 # (magic prefix, what it is, how to get notes out of it)
-_PDF_FIX = "paperdex reads notes, not PDFs; export the PDF's text first (e.g. pdftotext) or note its arXiv id/DOI"
+_PDF_FIX = ("paperdex reads notes, not PDFs; export the PDF's text first (e.g. pdftotext) "
+            "or note its arXiv id/DOI")
 _ARCHIVE_FIX = "unpack it first and import the folder"
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF", "is a PDF", _PDF_FIX),
@@ -83,7 +84,8 @@ def sniff_binary(data: bytes, source: str) -> None:
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(data[:4096])
         if kind:
-            raise UnsupportedInput(source, f"is a {kind} file (a zip archive)", "save or export it as .md or .txt first")
+            raise UnsupportedInput(source, f"is a {kind} file (a zip archive)",
+                                   "save or export it as .md or .txt first")
     for magic, what, fix in MAGIC:
         if head.startswith(magic):
             raise UnsupportedInput(source, what, fix)
@@ -137,7 +139,8 @@ def _decode_forced(data: bytes, source: str, encoding: str) -> str:
     except LookupError as exc:
         raise DecodeError(source, f"unknown encoding {encoding!r}", _DECODE_FIX) from exc
     except UnicodeDecodeError as exc:
-        raise DecodeError(source, f"is not valid {encoding} (byte {exc.start}: {data[exc.start:exc.start + 4]!r})",
+        bad = data[exc.start: exc.start + 4]
+        raise DecodeError(source, f"is not valid {encoding} (byte {exc.start}: {bad!r})",
                           "check the encoding, or drop --encoding to let paperdex detect it") from exc
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -366,11 +369,12 @@ def check_mojibake(text: str, source: str) -> None:
     bad = text.count("\ufffd")
     if bad > _REPLACEMENT_LIMIT and bad > len(text) // 2000:
         raise DecodeError(source, f"holds {bad} replacement characters (\ufffd): it was damaged by an "
-                          "earlier wrong conversion", "re-export it from the original, or pass --encoding utf-8 "
-                          "to import it as it is")
+                          "earlier wrong conversion",
+                          "re-export it from the original, or pass --encoding utf-8 to import it as it is")
 
 
-_SOUP = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+_SOUP = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                   r"\u02c6\u02dc"
                    r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 
 

@@ -33,7 +33,8 @@ CONTENT_FORMATS = {
     "application/vnd.citationstyles.csl+json": "csl-json",
 }
 _REFUSED = {
-    "application/pdf": ("is a PDF", "paperdex reads notes, not PDFs; add a page or note that cites it instead"),
+    "application/pdf": ("is a PDF",
+                        "paperdex reads notes, not PDFs; add a page or note that cites it instead"),
     "application/zip": ("is a zip archive", "download and unpack it, then import the folder"),
 }
 _GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+)/([^/]+)/blob/(.+)$")
@@ -43,10 +44,12 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def make_client(*, transport: httpx.BaseTransport | None = None, timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
+def make_client(*, transport: httpx.BaseTransport | None = None,
+                timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
     """The client every URL fetch uses: timeout, user agent, redirects; tests pass a transport."""
     return httpx.Client(timeout=timeout, transport=transport, follow_redirects=True,
-                        headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/markdown,text/plain,*/*;q=0.5"})
+                        headers={"User-Agent": USER_AGENT,
+                                 "Accept": "text/html,text/markdown,text/plain,*/*;q=0.5"})
 
 
 def raw_url(url: str) -> str:
@@ -85,9 +88,11 @@ def fetch_url(url: str, *, client: httpx.Client | None = None, timeout: float = 
     chosen = format or _format_for(content_type, final_url, url)
     if encoding is None and charset:
         encoding = normalise_encoding(charset)
-    loaded = load_bytes(data, url, format=chosen, encoding=encoding, path_hint=urlsplit(final_url).path or url)
+    hint = urlsplit(final_url).path or url
+    loaded = load_bytes(data, url, format=chosen, encoding=encoding, path_hint=hint)
     for doc in loaded.documents:
-        doc.metadata.setdefault("url", final_url)
+        doc.metadata.setdefault("url", final_url)  # a page's own canonical URL, when it names one, wins
+        doc.metadata["fetched_url"] = final_url
         doc.metadata["content_type"] = content_type
     return loaded
 
@@ -118,7 +123,8 @@ def _download(http: httpx.Client, target: str, source: str, max_bytes: int,
     except httpx.ConnectError as exc:
         raise InputError(source, f"cannot connect ({exc})", "check the address and your connection") from exc
     except httpx.TooManyRedirects as exc:
-        raise InputError(source, "redirects too many times", "open it in a browser and save the page") from exc
+        raise InputError(source, "redirects too many times",
+                         "open it in a browser and save the page") from exc
     except httpx.HTTPError as exc:
         raise InputError(source, f"download failed: {type(exc).__name__}: {exc}", "try again later") from exc
 

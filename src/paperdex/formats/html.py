@@ -16,9 +16,11 @@ from paperdex.model import Document
 NAME = "html"
 EXTENSIONS = (".html", ".htm", ".xhtml")
 
-_HTML_START = re.compile(r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>])", re.I | re.S)
+_HTML_START = re.compile(r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>])",
+                         re.I | re.S)
 # Telegram Desktop exports and t.me previews: another format's business.
-_TELEGRAM = re.compile(r'class="(?:page_wrap|history|message default|tgme_)|tgme_widget_message|Telegram Desktop', re.I)
+_TELEGRAM = re.compile(r'class="(?:page_wrap|history|message default|tgme_)'
+                       r"|tgme_widget_message|Telegram Desktop", re.I)
 _META_AUTHOR = re.compile(r"""<meta\s+[^>]*name=["']author["'][^>]*content=["']([^"']+)["']""", re.I)
 _META_AUTHOR_REV = re.compile(r"""<meta\s+[^>]*content=["']([^"']+)["'][^>]*name=["']author["']""", re.I)
 

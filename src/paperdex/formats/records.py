@@ -10,7 +10,8 @@ from paperdex.model import Identifier, NoteBlock
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|pre)\b[^>]*>", re.I)
-_LOOKS_HTML = re.compile(r"</?(?:p|div|br|span|li|ul|ol|h[1-6]|b|i|em|strong|a|blockquote|pre|code)\b[^>]*>", re.I)
+_LOOKS_HTML = re.compile(r"</?(?:p|div|br|span|li|ul|ol|h[1-6]|b|i|em|strong|a|blockquote|pre|code)\b[^>]*>",
+                         re.I)
 
 
 def strip_html(text: str) -> str:

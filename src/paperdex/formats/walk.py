@@ -11,6 +11,7 @@ UnsupportedInput error, so the summary says what was left out and why.
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import stat
@@ -24,7 +25,7 @@ Entry = tuple[str, Path | None, InputError | None]
 # Files in a notes folder that are never notes.
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 NOTE_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".html", ".htm", ".json", ".bib",
-                 ".csl", ".org", ".rst"}
+                 ".org", ".rst"}
 # Attachments and site assets: expected beside notes, skipped without a word.
 ATTACHMENT_SUFFIXES = {
     ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".tif", ".tiff", ".heic", ".avif",
@@ -36,7 +37,8 @@ ATTACHMENT_SUFFIXES = {
 }
 # Not notes, and worth telling the user about.
 _REASONS = {
-    ".pdf": ("is a PDF", "paperdex reads notes, not PDFs; export the PDF's text first or note its arXiv id/DOI"),
+    ".pdf": ("is a PDF",
+             "paperdex reads notes, not PDFs; export the PDF's text first or note its arXiv id/DOI"),
     ".docx": ("is a Word document", "save it as .md or .txt first"),
     ".doc": ("is a Word document", "save it as .md or .txt first"),
     ".epub": ("is an e-book", "paperdex reads notes, not books"),
@@ -44,6 +46,8 @@ _REASONS = {
     ".gz": ("is gzip-compressed", "decompress it first"),
     ".tar": ("is a tar archive", "unpack it first and import the folder"),
 }
+# Hidden folders, a built site's copy of the notes, dependencies.
+_SKIP_DIRS = (".", "_site", "node_modules", "__pycache__")
 # Suffix-less files that are a repository's furniture, not notes.
 _FURNITURE = {"LICENSE", "LICENCE", "COPYING", "Makefile", "Dockerfile", "CODEOWNERS", "AUTHORS", "NOTICE"}
 
@@ -60,7 +64,8 @@ def expand(inputs: list[str]) -> Iterator[Entry]:
     for raw in inputs:
         matches = sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
         if not matches:
-            yield raw, None, InputError(raw, "no file matches this pattern", "check the path or quote the glob")
+            yield raw, None, InputError(raw, "no file matches this pattern",
+                                        "check the path or quote the glob")
             continue
         for item in matches:
             path = Path(item)
@@ -81,7 +86,10 @@ def _check_file(source: str, path: Path, seen_files: set[tuple[int, int]]) -> En
             return source, None, InputError(source, "is a broken symbolic link", "fix or remove the link")
         return source, None, InputError(source, "no such file or folder", "check the path")
     except OSError as exc:
-        return source, None, InputError(source, f"cannot be read: {exc.strerror or exc}", "check its permissions")
+        if exc.errno == errno.ELOOP:
+            return source, None, InputError(source, "is a symbolic link loop", "fix or remove the link")
+        return source, None, InputError(source, f"cannot be read: {exc.strerror or exc}",
+                                        "check its permissions")
     if not stat.S_ISREG(st.st_mode):
         # A FIFO or device would block or never end when read.
         return source, None, UnsupportedInput(source, "is not a regular file", "give a file or a folder")
@@ -101,7 +109,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
         while errors:
             exc = errors.pop(0)
             where = str(exc.filename or dirpath)
-            yield where, None, InputError(where, f"cannot be listed: {exc.strerror or exc}", "check its permissions")
+            yield where, None, _unlisted(where, exc)
         try:
             st = os.stat(dirpath)
         except OSError:
@@ -113,7 +121,7 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
             dirnames[:] = []
             continue
         seen_dirs.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_site", "node_modules", "__pycache__")))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(_SKIP_DIRS))
         for name in sorted(filenames):
             if name.startswith(".") or name in SKIP_NAMES:
                 continue
@@ -123,7 +131,11 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
     while errors:
         exc = errors.pop(0)
         where = str(exc.filename or root)
-        yield where, None, InputError(where, f"cannot be listed: {exc.strerror or exc}", "check its permissions")
+        yield where, None, _unlisted(where, exc)
+
+
+def _unlisted(where: str, exc: OSError) -> InputError:
+    return InputError(where, f"cannot be listed: {exc.strerror or exc}", "check its permissions")
 
 
 def _classify(path: Path, seen_files: set[tuple[int, int]]) -> Entry | None:
@@ -132,7 +144,7 @@ def _classify(path: Path, seen_files: set[tuple[int, int]]) -> Entry | None:
     source = str(path)
     if suffix in NOTE_SUFFIXES or (suffix == "" and path.name not in _FURNITURE):
         return _check_file(source, path, seen_files)
-    if suffix in ATTACHMENT_SUFFIXES or path.name.endswith("~"):
+    if suffix in ATTACHMENT_SUFFIXES or path.name.endswith("~") or path.name in _FURNITURE:
         return None
     reason, fix = _REASONS.get(suffix, (f"has a suffix paperdex does not read ({suffix})",
                                         "name the file directly to try it anyway, with --format if needed"))

@@ -113,10 +113,13 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def stats(lib: Library) -> dict:
-    """Counts for the stats page: papers per year and section, readers, notes per month."""
+    """Counts for the stats page: papers per year and section, readers, notes per month.
+
+    The timeline uses the note's own date, else its source's (a post date, front matter);
+    never the import time, which says when paperdex read the file, not when the reader did."""
     q = lib.conn.execute
     timeline: dict[str, int] = {}
-    for row in q("SELECT substr(COALESCE(n.date, s.date, s.added_at), 1, 7) AS m, count(*) AS c "
+    for row in q("SELECT substr(COALESCE(n.date, s.date), 1, 7) AS m, count(*) AS c "
                  "FROM notes n JOIN sources s ON s.id = n.source_id GROUP BY m ORDER BY m"):
         if row["m"] and _MONTH.match(row["m"]):
             timeline[row["m"]] = row["c"]
@@ -204,3 +207,11 @@ def search_doc_ids(lib: Library, paper_id: str) -> list[int]:
 def note_source_id(lib: Library, note_id: str) -> int | None:
     row = lib.conn.execute("SELECT source_id FROM notes WHERE id = ?", (note_id,)).fetchone()
     return row[0] if row else None
+
+
+def data_version(lib: Library) -> tuple:
+    """Changes whenever an import, removal or resolution changes what facets count (cheap to ask)."""
+    row = lib.conn.execute(
+        "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM papers), (SELECT count(*) FROM sources), "
+        "(SELECT max(updated_at) FROM sources), (SELECT max(updated_at) FROM papers)").fetchone()
+    return tuple(row)

@@ -96,7 +96,7 @@ class BackupResult:
     counts: dict[str, int]
 
 
-def backup(lib: Library, dest: str | Path, *, overwrite: bool = False, pages_per_step: int = 1024) -> BackupResult:
+def backup(lib: Library, dest: str | Path, *, overwrite: bool = False) -> BackupResult:
     """Copy the library with SQLite's online backup API (safe while others read or write).
 
     The copy is written beside its destination and renamed into place only once
@@ -117,7 +117,8 @@ def backup(lib: Library, dest: str | Path, *, overwrite: bool = False, pages_per
     tmp.unlink(missing_ok=True)
     target = sqlite3.connect(str(tmp))
     try:
-        lib.conn.backup(target, pages=pages_per_step)
+        # One step (pages=-1): a read snapshot, so writers in other processes go on and the copy is consistent.
+        lib.conn.backup(target)
         # A single-file copy is easier to carry around than one that needs its -wal beside it.
         target.execute("PRAGMA journal_mode = DELETE")
         verdict = [r[0] for r in target.execute("PRAGMA integrity_check")]

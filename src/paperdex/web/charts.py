@@ -14,11 +14,12 @@ def columns(items: list[tuple[object, int]], *, height: int = 180, bar: int = 22
         return Markup('<p class="muted">Nothing to chart yet.</p>')
     top = max(v for _, v in items) or 1
     chart_h = height - 40
-    width = len(items) * (bar + gap) + gap
+    pad = 24  # rotated labels lean left of their bar
+    width = len(items) * (bar + gap) + gap + pad
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label="{escape(title)}">']
     for i, (label, value) in enumerate(items):
-        x = gap + i * (bar + gap)
+        x = pad + gap + i * (bar + gap)
         h = max(1, round(value / top * (chart_h - 16)))
         y = chart_h - h
         parts.append(f'<g><title>{escape(str(label))}: {value}</title>'

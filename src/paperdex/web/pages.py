@@ -16,6 +16,7 @@ from paperdex.library.store import PaperFilter, counts, get_paper, get_papers, i
 from paperdex.web import charts, features, render
 from paperdex.web.views import (
     BadParam,
+    facets_of,
     lib_of,
     paging,
     paper_links,
@@ -42,7 +43,7 @@ def library(request: Request) -> Response:
     papers = summaries(lib, get_papers(lib, ids))
     last = max(1, -(-total // per))
     return page(request, "library.html", active="library", papers=papers, total=total, page_no=page_no,
-                last=last, per=per, facets=browse.facets(lib), tags=user_data.all_tags(lib), q=q,
+                last=last, per=per, facets=facets_of(request), tags=user_data.all_tags(lib), q=q,
                 params=params, with_params=with_params, sorts=SORTS, statuses=user_data.STATUSES,
                 counts=counts(lib))
 
@@ -122,7 +123,7 @@ def search(request: Request) -> Response:
     partial = request.headers.get("hx-request") == "true" and not request.headers.get("hx-history-restore-request")
     name = "_results.html" if partial else "search.html"
     return page(request, name, active="search", text=text, mode=mode, modes=features.SEARCH_MODES, hits=hits,
-                error=error, q=q, params=params, facets=browse.facets(lib_of(request)))
+                error=error, q=q, params=params, facets=facets_of(request))
 
 
 def documents(request: Request) -> Response:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from paperdex.library import browse
 from paperdex.library.browse import ORDERS, Query
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
@@ -23,6 +24,17 @@ FILTER_KEYS = ("section", "reader", "source", "language", "year", "has_thoughts"
 
 def lib_of(request: Request) -> Library:
     return request.app.state.pool.get()
+
+
+def facets_of(request: Request) -> dict:
+    """Facet values, recomputed only when the library changed (they scan every note)."""
+    lib = lib_of(request)
+    version = browse.data_version(lib)
+    cache = request.app.state.facets_cache
+    if cache.get("version") != version:
+        cache.clear()
+        cache.update(version=version, facets=browse.facets(lib))
+    return cache["facets"]
 
 
 class BadParam(ValueError):
@@ -146,7 +158,19 @@ def paper_summary(paper: Paper, tags: list[str] | None = None, status: str | Non
         "authors": paper.authors, "arxiv_id": paper.arxiv_id, "doi": paper.doi,
         "identifiers": [i.key for i in paper.identifiers], "notes": len(paper.notes),
         "added_at": paper.added_at, "tags": tags or [], "status": status, **_note_facts(paper.notes),
+        "excerpt": excerpt(paper.notes),
     }
+
+
+def excerpt(notes: list[Note], width: int = 220) -> str:
+    """The start of the first note with text, as plain words: a listing shows what the reader said."""
+    for note in notes:
+        # Markdown punctuation out, math ($…$ with its underscores) kept for KaTeX.
+        text = re.sub(r"[*`#>\[\]]+|\(https?://[^)]*\)", "", note.text or "")
+        text = " ".join(text.split())
+        if text:
+            return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + "…"
+    return ""
 
 
 def summaries(lib: Library, papers: list[Paper]) -> list[dict]:

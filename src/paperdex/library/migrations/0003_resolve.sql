@@ -58,19 +58,9 @@ CREATE TABLE snapshot (
 CREATE INDEX snapshot_title_norm ON snapshot(title_norm);
 
 -- Word index over normalised titles; only which rows hold a word matters (detail=none keeps it small).
+-- Kept in step by library/snapshot_store.py (bulk imports index a batch at a time, faster than triggers).
 CREATE VIRTUAL TABLE snapshot_fts USING fts5(
     title_norm, content='snapshot', content_rowid='rowid', detail=none, columnsize=0,
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE snapshot_vocab USING fts5vocab(snapshot_fts, 'row');
-
-CREATE TRIGGER snapshot_ai AFTER INSERT ON snapshot BEGIN
-    INSERT INTO snapshot_fts(rowid, title_norm) VALUES (new.rowid, new.title_norm);
-END;
-CREATE TRIGGER snapshot_ad AFTER DELETE ON snapshot BEGIN
-    INSERT INTO snapshot_fts(snapshot_fts, rowid, title_norm) VALUES ('delete', old.rowid, old.title_norm);
-END;
-CREATE TRIGGER snapshot_au AFTER UPDATE OF title_norm ON snapshot BEGIN
-    INSERT INTO snapshot_fts(snapshot_fts, rowid, title_norm) VALUES ('delete', old.rowid, old.title_norm);
-    INSERT INTO snapshot_fts(rowid, title_norm) VALUES (new.rowid, new.title_norm);
-END;

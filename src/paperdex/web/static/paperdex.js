@@ -15,7 +15,7 @@
   };
   function typeset(root) {
     if (typeof window.renderMathInElement !== "function") return;
-    var targets = (root || document).querySelectorAll(".prose, .snippet");
+    var targets = (root || document).querySelectorAll(".prose, .snippet, .excerpt");
     for (var i = 0; i < targets.length; i++) {
       try { window.renderMathInElement(targets[i], options); } catch (e) { /* a bad formula stays as text */ }
     }
