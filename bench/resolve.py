@@ -30,10 +30,7 @@ from paperdex.resolve.matching import Query, score
 from paperdex.resolve.snapshot import SnapshotIndex, import_file
 from paperdex.titles import normalize_title
 
-COMMON = ("learning deep neural network networks model models via for with of the a an and in on to from using "
-          "towards efficient robust scalable generative reinforcement language large vision transformer graph "
-          "data training inference optimization analysis approach method methods framework self supervised "
-          "adversarial attention diffusion policy agents multi task representation representations").split()
+COMMON = ["learning", "deep", "neural", "network", "networks", "model", "models", "via", "for", "with", "of", "the", "a", "an", "and", "in", "on", "to", "from", "using", "towards", "efficient", "robust", "scalable", "generative", "reinforcement", "language", "large", "vision", "transformer", "graph", "data", "training", "inference", "optimization", "analysis", "approach", "method", "methods", "framework", "self", "supervised", "adversarial", "attention", "diffusion", "policy", "agents", "multi", "task", "representation", "representations"]
 CATS = ["cs.LG", "cs.CV", "cs.CL", "cs.RO", "stat.ML", "math.OC", "hep-th", "quant-ph", "astro-ph.GA"]
 
 

@@ -156,7 +156,7 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
         for source, path, error in planned:
             progress.update(task, description=_short(source))
             if error is not None or path is None:
-                summary.failures.append(importer.Failure(source, error.reason if error else "cannot read"))
+                summary.failures.append(importer.Failure(source, importer.describe(error)))
             else:
                 importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
                                  max_bytes=max_bytes, force=force, summary=summary)
@@ -307,9 +307,11 @@ def _print_paper(paper) -> None:
 @click.option("--format", "format_", default="jsonl", show_default=True, metavar="NAME",
               help="jsonl, bibtex, csl-json, markdown, obsidian or site.")
 @click.option("--out", "out_path", type=click.Path(), help="Write here (a folder for obsidian/site) instead of stdout.")
+@click.option("--per-reader", is_flag=True,
+              help="markdown: one digest per reader in the --out folder, so re-adding keeps who wrote what.")
 @filter_options
 @pass_ctx
-def export(ctx: Context, format_, out_path, section, year_range, reader, source, has_thoughts) -> None:
+def export(ctx: Context, format_, out_path, per_reader, section, year_range, reader, source, has_thoughts) -> None:
     """Write the library (or a filtered part of it) in another format.
 
     \b
@@ -317,12 +319,20 @@ def export(ctx: Context, format_, out_path, section, year_range, reader, source,
       paperdex export --format jsonl > library.jsonl
       paperdex export --format bibtex --section LLM --out llm.bib
       paperdex export --format obsidian --out ~/vault/papers
+      paperdex export --format markdown --per-reader --out digests/
+      paperdex export --format site --out public/      (a static site with search)
     """
     from paperdex import export as exporters
     from paperdex.export.options import ExportOptions
 
     module = exporters.get(format_)
     options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts))
+    if per_reader:
+        if format_ != "markdown" or not out_path:
+            raise UsageError("--per-reader goes with --format markdown --out FOLDER")
+        module.export_per_reader(ctx.lib, Path(out_path), options)
+        err.print(f"wrote {out_path}")
+        return
     if getattr(module, "MULTI_FILE", False):
         if not out_path:
             raise UsageError(f"--format {format_} writes a folder: give --out FOLDER")

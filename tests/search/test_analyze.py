@@ -50,7 +50,8 @@ def test_query_of_stopwords_only_still_searches_something():
 def test_acronyms_from_capitalised_runs_of_titles():
     assert "rife" in title_acronyms("Real-Time Intermediate Flow Estimation for Video Frame Interpolation")
     assert "vfi" in title_acronyms("Real-Time Intermediate Flow Estimation for Video Frame Interpolation")
-    assert "ilql" in title_acronyms("Offline RL for Natural Language Generation with Implicit Language Q Learning")
+    ilql = "Offline RL for Natural Language Generation with Implicit Language Q Learning"
+    assert "ilql" in title_acronyms(ilql)
     assert title_acronyms("a study of things") == []
     assert title_acronyms(None) == []
 

@@ -32,7 +32,8 @@ def test_removed_source_leaves_no_rows(own_lib, tmp_path):
     assert titles(own_lib, "插帧") == []
     assert titles(own_lib, "RIFE") == []  # the paper went too, and its metadata row with it
     orphans = own_lib.conn.execute(
-        "SELECT count(*) FROM search_docs d WHERE (d.note_id IS NOT NULL AND d.note_id NOT IN (SELECT id FROM notes))"
+        "SELECT count(*) FROM search_docs d"
+        " WHERE (d.note_id IS NOT NULL AND d.note_id NOT IN (SELECT id FROM notes))"
         " OR (d.paper_id IS NOT NULL AND d.paper_id NOT IN (SELECT id FROM papers))").fetchone()[0]
     assert orphans == 0
 
@@ -60,7 +61,7 @@ def test_notes_stored_before_the_index_existed_are_indexed_on_first_search(tmp_p
     import_into(lib, [write_notes(tmp_path / "notes")])
     with lib.transaction() as conn:  # a library whose notes predate migration 0002
         conn.execute("DELETE FROM search_docs")
-        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_fts")
         conn.execute("UPDATE search_meta SET value = 0 WHERE key = 'backfilled'")
     assert titles(lib, "光流") == ["Real-Time Intermediate Flow Estimation for Video Frame Interpolation"]
     lib.close()

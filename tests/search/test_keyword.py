@@ -57,7 +57,8 @@ def test_each_paper_once_best_first(seed_lib):
 
 def test_filters_combine_with_keyword_search(seed_lib):
     everything = search(seed_lib, "RL", mode="keyword", limit=50)
-    telegram = search(seed_lib, "RL", mode="keyword", limit=50, flt=PaperFilter(source="004_10e839f3a84c61aa"))
+    only = PaperFilter(source="004_10e839f3a84c61aa")
+    telegram = search(seed_lib, "RL", mode="keyword", limit=50, flt=only)
     assert telegram and len(telegram) < len(everything)
     assert all(r.source.endswith("004_10e839f3a84c61aa.txt") for r in telegram)
     recent = search(seed_lib, "flow", mode="keyword", limit=50, flt=PaperFilter(year_from=2022, year_to=2024))

@@ -69,6 +69,10 @@ def paper_fields(row: sqlite3.Row, idents: list[str]) -> tuple[str, str, str, st
     return analyze(title), analyze(" ".join(names)), analyze(abstract), embed
 
 
+def _idents(conn: sqlite3.Connection, paper_id: str) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ?", (paper_id,))]
+
+
 def _bump(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
@@ -81,8 +85,8 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 def _drop_rows(conn: sqlite3.Connection, column: str, keys: list[str]) -> None:
     for chunk in _chunks(keys):
         marks = ",".join("?" * len(chunk))
-        conn.execute(f"DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {column} IN ({marks}))",
-                     chunk)
+        conn.execute("DELETE FROM search_fts WHERE rowid IN "
+                     f"(SELECT id FROM search_docs WHERE {column} IN ({marks}))", chunk)
         conn.execute(f"DELETE FROM search_docs WHERE {column} IN ({marks})", chunk)
 
 
@@ -97,7 +101,8 @@ def index_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT * FROM notes WHERE id IN ({marks})", chunk).fetchall():
             title, names, body, embed = note_fields(row)
-            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?)", (row["id"], text_hash(embed)))
+            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?)",
+                               (row["id"], text_hash(embed)))
             conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
                          (cur.lastrowid, title, names, body))
             if row["paper_id"]:
@@ -125,7 +130,7 @@ def refresh_papers(conn: sqlite3.Connection, paper_ids: Iterable[str]) -> None:
         if row is None:
             conn.execute("DELETE FROM search_docs WHERE paper_id = ?", (paper_id,))
             continue
-        idents = [r["value"] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ?", (paper_id,))]
+        idents = _idents(conn, paper_id)
         title, names, body, embed = paper_fields(row, idents)
         if old:
             doc_id = old["id"]
@@ -171,12 +176,13 @@ def rebuild(lib: Library) -> dict[str, int]:
     """Throw the derived index away and rebuild it from the stored notes and papers."""
     with lib.transaction() as conn:
         conn.execute("DELETE FROM search_docs")
-        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_fts")
         conn.execute("DELETE FROM search_stale")
         note_ids = [r[0] for r in conn.execute("SELECT id FROM notes ORDER BY source_id, ordinal")]
         index_notes(conn, note_ids)
         refresh_papers(conn, [r[0] for r in conn.execute("SELECT id FROM papers")])
-        unused = conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT embed_hash FROM search_docs)")
+        unused = conn.execute(
+            "DELETE FROM embeddings WHERE text_hash NOT IN (SELECT embed_hash FROM search_docs)")
         conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'backfilled'")
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
         docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
@@ -221,7 +227,7 @@ _COLUMNS = "d.id, d.note_id, COALESCE(n.paper_id, d.paper_id) AS paper_id, n.kin
 
 
 def filter_sql(flt: PaperFilter) -> tuple[str, list]:
-    """Conditions over `_FROM` that keep rows passing the filter (a paper row passes if one of its notes does)."""
+    """Conditions over `_FROM` keeping rows that pass the filter (a paper row: if one of its notes does)."""
     where, args = [], []
     clause, clause_args = flt.note_clause("n")
     if clause:
@@ -250,7 +256,8 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
     if expression is None:
         return []
     where, args = filter_sql(flt)
-    sql = (f"SELECT {_COLUMNS}, search_fts.rank AS rank FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+    sql = (f"SELECT {_COLUMNS}, search_fts.rank AS rank"
+           " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
            + _FROM.replace(" FROM search_docs d", "") + " WHERE search_fts MATCH ?"
            + (" AND " + where if where else "") + " ORDER BY search_fts.rank LIMIT ?")
     rows = lib.conn.execute(sql, [expression, *args, limit]).fetchall()
@@ -272,11 +279,10 @@ def embed_texts(lib: Library, doc_ids: list[int]) -> dict[int, str]:
     conn = lib.conn
     for chunk in _chunks(doc_ids):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT d.id AS doc_id, n.* FROM search_docs d JOIN notes n ON n.id = d.note_id "
-                                f"WHERE d.id IN ({marks})", chunk):
+        for row in conn.execute("SELECT d.id AS doc_id, n.* FROM search_docs d JOIN notes n "
+                                f"ON n.id = d.note_id WHERE d.id IN ({marks})", chunk):
             out[row["doc_id"]] = note_fields(row)[3]
-        for row in conn.execute(f"SELECT d.id AS doc_id, p.* FROM search_docs d JOIN papers p ON p.id = d.paper_id "
-                                f"WHERE d.id IN ({marks})", chunk):
-            idents = [r[0] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ?", (row["id"],))]
-            out[row["doc_id"]] = paper_fields(row, idents)[3]
+        for row in conn.execute("SELECT d.id AS doc_id, p.* FROM search_docs d JOIN papers p "
+                                f"ON p.id = d.paper_id WHERE d.id IN ({marks})", chunk):
+            out[row["doc_id"]] = paper_fields(row, _idents(conn, row["id"]))[3]
     return out

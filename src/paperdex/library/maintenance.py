@@ -150,10 +150,15 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 def check(lib: Library, *, quick: bool = False) -> CheckReport:
     """Integrity, foreign keys and orphans; reads only."""
     conn = lib.conn
-    integrity = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
-    tables = _tables(conn)
-    problems: list[Problem] = []
     latest = max((m[0] for m in migrations()), default=0)
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+        tables = _tables(conn)
+    except sqlite3.DatabaseError as exc:
+        # Damaged beyond what the checks can read: say so, and leave repairs to a backup or .recover.
+        return CheckReport(integrity=[str(exc)], problems=[], counts={}, schema_version=lib.schema_version,
+                           latest_schema=latest)
+    problems: list[Problem] = []
     if lib.schema_version != latest:
         problems.append(Problem("schema-version", 1, f"schema is v{lib.schema_version}, this paperdex expects "
                                 f"v{latest}", "upgrade paperdex (a newer version wrote this library)"))

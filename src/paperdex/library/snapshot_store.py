@@ -132,3 +132,4 @@ def rows_with_all(lib: Library, terms: list[str], limit: int) -> list[int]:
     query = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
     return [r[0] for r in lib.conn.execute(
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
+

@@ -34,7 +34,8 @@ def pending(lib: Library, model: str, limit: int | None = None) -> list[tuple[st
 def pending_count(lib: Library, model: str) -> int:
     return lib.conn.execute(
         "SELECT count(DISTINCT d.embed_hash) FROM search_docs d WHERE NOT EXISTS ("
-        "SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = d.embed_hash)", (model,)).fetchone()[0]
+        "SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = d.embed_hash)",
+        (model,)).fetchone()[0]
 
 
 def store(lib: Library, model: str, hashes: list[str], vectors: np.ndarray) -> None:
@@ -45,7 +46,8 @@ def store(lib: Library, model: str, hashes: list[str], vectors: np.ndarray) -> N
     dim = vectors.shape[1]
     rows = [(model, h, dim, v.astype(STORED_DTYPE).tobytes()) for h, v in zip(hashes, vectors, strict=True)]
     with lib.transaction() as conn:
-        conn.executemany("INSERT OR REPLACE INTO embeddings (model, text_hash, dim, vec) VALUES (?,?,?,?)", rows)
+        conn.executemany(
+            "INSERT OR REPLACE INTO embeddings (model, text_hash, dim, vec) VALUES (?,?,?,?)", rows)
         conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
 

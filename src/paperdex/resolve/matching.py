@@ -17,7 +17,6 @@ from rapidfuzz import fuzz
 
 from paperdex.model import Identifier
 from paperdex.resolve.records import Record
-
 from paperdex.titles import normalize_title as _normalize_title
 
 # ASCII fast path of titles.normalize_title, same output (tested): most titles are ASCII, and the

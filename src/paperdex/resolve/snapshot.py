@@ -136,9 +136,12 @@ class SnapshotIndex:
         for term in rare:
             votes.update(snapshot_store.rows_with_term(self.lib, term, RARE))
         if len(rare) < 2:
-            common = [t for _, t in ranked if t not in rare][:2]
-            if common:
-                votes.update(snapshot_store.rows_with_all(self.lib, rare[:1] + common, RARE))
+            # Typos hide the rare words: intersect the commoner ones, pairwise, and let rescoring decide.
+            common = [t for _, t in ranked if t not in rare][:3]
+            pairs = [common[:2], common[1:3], common[::2]] if len(common) == 3 else [common]
+            for pair in pairs:
+                if len(pair) == 2 or (pair and not rare):
+                    votes.update(snapshot_store.rows_with_all(self.lib, pair, 2 * RARE))
         return [rowid for rowid, _ in votes.most_common(RESCORE)]
 
     def search(self, title: str, limit: int = 5) -> list[Record]:

@@ -22,40 +22,56 @@ _TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<han>[{_HAN}]+)|(?P<word
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
-ENGLISH_STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most
-my myself no nor not now of off on once only or other our ours ourselves out over own same she
-should so some such than that the their theirs them themselves then there these they this those
-through to too under until up very was we were what when where which while who whom why will with
-would you your yours yourself yourselves also via using use used can't e.g i.e etc et al
-""".split())
+ENGLISH_STOPWORDS = frozenset([
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if",
+    "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor",
+    "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out",
+    "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+    "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "also", "via",
+    "using", "use", "used", "can't", "e.g", "i.e", "etc", "et", "al",
+])
 
-RUSSIAN_STOPWORDS = frozenset("""
-и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было
-вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
-нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их
-чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой
-совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при
-наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три
-эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно
-всю между это эта очень просто вообще типа
-""".split())
+RUSSIAN_STOPWORDS = frozenset([
+    "и", "в", "во", "не", "что", "он", "на", "я", "с", "со", "как", "а", "то", "все", "она", "так", "его",
+    "но", "да", "ты", "к", "у", "же", "вы", "за", "бы", "по", "только", "ее", "мне", "было", "вот", "от",
+    "меня", "еще", "нет", "о", "из", "ему", "теперь", "когда", "даже", "ну", "вдруг", "ли", "если", "уже",
+    "или", "ни", "быть", "был", "него", "до", "вас", "нибудь", "опять", "уж", "вам", "ведь", "там", "потом",
+    "себя", "ничего", "ей", "может", "они", "тут", "где", "есть", "надо", "ней", "для", "мы", "тебя", "их",
+    "чем", "была", "сам", "чтоб", "без", "будто", "чего", "раз", "тоже", "себе", "под", "будет", "ж",
+    "тогда", "кто", "этот", "того", "потому", "этого", "какой", "совсем", "ним", "здесь", "этом", "один",
+    "почти", "мой", "тем", "чтобы", "нее", "сейчас", "были", "куда", "зачем", "всех", "никогда", "можно",
+    "при", "наконец", "два", "об", "другой", "хоть", "после", "над", "больше", "тот", "через", "эти", "нас",
+    "про", "всего", "них", "какая", "много", "разве", "три", "эту", "моя", "впрочем", "хорошо", "свою",
+    "этой", "перед", "иногда", "лучше", "чуть", "том", "нельзя", "такой", "им", "более", "всегда",
+    "конечно", "всю", "между", "это", "эта", "очень", "просто", "вообще", "типа",
+])
 
-CHINESE_STOPWORDS = frozenset("""
-的 了 是 在 和 也 就 都 而 及 与 或 这 那 我 我们 你 他 她 它 有 没有 不 把 被 对 等 上 下 为 以 之 其 于
-一个 一种 这个 这样 那么 可以 就是 还是 但是 因为 所以 如果 然后 一些 什么 这里 那里 会 能 要 去 来 到 说
-着 过 吗 吧 呢 啊 个 中 很 让 用 做 又 再 还 给 从 向 并 但 即 将 它们 他们 自己 进行 通过 比较 一下
-""".split())
+CHINESE_STOPWORDS = frozenset([
+    "的", "了", "是", "在", "和", "也", "就", "都", "而", "及", "与", "或", "这", "那", "我", "我们", "你",
+    "他", "她", "它", "有", "没有", "不", "把", "被", "对", "等", "上", "下", "为", "以", "之", "其", "于",
+    "一个", "一种", "这个", "这样", "那么", "可以", "就是", "还是", "但是", "因为", "所以", "如果", "然后",
+    "一些", "什么", "这里", "那里", "会", "能", "要", "去", "来", "到", "说", "着", "过", "吗", "吧", "呢",
+    "啊", "个", "中", "很", "让", "用", "做", "又", "再", "还", "给", "从", "向", "并", "但", "即", "将",
+    "它们", "他们", "自己", "进行", "通过", "比较", "一下",
+])
 
 STOPWORDS = ENGLISH_STOPWORDS | RUSSIAN_STOPWORDS | CHINESE_STOPWORDS
 
 # Small words of English titles that end a run of capitalised words when forming acronyms.
-_TITLE_JOINERS = frozenset("a an and as at by for from in into of on or over the through to towards under "
-                           "via vs with without using".split())
-_URL_NOISE = frozenset("http https www com org net io html htm pdf abs forum id project projects paper papers "
-                       "papers_files content index php github blob main master".split())
+_TITLE_JOINERS = frozenset([
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
+    "through", "to", "towards", "under", "via", "vs", "with", "without", "using",
+])
+_URL_NOISE = frozenset([
+    "http", "https", "www", "com", "org", "net", "io", "html", "htm", "pdf", "abs", "forum", "id",
+    "project", "projects", "paper", "papers", "papers_files", "content", "index", "php", "github", "blob",
+    "main", "master",
+])
 
 
 def fold(text: str) -> str:
@@ -70,6 +86,11 @@ def fold(text: str) -> str:
             continue  # a diacritic on a Latin letter: é -> e, ü -> u
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
+
+
+@lru_cache(maxsize=20_000)
+def _fold_char(ch: str) -> str:
+    return ch.lower() if ch.isascii() else fold(ch)
 
 
 @lru_cache(maxsize=4)
@@ -143,7 +164,7 @@ def title_acronyms(title: str | None) -> list[str]:
     found: list[str] = []
     for chunk in re.split(r"[:;,.()\[\]!?—–]| - ", title):
         run: list[str] = []
-        for word in chunk.split() + [""]:
+        for word in [*chunk.split(), ""]:
             if word and word[0].isupper() and word[0].isascii() and word.casefold() not in _TITLE_JOINERS:
                 run.append(word)
                 continue
@@ -181,7 +202,7 @@ def match_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     mapping: list[int] = []
     folded_parts: list[str] = []
     for index, ch in enumerate(text):
-        piece = fold(ch) if not ch.isascii() else ch.lower()
+        piece = _fold_char(ch)
         folded_parts.append(piece)
         mapping.extend([index] * len(piece))
     folded = "".join(folded_parts)

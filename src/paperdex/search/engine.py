@@ -142,7 +142,9 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
-        ordered = _pin_exact(rankings[0], rrf([list(r) for r in rankings]))
+        ordered = rrf([list(r) for r in rankings])
+        if len(terms) == 1:  # a name is one word; longer queries are for fusion to weigh
+            ordered = _pin_exact(rankings[0], ordered)
     wanted = set(terms)
     results = []
     for key, score in ordered[:limit]:
@@ -188,7 +190,8 @@ def _best_text(candidates: list[tuple[Note | None, str]], wanted: set[str]) -> t
     return best if best is not None else (None, "", [])
 
 
-def _result(lib: Library, key: Key, score: float, hits: list[fts.Hit], wanted: set[str]) -> SearchResult | None:
+def _result(lib: Library, key: Key, score: float, hits: list[fts.Hit],
+            wanted: set[str]) -> SearchResult | None:
     kind, ident = key
     note_ids = list(dict.fromkeys(h.note_id for h in hits if h.note_id))
     notes = [n for n in (get_note(lib, nid) for nid in note_ids[:8]) if n is not None]

@@ -1,4 +1,4 @@
-"""Reciprocal rank fusion: merge ranked lists by rank alone, so bm25 and cosine scores never need calibrating."""
+"""Reciprocal rank fusion: merge ranked lists by rank alone, so bm25 and cosine never need calibrating."""
 
 from __future__ import annotations
 

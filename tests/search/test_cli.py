@@ -1,0 +1,60 @@
+"""`paperdex search`, `reindex` and `embed` through click, on notes written like real ones."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from paperdex.cli import main
+from tests.search.conftest import write_notes
+
+
+def run(db, *args):
+    result = CliRunner().invoke(main, ["--db", str(db), *args], catch_exceptions=False)
+    return result
+
+
+def test_search_json_contract(tmp_path):
+    db = tmp_path / "lib.db"
+    assert run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve").exit_code == 0
+    result = run(db, "search", "光流", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    keys = {"kind", "id", "title", "arxiv_id", "score", "snippet", "source"}
+    assert rows and all(set(r) == keys for r in rows)
+    assert rows[0]["title"] == "Real-Time Intermediate Flow Estimation for Video Frame Interpolation"
+    assert rows[0]["arxiv_id"] == "2011.06294"
+    assert rows[0]["kind"] == "paper"
+    assert "«光流»" in rows[0]["snippet"]
+    assert rows[0]["source"].endswith("zh.md")
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_search_filters_and_modes_on_the_command_line(tmp_path):
+    db = tmp_path / "lib.db"
+    run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve")
+    rl = json.loads(run(db, "search", "learning", "--section", "RL", "--json", "--mode", "keyword").output)
+    assert rl and all(r["source"].endswith(("zh.md", "ru.md")) for r in rl)
+    assert json.loads(run(db, "search", "光流", "--year", "2023..2024", "--json").output) == []
+    thoughts = json.loads(run(db, "search", "inference", "--has-thoughts", "--json").output)
+    assert [r["title"] for r in thoughts] == ["RepVGG: Making VGG-Style ConvNets Great Again"]
+    limited = json.loads(run(db, "search", "learning", "--limit", "1", "--json").output)
+    assert len(limited) == 1
+    # Tests run with PAPERDEX_EMBEDDER=none: semantic mode says what to do instead of failing obscurely.
+    failed = CliRunner().invoke(main, ["--db", str(db), "search", "robots", "--mode", "semantic"])
+    assert failed.exit_code == 1
+    assert "PAPERDEX_EMBEDDER" in failed.output
+
+
+def test_people_output_and_maintenance_commands(tmp_path):
+    db = tmp_path / "lib.db"
+    run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve")
+    shown = run(db, "search", "MimicGen")
+    assert shown.exit_code == 0
+    assert "1. MimicGen" in shown.output
+    assert "ru.md" in shown.output
+    assert "No matches" in run(db, "search", "zxqvbnm").output
+    rebuilt = run(db, "reindex", "--no-embed")
+    assert rebuilt.exit_code == 0 and "indexed 6 notes" in rebuilt.output
+    assert "nothing to do" in run(db, "embed").output
