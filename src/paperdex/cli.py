@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -58,7 +59,12 @@ class PaperdexGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PaperdexError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            db = getattr(ctx.obj, "db_path", "the library")
+            err.print(f"[red]error:[/red] the library {escape(str(db))} is damaged or unreadable ({escape(str(exc))}); "
+                      "run `paperdex check`, or restore a copy made with `paperdex backup`", soft_wrap=True)
             sys.exit(1)
 
 

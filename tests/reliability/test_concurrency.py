@@ -107,8 +107,8 @@ def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp
 
 
 def test_a_busy_library_does_not_make_every_remaining_file_wait_again(world, tmp_path):
-    """Found by this suite: each file of an import waits the whole busy timeout (30 s in real use) again,
-    so a library locked by another writer turns a 200-file import into 100 minutes of waiting."""
+    """Each file waiting the whole busy timeout (30 s in real use) again would turn a 200-file import
+    into 100 minutes of waiting on a locked library."""
     _tmp, a, _b, _env, _ref, _ = world
     db = tmp_path / "busy.db"
     holder = Library(db)

@@ -98,16 +98,28 @@ def test_a_keyword_index_out_of_step_is_rebuilt(db):
     assert found.exit_code == 0 and "ToolChain" in found.output
 
 
-def test_a_damaged_file_gives_a_clear_error_not_a_traceback(db, tmp_path):
+def _broken_copy(db, tmp_path):
     data = bytearray(db.read_bytes())
     for offset in range(4096, min(len(data), 40960)):
         data[offset] = 0x5A  # overwrite the pages after the first: tables become garbage
     broken = tmp_path / "broken.db"
     broken.write_bytes(bytes(data))
-    result = CliRunner().invoke(main, ["--db", str(broken), "check"])
+    return broken
+
+
+def test_check_on_a_damaged_file_says_how_to_recover(db, tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(_broken_copy(db, tmp_path)), "check"])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "backup" in result.output or "recover" in result.output
+    assert "backup" in result.output and "recover" in result.output
+
+
+@pytest.mark.parametrize("command", [["list"], ["info"], ["export"], ["search", "ToolChain"]])
+def test_other_commands_on_a_damaged_file_fail_with_one_clear_line(db, tmp_path, command):
+    result = CliRunner().invoke(main, ["--db", str(_broken_copy(db, tmp_path)), *command])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), f"traceback: {result.exception!r}"
+    assert "paperdex check" in result.output
 
 
 def test_backup_while_another_writer_holds_the_lock_copies_only_committed_data(db, tmp_path):
