@@ -2,6 +2,7 @@
 
     python bench/resolve.py --records 200000        # quick run
     python bench/resolve.py                          # 2.5M records, the size of the real snapshot
+    python bench/resolve.py --workdir W --reuse      # resolve again over W's snapshot (no import)
 
 Generates a deterministic snapshot in the Kaggle JSON-lines format, imports it
 through `paperdex snapshot import`'s code path (time, peak RSS), then resolves
@@ -27,7 +28,9 @@ from rapidfuzz import fuzz, process
 
 from paperdex.library.db import Library
 from paperdex.resolve.matching import Query, score
-from paperdex.resolve.snapshot import SnapshotIndex, import_file
+from paperdex.library import snapshot_store
+from paperdex.library.snapshot_store import ImportStats
+from paperdex.resolve.snapshot import SnapshotIndex, import_file, reindex
 from paperdex.titles import normalize_title
 
 COMMON = ["learning", "deep", "neural", "network", "networks", "model", "models", "via", "for", "with", "of", "the", "a", "an", "and", "in", "on", "to", "from", "using", "towards", "efficient", "robust", "scalable", "generative", "reinforcement", "language", "large", "vision", "transformer", "graph", "data", "training", "inference", "optimization", "analysis", "approach", "method", "methods", "framework", "self", "supervised", "adversarial", "attention", "diffusion", "policy", "agents", "multi", "task", "representation", "representations"]
@@ -121,31 +124,44 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scan-slice", type=int, default=100_000)
     ap.add_argument("--scan-queries", type=int, default=200)
     ap.add_argument("--workdir", type=Path, default=None, help="Keep files here (default: a temp dir).")
+    ap.add_argument("--reuse", action="store_true",
+                    help="Reuse the workdir's snapshot and library from an earlier run (times resolving only).")
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="paperdex-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    snap, db = work / "snapshot.jsonl", work / "bench.db"
-    db.unlink(missing_ok=True)
-
-    t0 = time.perf_counter()
-    present, absent = generate(snap, args.records, int(args.queries * 0.9))
-    gen_s = time.perf_counter() - t0
-    print(f"generated {args.records} records ({snap.stat().st_size / 1e6:.0f} MB) in {gen_s:.1f} s", file=sys.stderr)
-
-    lib = Library(db)
-    rss_before = peak_rss_mb()
-    t0 = time.perf_counter()
-    stats = import_file(lib, snap)
-    import_s = time.perf_counter() - t0
-    rss_import = peak_rss_mb()
-    print(f"imported {stats.written} in {import_s:.1f} s, peak RSS {rss_import:.0f} MB", file=sys.stderr)
+    snap, db, saved = work / "snapshot.jsonl", work / "bench.db", work / f"queries-{args.records}.json"
+    reuse = args.reuse and db.exists() and saved.exists()
+    if reuse:
+        present, absent = json.loads(saved.read_text())
+        present = [tuple(p) for p in present]
+        lib = Library(db)
+        if not snapshot_store.has_keys(lib):
+            reindex(lib)
+        rss_before = rss_import = peak_rss_mb()
+        stats, import_s = ImportStats(read=snapshot_store.count(lib), written=snapshot_store.count(lib)), 1e-9
+        print(f"reusing {db} ({stats.written} records)", file=sys.stderr)
+    else:
+        db.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        present, absent = generate(snap, args.records, int(args.queries * 0.9))
+        saved.write_text(json.dumps([present, absent]))
+        gen_s = time.perf_counter() - t0
+        print(f"generated {args.records} records ({snap.stat().st_size / 1e6:.0f} MB) in {gen_s:.1f} s",
+              file=sys.stderr)
+        lib = Library(db)
+        rss_before = peak_rss_mb()
+        t0 = time.perf_counter()
+        stats = import_file(lib, snap)
+        import_s = time.perf_counter() - t0
+        rss_import = peak_rss_mb()
+        print(f"imported {stats.written} in {import_s:.1f} s, peak RSS {rss_import:.0f} MB", file=sys.stderr)
 
     rng = random.Random(11)
     queries = [(perturb(rng, t), ident) for ident, t in present] + [(perturb(rng, t), None) for t in absent]
     rng.shuffle(queries)
     index = SnapshotIndex(lib)
     tp = fp = fn = 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for text, truth in queries:
         q = Query(title=text)
         best = max((score(q, r) for r in index.search(text)), key=lambda s: s.score, default=None)
@@ -158,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                 fn += 1
         elif truth is not None:
             fn += 1
-    resolve_s = time.perf_counter() - t0
+    resolve_s, resolve_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     precision = tp / max(1, tp + fp)
     recall = tp / max(1, sum(1 for _, t in queries if t is not None))
 
@@ -188,11 +204,11 @@ deterministic generator, Kaggle JSON-lines format, {snap.stat().st_size / 1e6:.0
 | measure | value |
 |---|---|
 | records imported | {stats.written:,} |
-| import time (stream, batched upsert, FTS5 word index) | {import_s:.1f} s ({stats.written / import_s:,.0f} records/s) |
+| import time (stream, batched upsert, FTS5 word index, typo keys){" (reused: not measured)" if reuse else ""} | {import_s:.1f} s ({stats.written / import_s:,.0f} records/s) |
 | peak RSS after import (whole process) | {rss_import:.0f} MB (before import: {rss_before:.0f} MB) |
 | library size | {db.stat().st_size / 1e6:.0f} MB |
 | titles resolved (typos + case changes; {len(absent)} of them absent from the snapshot) | {n:,} |
-| resolve throughput (search + rapidfuzz rescoring + validation) | {n / resolve_s:,.0f} titles/s |
+| resolve throughput (search + rapidfuzz rescoring + validation) | {n / resolve_s:,.0f} titles/s wall, {n / resolve_cpu:,.0f} titles per CPU-second |
 | precision / recall | {precision:.4f} / {recall:.4f} (TP {tp}, FP {fp}, FN {fn}) |
 | plain rapidfuzz scan over a {len(slice_titles):,}-title slice ({len(scan_q)} queries) | {len(scan_q) / scan_s:,.1f} titles/s, top-1 correct {scan_hits}/{len(scan_q)} |
 | index on the same queries (over all {stats.written:,} titles) | {len(scan_q) / index_s:,.0f} titles/s: {scan_s / index_s:,.0f}x faster |

@@ -61,5 +61,21 @@ def note_keys(paper: dict, *, reader: bool = True) -> list[tuple]:
                    (n["reader"] or "") if reader else "") for n in paper["notes"])
 
 
+def exact_notes(paper: dict) -> list[tuple]:
+    """Everything a note says, unnormalised: an exact round trip gives back these tuples."""
+    return sorted((n["section"] or "", n["text"], tuple(n["thoughts"]), tuple(n["quotes"]), n["reader"] or "")
+                  for n in paper["notes"])
+
+
+def assert_round_trip(before: dict[str, dict], after: dict[str, dict]) -> None:
+    """Same paper ids, titles and arXiv ids, and every note with the same text, thoughts, quotes,
+    section and reader."""
+    assert set(after) == set(before)
+    for pid, paper in before.items():
+        back = after[pid]
+        assert (back["title"], back["arxiv_id"]) == (paper["title"], paper["arxiv_id"])
+        assert exact_notes(back) == exact_notes(paper), paper["title"]
+
+
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)

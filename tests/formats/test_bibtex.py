@@ -83,3 +83,27 @@ def test_unparsable_file_is_malformed(tmp_path: Path) -> None:
     only_comments.write_text("@comment{jabref-meta: databaseType:bibtex;}\n", encoding="utf-8")
     with pytest.raises(MalformedInput, match="no BibTeX entries"):
         load_path(only_comments, "c.bib")
+
+
+def test_an_annote_that_only_looks_like_paperdex_stays_one_note() -> None:
+    """A user's annote opening with a bracket is their text, LaTeX-decoded as before."""
+    text = ("@article{finn2017,\n  title = {Model-Agnostic Meta-Learning},\n  year = {2017},\n"
+            "  annote = {[todo] re-read section 3 -- \\emph{second-order} terms\n\nThought: cheap?},\n}\n")
+    [doc] = bibtex.read(text, "mine.bib")
+    [block] = doc.blocks
+    assert block.text == "[todo] re-read section 3 – second-order terms\n\nThought: cheap?"
+    assert block.thoughts == [] and block.reader is None
+
+
+def test_paperdex_annote_is_split_into_notes() -> None:
+    text = ("@misc{kostrikov2021offline,\n  title = {Offline Reinforcement Learning with Implicit Q-Learning},\n"
+            "  eprint = {2110.06169},\n  archivePrefix = {arXiv},\n"
+            "  annote = {[reader: rizzearch; section: RL / Offline; source: seeds/004.txt]\n"
+            "expectile regression -- no \\emph{TD}\n\nThought: neat\nQuote: from the paper\n\n"
+            "[source: seeds/000.txt]\n2021 NeurIPS},\n}\n")
+    [doc] = bibtex.read(text, "library.bib")
+    assert [(b.reader, b.section, b.text, b.thoughts, b.quotes) for b in doc.blocks] == [
+        ("rizzearch", "RL / Offline", "expectile regression -- no \\emph{TD}", ["neat"], ["from the paper"]),
+        (None, None, "2021 NeurIPS", [], []),
+    ]
+    assert all([i.key for i in b.identifiers] == ["arxiv:2110.06169"] for b in doc.blocks)

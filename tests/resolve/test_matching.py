@@ -56,19 +56,27 @@ def test_surnames():
     assert surname("Fu, Z.") == "fu" and surname("Chelsea Finn") == "finn" and surname("Piotr Dollár") == "dollar"
 
 
-def test_ascii_fast_path_equals_titles_normalize_title():
+def test_table_driven_normalize_title_equals_the_reference():
+    """The fast paths (ASCII translate; cached tables otherwise) give the character-by-character result."""
     import json
     import random
     import string
 
-    from paperdex.resolve.matching import normalize_title as fast
-    from paperdex.titles import normalize_title as reference
+    from paperdex.titles import _normalize_reference as reference
+    from paperdex.titles import normalize_title as fast
+    from tests.conftest import SHARED
 
     texts = []
     for line in (FIXTURES / "arxiv_snapshot" / "arxiv-metadata-oai-snapshot.first200.jsonl").open():
         obj = json.loads(line)
         texts += [obj["title"], obj["abstract"], obj["authors"]]
+    for seed in sorted((SHARED / "seeds").iterdir()):
+        if seed.is_file():
+            texts += seed.read_text(encoding="utf-8", errors="replace").splitlines()  # Chinese, Russian, emoji
     rng = random.Random(5)
     texts += ["".join(rng.choice(string.printable) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
-    texts += ["Bal\u00e1zs — “quoted” Don’t", "深度学习 Transformer", ""]
-    assert all(fast(t) == reference(t) for t in texts)
+    alphabet = "".join(chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += ["Bal\u00e1zs — “quoted” Don’t", "深度学习 Transformer", "", "\u0345 \u0130stanbul Straße ﬁ ①"]
+    assert sum(not t.isascii() for t in texts) > 3000
+    assert [fast(t) for t in texts] == [reference(t) for t in texts]

@@ -163,3 +163,25 @@ def test_other_seeds_are_not_readme_lists(name: str) -> None:
     reader = markdown if name == "lecture" else text
     doc = reader.read(read_seed(name), str(SEED_FILES[name]))[0]
     assert readme_list.score(doc) < 0.2
+
+
+def test_reader_labels_and_paragraphs_of_a_mixed_digest() -> None:
+    """paperdex's own mixed-reader digest: `<kbd>@reader</kbd>` is the reader; blank lines split paragraphs."""
+    note = (
+        "# Paper notes\n\nTotal Count：2\n## RL\n"
+        "* 2023 - [Offline RL for Natural Language Generation with Implicit Language Q Learning]"
+        "(https://arxiv.org/abs/2206.11871) <kbd>@rizzearch</kbd>\n"
+        "  * статья по алайменту от рлщиков\n\n"
+        "  * вообще в начале они дают интересное обоснование\n"
+        "  * почему рл хорошо прикладывается к диалогу\n"
+        "* 2022 - [Training Compute-Optimal Large Language Models](https://arxiv.org/abs/2203.15556)"
+        " <kbd>NeurIPS 2022</kbd> <kbd>LLM</kbd>\n"
+        "  * 20 tokens per parameter\n"
+        "  * [想法] 论文观感相当好\n"
+    )
+    ilql, chinchilla = readme_list.segment(markdown.read(note, "digest.md")[0])
+    assert ilql.reader == "rizzearch" and ilql.flags == []
+    assert ilql.text == ("статья по алайменту от рлщиков\n\nвообще в начале они дают интересное обоснование\n"
+                         "почему рл хорошо прикладывается к диалогу")
+    assert chinchilla.reader is None and chinchilla.flags == ["LLM"] and chinchilla.venue == "NeurIPS 2022"
+    assert chinchilla.text == "20 tokens per parameter" and chinchilla.thoughts == ["论文观感相当好"]

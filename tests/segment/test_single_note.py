@@ -126,3 +126,61 @@ def test_lecture_notes_stay_a_document() -> None:
 @pytest.mark.parametrize("readme", sorted(CORPORA.glob("*/README.md")))
 def test_readmes_are_not_single_notes(readme: Path) -> None:
     assert single_note.score(_doc(readme)) < 0.2
+
+
+def test_thoughts_quotes_and_section_of_an_obsidian_note() -> None:
+    page = (
+        "---\n"
+        "title: \"Training Compute-Optimal Large Language Models\"\n"
+        "arxiv: \"2203.15556\"\n"
+        "tags: [\"LLM\", \"scaling\"]\n"
+        "section: \"LLM / Scaling laws\"\n"
+        "---\n"
+        "# Training Compute-Optimal Large Language Models\n\n"
+        "模型参数和数据量应该同比例放大\n\n"
+        "[comment]: # (to re-read)\n"
+        "[想法] 论文观感相当好，\n"
+        "efficient net 既视感\n\n"
+        "20 tokens per parameter\n\n"
+        "[来自知乎] 自BERT和GPT之后，NLP领域的技术就在原地打转了\n"
+    )
+    [block] = segment(markdown.read(page, "chinchilla.md")[0])
+    assert block.section == "LLM / Scaling laws" and block.fields["tags"] == "LLM, scaling"
+    assert block.text == "模型参数和数据量应该同比例放大\n\n[comment]: # (to re-read)\n\n20 tokens per parameter"
+    assert block.thoughts == ["论文观感相当好，\nefficient net 既视感"]
+    assert block.quotes == ["自BERT和GPT之后，NLP领域的技术就在原地打转了"]
+    assert block.fields["quote_source"] == "知乎"
+
+
+def _vault_note(marker: str) -> str:
+    return (
+        "---\n"
+        "title: \"Offline Reinforcement Learning with Implicit Q-Learning\"\n"
+        "arxiv: \"2110.06169\"\n"
+        "tags: [\"Old\", \"RL\"]\n"
+        "readers: [\"alice\"]\n"
+        f"{marker}"
+        "---\n"
+        "# [Offline Reinforcement Learning with Implicit Q-Learning](https://arxiv.org/abs/2110.06169)\n\n"
+        "## alice · RL\n\nexpectile regression\n\n[想法] never queries unseen actions\n\n"
+        "## RL\n\nAWR for the policy\n\n## Method\n\nstill the lab's note\n\n"
+        "## Note\n\nno section, no reader\n"
+    )
+
+
+def test_parts_of_a_paperdex_vault_note_are_notes() -> None:
+    doc = markdown.read(_vault_note('paperdex: "p0123456789ab"\n'), "papers/IQL.md")[0]
+    blocks = segment(doc)
+    assert [(b.reader, b.section, b.text, b.thoughts) for b in blocks] == [
+        ("alice", "RL", "expectile regression", ["never queries unseen actions"]),
+        (None, "RL", "AWR for the policy\n\n## Method\n\nstill the lab's note", []),  # not a part heading
+        (None, None, "no section, no reader", []),
+    ]
+    assert [b.line for b in blocks] == [10, 16, 24]
+    assert all(b.title == "Offline Reinforcement Learning with Implicit Q-Learning" for b in blocks)
+    assert all([i.key for i in b.identifiers] == ["arxiv:2110.06169"] for b in blocks)
+
+
+def test_headings_of_a_users_own_note_are_not_parts() -> None:
+    [block] = segment(markdown.read(_vault_note(""), "papers/IQL.md")[0])
+    assert block.text.startswith("## alice · RL\n\nexpectile regression") and block.section == "Old, RL"

@@ -18,12 +18,15 @@ same papers, ids, note texts, thoughts and sections:
   export/common.py); the paper's first entry links with exactly that key
   (e.g. a title-only paper that later gained an arXiv id first appears with a
   link carrying no id), later entries link its best identifier.
+- Each line of a note is one sub-bullet; blank lines between paragraphs are
+  written as blank lines between sub-bullets, which readme_list keeps, so the
+  note text comes back exactly (but for indentation at the start of a line,
+  which a sub-bullet cannot carry).
 - Readers: a digest of one reader's notes (one reader in the library, or
   `--reader alice`) says so in YAML front matter (`reader: alice`), which the
-  Markdown reader gives to every note: attribution round-trips exactly. A
-  digest mixing readers labels each entry `<kbd>@alice</kbd>` (rendered as a
-  badge on GitHub); re-added, those notes keep texts and papers but not the
-  reader (the label comes back as a flag) - export per reader to keep it.
+  Markdown reader gives to every note. A digest mixing readers labels each
+  attributed entry `<kbd>@alice</kbd>` (rendered as a badge on GitHub), which
+  readme_list reads back as the note's reader: attribution round-trips either way.
 """
 
 from __future__ import annotations
@@ -155,9 +158,14 @@ def entry_lines(entry: Entry, label_reader: bool) -> list[str]:
     if label_reader and note.reader:
         head += f" <kbd>@{note.reader}</kbd>"
     out = [head]
-    for line in note.text.splitlines():
-        if line.strip():
-            out.append("  * " + line.strip())
+    blanks = 0
+    for line in note.text.strip().splitlines():
+        if not line.strip():
+            blanks += 1
+            continue
+        # A paragraph break stays a blank line between sub-bullets, which readme_list keeps.
+        out += [""] * blanks + ["  * " + line.strip()]
+        blanks = 0
     for thought in note.thoughts:
         first, *rest = _continued(thought, "    ")
         out += [f"  * {THOUGHT_TAG} {first}", *rest]

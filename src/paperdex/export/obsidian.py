@@ -7,11 +7,13 @@
     index.md               the sections and the count
 
 Written for segment/single_note.py so that `paperdex add vault/papers` gives
-back the same papers (ids, titles, arXiv ids) and, for a paper with one
-note, the same note text, section and reader: the body after the title is
-exactly the note text, then its thoughts as `[想法]` lines. A paper with
-several notes gets one `## reader · section` part per note and comes back as
-one note holding them all (single_note reads one note per file).
+back the same papers (ids, titles, arXiv ids) and every note with the same
+text, thoughts, quotes, section and reader: the body after the title is
+exactly the note text, then its thoughts as `[想法]` paragraphs and its
+quotes as `[来自…]` ones. A paper with several notes gets one
+`## reader · section` part per note (`## Note` when it has neither), which
+single_note splits back into notes, telling reader from section by the
+`readers` and `tags` lists of the front matter.
 Links between papers that mention each other (a note naming another paper's
 title or identifier) are `related:` wikilinks in the front matter, which
 Obsidian shows in the graph and backlinks, so the body stays the note itself.
@@ -39,6 +41,7 @@ MULTI_FILE = True
 PAPERS_DIR = "papers"
 SECTIONS_DIR = "sections"
 THOUGHT_TAG = "[想法]"
+QUOTE_TAG = "[来自{source}]"
 # Characters Obsidian (links, tags, block refs) or Windows/macOS refuse in a file name.
 _UNSAFE = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -104,6 +107,11 @@ def _note_part(note: Note) -> list[str]:
         if lines:
             lines.append("")
         lines += [f"{THOUGHT_TAG} {t.strip()}" for t in note.thoughts]
+    if note.quotes:
+        if lines:
+            lines.append("")
+        source = (note.fields or {}).get("quote_source", "")
+        lines += [f"{QUOTE_TAG.format(source=source)} {q.strip()}" for q in note.quotes]
     return lines
 
 
@@ -120,7 +128,8 @@ def paper_note(paper: Paper, names: dict[str, str], related: list[str], titles: 
         ("identifiers", {i.scheme: i.value for i in paper.identifiers} or None),
         ("url", real_link(paper)),
         ("tags", sections_of(paper) or None),
-        ("reader", readers[0] if len(readers) == 1 else None),
+        # Only when every note is that reader's: the Markdown reader gives it to every note.
+        ("reader", readers[0] if len(readers) == 1 and all(n.reader for n in paper.notes) else None),
         ("readers", readers or None),
         ("related", [f"[[{PAPERS_DIR}/{names[r]}|{titles[r]}]]"
                      for r in sorted(related, key=lambda r: (titles[r].casefold(), r))] or None),

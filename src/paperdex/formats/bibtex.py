@@ -5,12 +5,19 @@ Entries become finished paper blocks: LaTeX in titles and names is decoded
 `comment` and `note` (Zotero writes HTML there: tags are stripped), the
 abstract and keywords go to the block's fields. A malformed entry is listed in
 the Document's metadata["errors"] and the rest are imported.
+
+An `annote` written by paperdex's own exporter (notes opening with a
+`[reader: …; section: …; source: …]` header line, then the text, then
+`Thought: ` and `Quote: ` lines) is read back as those notes, verbatim (it is
+UTF-8, not LaTeX): one block per note, with its reader, section, thoughts and
+quotes, so an export round-trips exactly.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import PurePath
 
 from paperdex.errors import MalformedInput
@@ -27,6 +34,10 @@ _ENTRY_START = re.compile(r"^\s*@(article|inproceedings|misc|book|incollection|p
 _ID_ONLY_NOTE = re.compile(r"^\s*arxiv\s*:\s*\S+(?:\s*\[[\w.\-]+\])?\s*$", re.I)
 _NOTE_FIELDS = ("annote", "annotation", "comment", "note", "review")
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "series")
+# export/bibtex.py `format_note`: the header line that opens each note of an annote.
+_NOTE_HEADER = re.compile(r"^\[(?:reader: (?P<reader>[^;\n]+); )?(?:section: (?P<section>[^\n]+?); )?"
+                          r"source: (?P<source>[^\n]+)\]$", re.M)
+_NOTE_PARTS = {"Thought: ": "thoughts", "Quote: ": "quotes"}
 
 
 def detect(path: str, head: str) -> float:
@@ -53,7 +64,7 @@ def read(text: str, source: str) -> list[Document]:
     if not entries:
         reason = "holds no BibTeX entries" if not errors else f"has no entry that parses ({errors[0]})"
         raise MalformedInput(source, reason, "check that it is a .bib export")
-    blocks = [entry_to_block(entry) for entry in entries]
+    blocks = [block for entry in entries for block in entry_to_blocks(entry)]
     return [
         Document(
             source=source,
@@ -94,7 +105,73 @@ def _split_failures(failed: list[object]) -> tuple[list, list]:
     return kept, errors
 
 
-def entry_to_block(entry: object) -> NoteBlock:
+def entry_to_blocks(entry: object) -> list[NoteBlock]:
+    """The entry's paper block, or one block per note when its annote is paperdex's own."""
+    annote = next((_unwrap(str(f.value)) for f in entry.fields  # type: ignore[attr-defined]
+                   if f.key.lower() == "annote"), "")
+    notes = paperdex_notes(annote)
+    block = entry_to_block(entry, skip_annote=bool(notes))
+    if not notes:
+        return [block]
+    out = []
+    for note in notes:
+        part = replace(block, identifiers=list(block.identifiers), urls=list(block.urls),
+                       authors=list(block.authors), fields=dict(block.fields), **note)
+        if block.text:  # the entry's other note fields (a user's `note`) stay with its first note
+            part.text = "\n\n".join(t for t in [part.text, block.text] if t)
+            block = replace(block, text="")
+        out.append(part)
+    return out
+
+
+def paperdex_notes(annote: str) -> list[dict]:
+    """The notes of an annote written by export/bibtex.py, as NoteBlock fields; [] for any other annote."""
+    if not annote.startswith("["):
+        return []
+    escaped = annote.replace("\\{", "{").replace("\\}", "}")
+    if not _balanced(escaped):
+        annote = escaped  # the exporter escapes every brace of an unbalanced annote, and only then
+    headers = list(_NOTE_HEADER.finditer(annote))
+    if not headers or headers[0].start() != 0:
+        return []
+    notes = []
+    for header, following in zip(headers, [*headers[1:], None], strict=True):
+        end = following.start() if following else len(annote)
+        chunk = annote[header.end():end]  # "\ntext\nThought: t\n\n" before the next header
+        if following:
+            if not chunk.endswith("\n\n"):
+                return []  # not the exporter's layout: read it as a plain note
+            chunk = chunk[:-2]
+        if chunk and not chunk.startswith("\n"):
+            return []
+        chunk = chunk[1:]
+        note: dict = {"text": [], "thoughts": [], "quotes": [], "reader": header.group("reader"),
+                      "section": header.group("section")}
+        current = note["text"]
+        for line in chunk.split("\n") if chunk else []:
+            prefix = next((p for p in _NOTE_PARTS if line.startswith(p)), None)
+            if prefix:
+                note[_NOTE_PARTS[prefix]].append([line[len(prefix):]])
+                current = note[_NOTE_PARTS[prefix]][-1]
+            else:
+                current.append(line)
+        note["text"] = "\n".join(note["text"]).strip()  # the exporter writes the text stripped
+        for name in _NOTE_PARTS.values():
+            note[name] = ["\n".join(lines) for lines in note[name]]
+        notes.append(note)
+    return notes
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def entry_to_block(entry: object, skip_annote: bool = False) -> NoteBlock:
     fields: dict[str, str] = {}
     notes, id_texts = [], []
     for field in sorted(entry.fields, key=lambda f: _note_rank(f.key)):  # type: ignore[attr-defined]
@@ -103,6 +180,8 @@ def entry_to_block(entry: object) -> NoteBlock:
             fields.setdefault(key, value)
         elif key == "note" and _ID_ONLY_NOTE.match(value):
             id_texts.append(value)
+        elif key == "annote" and skip_annote:
+            continue
         elif value.strip():
             notes.append(latex_to_text(strip_html(value), keep_lines=True))
     archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()

@@ -20,8 +20,9 @@ from paperdex.search.analyze import analyze, title_acronyms, url_words
 
 EMBED_CHARS = 1500  # the embedder reads ~512 tokens; longer text only costs time
 CHUNK = 500
-# A term in more than this share of rows is too common to rank by (it acts as a stopword)...
-COMMON_SHARE = 0.15
+# A term in more than this share of rows is too common to rank by (it acts as a stopword)
+# when rarer terms are asked too; ranking its matches costs bm25 over all of them...
+COMMON_SHARE = 0.05
 # ...unless it is in this few rows at most (small libraries).
 COMMON_MIN_DOCS = 25
 

@@ -127,9 +127,61 @@ def rows_with_term(lib: Library, term: str, limit: int) -> list[int]:
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (phrase, limit))]
 
 
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
 def rows_with_all(lib: Library, terms: list[str], limit: int) -> list[int]:
     """Rows whose title holds every one of the words."""
-    query = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return rows_matching(lib, [[t] for t in terms], limit)
+
+
+def rows_matching(lib: Library, groups: list[list[str]], limit: int) -> list[int]:
+    """Rows whose title holds a word of every group: (a OR a') AND b AND ..., evaluated by FTS5 in C."""
+    query = " AND ".join("(" + " OR ".join(_phrase(t) for t in group) + ")" for group in groups if group)
+    if not query:
+        return []
     return [r[0] for r in lib.conn.execute(
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
+
+
+# --- typo keys: the vocabulary under each word and its one-letter deletions ---------------------
+
+
+def rebuild_keys(lib: Library, keys_for: Callable[[str], Iterable[str]], *, batch: int = 50_000) -> int:
+    """Refill snapshot_keys from the FTS5 vocabulary: each term under itself and under keys_for(term).
+
+    Streams the vocabulary (no list of it in memory) and writes in one transaction; returns rows written.
+    """
+    written = 0
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM snapshot_keys")
+        vocab = lib.conn.cursor().execute("SELECT term, doc FROM snapshot_vocab")
+        buf: list[tuple[str, str, int]] = []
+        for term, df in vocab:
+            buf.append((term, term, df))
+            buf += [(key, term, df) for key in keys_for(term)]
+            if len(buf) >= batch:
+                conn.executemany("INSERT OR IGNORE INTO snapshot_keys (key, term, df) VALUES (?,?,?)", buf)
+                written += len(buf)
+                buf.clear()
+        conn.executemany("INSERT OR IGNORE INTO snapshot_keys (key, term, df) VALUES (?,?,?)", buf)
+        written += len(buf)
+    return written
+
+
+def has_keys(lib: Library) -> bool:
+    """Whether the typo keys exist (a snapshot imported before migration 0005 has none until reindexed)."""
+    return lib.conn.execute("SELECT 1 FROM snapshot_keys LIMIT 1").fetchone() is not None
+
+
+def terms_for_keys(lib: Library, keys: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(key, term, df) of every vocabulary term filed under one of the keys."""
+    ks = list(dict.fromkeys(keys))
+    out: list[tuple[str, str, int]] = []
+    for start in range(0, len(ks), 500):
+        chunk = ks[start : start + 500]
+        out += [(r[0], r[1], r[2]) for r in lib.conn.execute(
+            f"SELECT key, term, df FROM snapshot_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk)]
+    return out
 

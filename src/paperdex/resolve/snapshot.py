@@ -2,8 +2,10 @@
 
 `iter_rows(path)` streams the JSON-lines file one record at a time (never
 loading it whole) into rows for library.snapshot_store. `SnapshotIndex`
-finds candidates by exact normalised title, else by blocking on the rarest
-title words in the FTS5 index, then rescores them with rapidfuzz.
+finds candidates by exact normalised title, else by intersecting the rarest
+title words in the FTS5 index (a misspelt word stands for the vocabulary
+words one edit away, found through their one-letter deletions), then
+rescores them with rapidfuzz.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from paperdex.errors import MalformedInput
 from paperdex.library import snapshot_store
@@ -25,9 +28,12 @@ from paperdex.resolve.matching import normalize_title
 from paperdex.resolve.records import Record, clean_text
 
 NAME = "snapshot"
-BLOCK_TERMS = 3  # rarest title words looked up per query
+BLOCK_TERMS = 3  # rarest title words voting in the last-resort blocking
 RARE = 2_000  # a word in at most this many titles is a blocking key on its own
-RESCORE = 40  # candidates rescored with rapidfuzz
+RESCORE = 60  # candidates rescored with rapidfuzz per lookup
+MAX_GROUPS = 6  # words intersected at most
+EXPECTED = 2.0  # intersect rarest words until this few titles are expected to hold them all by chance
+GOOD = 90.0  # a candidate this similar (fuzz.ratio) ends the search: matching.ACCEPT would take it
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
     "or", "the", "to", "via", "with", "without", "we", "our", "its",
@@ -104,12 +110,23 @@ def record_from_row(row: Any) -> Record:
     return record
 
 
+def typo_keys(term: str) -> set[str]:
+    """The one-letter deletions of a word: two spellings one typo apart share one of them (or one is
+    the other's key), so a misspelt query word finds the word it meant (SymSpell's idea, distance 1).
+    Short words and numbers get none: their deletions would match half the vocabulary."""
+    if len(term) < 4 or term.isdigit():
+        return set()
+    return {term[:i] + term[i + 1:] for i in range(len(term))}
+
+
 class SnapshotIndex:
     """Title and id lookups over the library's snapshot table."""
 
     def __init__(self, lib: Library) -> None:
         self.lib = lib
         self._df: dict[str, int] = {}
+        self._keyed = snapshot_store.has_keys(lib)
+        self._rows = 0
 
     def __len__(self) -> int:
         return snapshot_store.count(self.lib)
@@ -122,27 +139,71 @@ class SnapshotIndex:
             self._df[term] = snapshot_store.doc_frequency(self.lib, term)
         return self._df[term]
 
-    def block(self, norm: str) -> list[int]:
-        """Candidate rowids: titles sharing the most of the query's rarest words.
+    def groups(self, words: list[str]) -> list[tuple[int, tuple[str, ...]]]:
+        """(titles holding it, spellings) for each query word the vocabulary knows, rarest first.
 
-        Each rare word's posting list is short, so lookups cost microseconds. A title of
-        common words only (or whose rare words carry the typos) falls back to the rows
-        holding all of its two rarest words, an intersection FTS5 does in C.
+        A word the snapshot never uses is a typo (or a word the paper lacks): it stands for the
+        vocabulary words one edit away, any of which may match; with none, it is left out.
         """
-        terms = [t for t in dict.fromkeys(norm.split()) if t not in STOPWORDS and len(t) > 1]
-        ranked = sorted((df, t) for t in terms if (df := self.df(t)) > 0)
-        rare = [t for df, t in ranked if df <= RARE][:BLOCK_TERMS]
-        votes: Counter[int] = Counter()
-        for term in rare:
-            votes.update(snapshot_store.rows_with_term(self.lib, term, RARE))
-        if len(rare) < 2:
-            # Typos hide the rare words: intersect the commoner ones, pairwise, and let rescoring decide.
-            common = [t for _, t in ranked if t not in rare][:3]
-            pairs = [common[:2], common[1:3], common[::2]] if len(common) == 3 else [common]
-            for pair in pairs:
-                if len(pair) == 2 or (pair and not rare):
-                    votes.update(snapshot_store.rows_with_all(self.lib, pair, 2 * RARE))
-        return [rowid for rowid, _ in votes.most_common(RESCORE)]
+        if not self._keyed:
+            return sorted((df, (w,)) for w in words if (df := self.df(w)) > 0)
+        found = snapshot_store.terms_for_keys(self.lib, words)
+        known = {t: df for k, t, df in found if k == t}
+        unknown = [w for w in words if w not in known and len(w) >= 3 and not w.isdigit()]
+        fixes: dict[str, dict[str, int]] = {w: {} for w in unknown}
+        if unknown:
+            keys = {k: w for w in unknown for k in typo_keys(w)}
+            found += snapshot_store.terms_for_keys(self.lib, keys)
+            for key, term, df in found:
+                for w in ([key] if key in fixes else []) + ([keys[key]] if key in keys else []):
+                    if term != w and OSA.distance(w, term, score_cutoff=1) <= 1:
+                        fixes[w][term] = df
+        out = [(df, (w,)) for w, df in known.items() if w in words]
+        out += [(sum(f.values()), tuple(sorted(f))) for f in fixes.values() if f]
+        return sorted(out)
+
+    def block(self, norm: str) -> list[tuple[float, int]]:
+        """(similarity 0..100, rowid) of candidate titles, most similar first.
+
+        Every word of the query that the snapshot knows is in the right title, unless a typo turned
+        it into another real word. So: the titles holding all of the query's rarest words (enough of
+        them to expect a handful of rows), each misspelt word standing for its corrections; then, if
+        no title is close enough, the same with one word left out at a time; then titles sharing the
+        most rare words. FTS5 intersects the posting lists in C.
+        """
+        words = [t for t in dict.fromkeys(norm.split()) if t not in STOPWORDS and len(t) > 1]
+        groups = self.groups(words)
+        if not self._rows:
+            self._rows = max(1, len(self))
+        chosen, expected = [], float(self._rows)
+        for df, terms in groups[:MAX_GROUPS]:
+            chosen.append(list(terms))
+            expected *= min(1.0, df / self._rows)
+            if expected <= EXPECTED:
+                break
+        seen: dict[int, float] = {}
+
+        def rescore(rowids: list[int]) -> float:
+            fresh = [r for r in rowids if r not in seen]
+            for rowid, title in snapshot_store.titles_for(self.lib, fresh):
+                seen[rowid] = fuzz.ratio(norm, title)
+            return max(seen.values(), default=0.0)
+
+        best = rescore(snapshot_store.rows_matching(self.lib, chosen, RESCORE)) if chosen else 0.0
+        if best < GOOD and len(chosen) > 1:
+            spare = [list(t) for _, t in groups[len(chosen):len(chosen) + 1]]
+            for skip in range(len(chosen)):
+                best = rescore(snapshot_store.rows_matching(
+                    self.lib, chosen[:skip] + chosen[skip + 1:] + spare, RESCORE))
+                if best >= GOOD:
+                    break
+        if best < GOOD:
+            votes: Counter[int] = Counter()
+            for df, terms in groups[:BLOCK_TERMS]:
+                if df <= RARE:
+                    votes.update(snapshot_store.rows_matching(self.lib, [list(terms)], RARE))
+            rescore([rowid for rowid, _ in votes.most_common(RESCORE)])
+        return sorted(((v, r) for r, v in seen.items()), reverse=True)
 
     def search(self, title: str, limit: int = 5) -> list[Record]:
         """Best candidates for a title, most similar first; exact normalised title first of all."""
@@ -152,8 +213,7 @@ class SnapshotIndex:
         exact = snapshot_store.exact_title(self.lib, norm)
         if exact:
             return [record_from_row(r) for r in exact[:limit]]
-        pairs = snapshot_store.titles_for(self.lib, self.block(norm))
-        scored = sorted(((fuzz.ratio(norm, t), rowid) for rowid, t in pairs), reverse=True)[:limit]
+        scored = self.block(norm)[:limit]
         rows = {r["rowid"]: r for r in snapshot_store.by_rowids(self.lib, [rowid for _, rowid in scored])}
         return [record_from_row(rows[rowid]) for _, rowid in scored if rowid in rows]
 
@@ -194,4 +254,12 @@ class SnapshotIndex:
 def import_file(lib: Library, path: str | Path, *, progress: Any = None,
                 batch: int = snapshot_store.BATCH) -> snapshot_store.ImportStats:
     """Stream a snapshot file into the library (progress(n) is called per batch with rows written)."""
-    return snapshot_store.import_rows(lib, iter_rows(path), batch=batch, progress=progress)
+    stats = snapshot_store.import_rows(lib, iter_rows(path), batch=batch, progress=progress)
+    reindex(lib)
+    return stats
+
+
+def reindex(lib: Library) -> int:
+    """Rebuild the typo keys from the title vocabulary (after an import; or once for a snapshot imported
+    before they existed). Returns the rows written."""
+    return snapshot_store.rebuild_keys(lib, typo_keys)

@@ -19,6 +19,10 @@ What is NOT a paper note, decided the way a reader counting papers would:
   counting the index line too would count each paper twice;
 * checklist lines without any link (`- [ ] CLIP improve`) are to-dos.
 
+A `<kbd>@alice</kbd>` label after an entry names the note's reader (paperdex's
+own mixed-reader digest writes it); blank lines between a note's sub-bullets
+are kept in the note text, so a digest gives back notes with paragraphs.
+
 Entries whose only links go to blog or video platforms (medium, YouTube,
 bilibili, Zhihu...) and carry no paper identifier are kept, as kind "note":
 the reader read and listed them, but they are not papers.
@@ -47,6 +51,7 @@ _GROUPED_LINK = re.compile(r"\[\s*" + LINK.pattern + r"\s*\]")
 _CHECKBOX = re.compile(r"^\[(?P<state>[ xX])\]\s+")
 _YEAR_PREFIX = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*[-–—:：]\s*")
 _KBD = re.compile(r"<kbd>\s*(.*?)\s*</kbd>", re.I)
+_READER_LABEL = re.compile(r"^@(?P<reader>\S(?:.*\S)?)$")
 _BRACKET_TAGS = re.compile(r"(?<!\[)\[(?P<tags>[^\[\]]+)\](?!\(|\])")
 _DATED = re.compile(r"^(?P<date>(?:19|20)\d{2}(?:-\d{2})?)\b")
 _COUNT = re.compile(r"\s*\(\d+\)\s*$")
@@ -72,6 +77,8 @@ class _Item:
     line: int
     section: tuple[str, ...]
     sub_label: str | None
+    gap: int = 0  # blank lines just before the bullet: paragraph breaks in a note
+
 
     @property
     def text(self) -> str:
@@ -97,6 +104,7 @@ def _items(text: str) -> list[_Item | str]:
     sub_label: str | None = None
     current: _Item | None = None
     in_code = False
+    blanks = 0
     lines = text.splitlines()
     for number, line in enumerate(lines, start=1):
         if _FENCE.match(line):
@@ -110,16 +118,19 @@ def _items(text: str) -> list[_Item | str]:
             level = len(heading.group(1))
             headings = {k: v for k, v in headings.items() if k < level}
             headings[level] = _COUNT.sub("", heading.group(2)).strip()
-            sub_label, current = None, None
+            sub_label, current, blanks = None, None, 0
             out.append("section")
             continue
         if not line.strip():
             current = None
+            blanks += 1
             continue
+        gap, blanks = blanks, 0
         section = tuple(v for k, v in sorted(headings.items()) if not (k == 1 and h1_count == 1))
         bullet = _BULLET.match(line)
         if bullet and not (bullet.group(0).lstrip().startswith("**")):
-            current = _Item(_indent_width(bullet.group("indent")), [bullet.group("body")], number, section, sub_label)
+            current = _Item(_indent_width(bullet.group("indent")), [bullet.group("body")], number, section, sub_label,
+                            gap)
             out.append(current)
             continue
         if current is not None:  # Markdown lazy continuation of the bullet above
@@ -243,6 +254,8 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
                 block.fields["venue_note"] = venue[2]
                 if "best paper" in venue[2].lower():
                     block.marks.append("best-paper")
+        elif _READER_LABEL.match(kbd):
+            block.reader = _READER_LABEL.match(kbd).group("reader")
         else:
             block.flags.append(kbd)
     rest = _KBD.sub(" ", rest)
@@ -256,6 +269,7 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
         if _is_local(url) and "note" in label.lower():
             block.fields["notes_file"] = url
     texts: list[str] = []
+    gaps: list[int] = []
     for child in entry.children:
         content = _child_text(child)
         thought = _THOUGHT_TAG.match(content)
@@ -267,12 +281,13 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
             source = quote.group("src").strip()
             if source:
                 block.fields["quote_source"] = source
-        else:
+        elif content:
             texts.append(content)
+            gaps.append(child.gap)
             for ident in find_identifiers(content):
                 if ident not in block.identifiers:
                     block.references.append(ident.key)
-    note = "\n".join(t for t in texts if t)
+    note = "".join(("\n" * (1 + gap) if i else "") + t for i, (gap, t) in enumerate(zip(gaps, texts)))
     extra = "; ".join(x for x in [rest, *tags] if x)
     block.text = note if note else extra
     if note and extra:

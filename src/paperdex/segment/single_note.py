@@ -12,16 +12,24 @@ Recognised when the top of the file names one paper:
 A heading that reads like a paper title but links nothing scores in the
 middle; a README that lists many papers, or a post without any paper at the
 top (lecture notes), scores nothing.
+
+In the body, a paragraph opening with `[想法]` (or another thought tag) is the
+reader's thought and one opening with `[来自知乎]` a quote, as in README lists.
+The section is front matter `section:`, else the tags. A note written by
+paperdex's Obsidian exporter (`paperdex:` in its front matter) for a paper
+with several notes holds one `## reader · section` part per note: each part
+comes back as its own note, with that reader and section.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from paperdex.ids import find_identifiers, find_urls, normalize_arxiv, normalize_doi, normalize_openreview
 from paperdex.model import Document, Identifier, NoteBlock
-from paperdex.segment.readme_list import LINK, _paper_blocks, _split_link_title
+from paperdex.segment.readme_list import _QUOTE_TAG, _THOUGHT_TAG, LINK, _paper_blocks, _split_link_title
 from paperdex.titles import clean_title, looks_like_title, parse_venue, strip_leading_marks
 
 NAME = "single_note"
@@ -39,6 +47,10 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _TLDR = re.compile(r"^(?:tl;?dr|tldr)\s*[;:：]?\s*(?P<text>.*)$", re.I)
 _ID_KEYS = ("arxiv", "arxiv_id", "arxiv-id", "doi", "openreview", "url", "link", "paper", "pdf", "source", "ids")
 _TOP_LINES = 6
+# `[comment]: # (hidden)` is Markdown's comment idiom, not a "[comment]" thought.
+_LINK_DEFINITION = re.compile(r"^\[[^\]]*\]:\s*(?:#|<>)")
+PART_HEAD_SEP = " · "
+UNLABELLED_PART = "Note"
 
 
 def _as_list(value: Any) -> list[str]:
@@ -185,6 +197,8 @@ def segment(doc: Document) -> list[NoteBlock]:
     if tags:
         block.section = ", ".join(tags)
         block.fields["tags"] = ", ".join(tags)
+    if isinstance(meta.get("section"), str) and meta["section"].strip():
+        block.section = meta["section"].strip()
     block.marks = list(facts.get("marks", []))
     block.date = top["date"] or (str(doc.date) if doc.date else None)
     if top["tldr"]:
@@ -194,4 +208,84 @@ def segment(doc: Document) -> list[NoteBlock]:
             block.fields[key] = str(facts[key])
     if block.title is None and not block.identifiers:
         return []
-    return [block]
+    parts = _parts(body, meta) if "paperdex" in meta else None
+    if parts is None:
+        _take_tagged(block, body)
+        return [block]
+    body_line = block.line + next(i for i, line in enumerate(lines[top["end"]:]) if line.strip()) + 1
+    out = []
+    for offset, reader, section, text in parts:
+        part = replace(block, identifiers=list(block.identifiers), urls=list(block.urls),
+                       authors=list(block.authors), marks=list(block.marks), fields=dict(block.fields),
+                       thoughts=[], quotes=[], references=[], flags=[])
+        part.reader, part.section, part.line = reader, section, body_line + offset
+        _take_tagged(part, text)
+        out.append(part)
+    return out
+
+
+def split_tagged(body: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """(text, thoughts, (quote source, quote) pairs) of a note body.
+
+    A tagged paragraph runs from its tag line to the next tag line or blank
+    line; it leaves the text together with the blank line before it.
+    """
+    text: list[str] = []
+    tagged: list[tuple[str, str, list[str]]] = []  # (kind, quote source, lines)
+    current: list[str] | None = None
+    for line in body.splitlines():
+        stripped = line.strip()
+        definition = _LINK_DEFINITION.match(stripped)
+        thought = None if definition else _THOUGHT_TAG.match(stripped)
+        quote = None if definition or thought else _QUOTE_TAG.match(stripped)
+        if thought or quote:
+            current = [stripped[(thought or quote).end():].strip()]
+            tagged.append(("thought", "", current) if thought else ("quote", quote.group("src").strip(), current))
+            if text and not text[-1].strip():
+                text.pop()
+            continue
+        if current is not None and stripped:
+            current.append(stripped)
+            continue
+        current = None
+        text.append(line)
+    thoughts = ["\n".join(lines) for kind, _, lines in tagged if kind == "thought"]
+    quotes = [(src, "\n".join(lines)) for kind, src, lines in tagged if kind == "quote"]
+    return "\n".join(text).strip(), thoughts, quotes
+
+
+def _take_tagged(block: NoteBlock, body: str) -> None:
+    block.text, block.thoughts, quotes = split_tagged(body)
+    block.quotes = [q for _, q in quotes]
+    source = next((src for src, _ in reversed(quotes) if src), None)
+    if source:
+        block.fields["quote_source"] = source
+
+
+def _part_head(head: str, readers: list[str], sections: list[str]) -> tuple[str | None, str | None] | None:
+    """(reader, section) of an exporter's `## reader · section` part heading, None if it is not one."""
+    if head == UNLABELLED_PART:
+        return None, None
+    reader, _, rest = head.partition(PART_HEAD_SEP)
+    if reader in readers:
+        section = rest or None
+    else:
+        reader, section = None, head
+    return (reader, section) if section is None or section in sections else None
+
+
+def _parts(body: str, meta: dict[str, Any]) -> list[tuple[int, str | None, str | None, str]] | None:
+    """(line offset in body, reader, section, text) per part, or None when the body is one note."""
+    readers, sections = _as_list(meta.get("readers")), _as_list(meta.get("tags"))
+    lines = body.splitlines()
+    heads = []
+    for index, line in enumerate(lines):
+        match = re.match(r"^## (.+?)\s*$", line)
+        found = _part_head(match.group(1), readers, sections) if match else None
+        if found is not None:
+            heads.append((index, *found))
+    if not heads or heads[0][0] != 0 or len(heads) < 2:
+        return None
+    ends = [h[0] for h in heads[1:]] + [len(lines)]
+    return [(index, reader, section, "\n".join(lines[index + 1:end]).strip())
+            for (index, reader, section), end in zip(heads, ends, strict=True)]
