@@ -26,10 +26,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from paperdex.library.db import Library
-from paperdex.resolve.matching import Query, score
 from paperdex.library import snapshot_store
+from paperdex.library.db import Library
 from paperdex.library.snapshot_store import ImportStats
+from paperdex.resolve.matching import Query, score
 from paperdex.resolve.snapshot import SnapshotIndex, import_file, reindex
 from paperdex.titles import normalize_title
 
@@ -62,6 +62,12 @@ def make_title(rng: random.Random, vocab: list[str]) -> str:
     return " ".join(words)
 
 
+def wrap(title: str) -> str:
+    """Break a long title between words, as the real snapshot does ("...at Tevatron and\\n  LHC energies")."""
+    cut = title.rfind(" ", 0, 60)
+    return title if len(title) < 70 or cut < 0 else title[:cut] + "\n  " + title[cut + 1:]
+
+
 def arxiv_id(i: int) -> str:
     yy, rest = divmod(i, 12 * 99999)
     mm, num = divmod(rest, 99999)
@@ -80,7 +86,7 @@ def generate(path: Path, records: int, queries: int, seed: int = 7) -> tuple[lis
             ident = arxiv_id(i)
             first, last = rng.choice(vocab).capitalize(), rng.choice(vocab).capitalize()
             rec = {"id": ident, "submitter": f"{first} {last}", "authors": f"{first} {last} and A. N. Other",
-                   "title": title if len(title) < 70 else title[:60] + "\n  " + title[60:],
+                   "title": wrap(title),
                    "comments": None, "journal-ref": None, "doi": None, "report-no": None,
                    "categories": rng.choice(CATS), "license": None,
                    "abstract": "  " + " ".join(rng.choice(vocab) for _ in range(30)) + "\n",

@@ -77,40 +77,47 @@ def review_cmd(click_ctx: click.Context, as_json: bool) -> None:
     if not items:
         out.print("nothing to review")
         return
-    table = Table("paper", "note title", "candidate", "score", "evidence")
+    table = Table("paper", "note title", "#", "candidate", "score", "evidence")
     for item in items:
-        cand = item["candidate"]
-        ids = ", ".join(f"{s}:{v}" for s, v in cand["identifiers"][:2])
-        ev = {k: v for k, v in item["evidence"].items() if k in ("title", "year", "authors", "venue", "identifier")}
-        table.add_row(item["paper_id"], escape(item["paper_title"] or ""),
-                      escape(f"{cand['title']} ({cand.get('year') or '?'}) [{cand['provider']}] {ids}"),
-                      f"{item['score']:.2f}", escape(json.dumps(ev, ensure_ascii=False)))
+        for n, entry in enumerate(item["candidates"]):
+            cand = entry["candidate"]
+            ids = ", ".join(f"{s}:{v}" for s, v in cand["identifiers"][:2])
+            ev = {k: v for k, v in entry["evidence"].items()
+                  if k in ("title", "year", "authors", "venue", "identifier")}
+            table.add_row(item["paper_id"] if n == 0 else "", escape(item["paper_title"] or "") if n == 0 else "",
+                          str(entry["index"]),
+                          escape(f"{cand['title']} ({cand.get('year') or '?'}) [{cand['provider']}] {ids}"),
+                          f"{entry['score'] or 0:.2f}", escape(json.dumps(ev, ensure_ascii=False)))
     out.print(table)
-    out.print("accept with `paperdex review accept PAPER_ID`, reject with `paperdex review reject PAPER_ID`")
+    out.print("accept the best with `paperdex review accept PAPER_ID` (another: `--candidate N`), "
+              "reject them all with `paperdex review reject PAPER_ID`")
 
 
 @review_cmd.command("accept")
 @click.argument("paper_id")
+@click.option("--candidate", "candidate", default="1", show_default=True,
+              help="Which candidate: its number in `paperdex review`, or its key (e.g. snapshot:2101.03697).")
 @click.pass_obj
-def review_accept(ctx, paper_id: str) -> None:
-    """Apply the candidate kept for PAPER_ID."""
+def review_accept(ctx, paper_id: str, candidate: str) -> None:
+    """Apply a candidate kept for PAPER_ID (the best one unless --candidate says another)."""
     try:
-        new_id = store.accept(ctx.lib, paper_id)
+        new_id = store.accept_candidate(ctx.lib, paper_id, int(candidate) if candidate.isdigit() else candidate)
     except LookupError as exc:
         raise UsageError(str(exc)) from None
-    out.print(f"accepted: {paper_id}" + (f" (merged into {new_id})" if new_id != paper_id else ""))
+    out.print(f"accepted: {paper_id}" + (f" (candidate {candidate})" if candidate != "1" else "")
+              + (f" (merged into {new_id})" if new_id != paper_id else ""))
 
 
 @review_cmd.command("reject")
 @click.argument("paper_id")
 @click.pass_obj
 def review_reject(ctx, paper_id: str) -> None:
-    """Drop the candidate kept for PAPER_ID; it is not proposed again."""
+    """None of PAPER_ID's candidates is right: reject them all; they are not proposed again."""
     try:
         store.reject(ctx.lib, paper_id)
     except LookupError as exc:
         raise UsageError(str(exc)) from None
-    out.print(f"rejected the candidate for {paper_id}")
+    out.print(f"rejected the candidates for {paper_id}")
 
 
 @click.group("snapshot")
@@ -132,7 +139,19 @@ def snapshot_import(ctx, file: Path) -> None:
         task = bar.add_task("import", total=None)
         stats = import_file(ctx.lib, file, progress=lambda n: bar.advance(task, n))
     err.print(f"snapshot: read {stats.read} records, wrote {stats.written} "
-              f"({snapshot_store.count(ctx.lib)} in the library) in {time.perf_counter() - start:.1f} s")
+              f"({snapshot_store.count(ctx.lib)} in the library) in {time.perf_counter() - start:.1f} s; "
+              "typo keys rebuilt")
+
+
+@snapshot_cmd.command("reindex")
+@click.pass_obj
+def snapshot_reindex(ctx) -> None:
+    """Rebuild the typo-tolerant title keys (needed once for a snapshot imported before they existed)."""
+    from paperdex.resolve.snapshot import reindex
+
+    start = time.perf_counter()
+    rows = reindex(ctx.lib)
+    err.print(f"snapshot: {rows} typo keys written in {time.perf_counter() - start:.1f} s")
 
 
 COMMANDS = (resolve_cmd, review_cmd, snapshot_cmd)

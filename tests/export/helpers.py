@@ -9,9 +9,9 @@ from pathlib import Path
 from paperdex import importer
 from paperdex.export.jsonl import records
 from paperdex.library.db import Library
+from tests.golden import check_text
 
 GOLDEN = Path(__file__).parent / "golden"
-REGEN = os.environ.get("PAPERDEX_REGEN_GOLDEN") == "1"
 
 
 def build_library(db: Path, inputs: list[str], cwd: Path | None = None) -> Library:
@@ -30,15 +30,7 @@ def build_library(db: Path, inputs: list[str], cwd: Path | None = None) -> Libra
 
 def check_golden(name: str, text: str) -> None:
     """Compare with golden/<name>; PAPERDEX_REGEN_GOLDEN=1 rewrites it instead."""
-    path = GOLDEN / name
-    if REGEN or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        if not REGEN:
-            raise AssertionError(f"golden file {path} was missing and has been written; re-run")
-        return
-    expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"{name} differs from its golden file (PAPERDEX_REGEN_GOLDEN=1 to accept)"
+    check_text(GOLDEN / name, text)
 
 
 def tree_text(files: dict[str, str]) -> str:

@@ -93,7 +93,8 @@ def test_part_headings_tell_reader_from_section(tmp_path):
     """A paper with notes by a reader and by nobody: `## alice · RL` and `## RL` parts, no `reader:` key."""
     notes = tmp_path / "notes"
     notes.mkdir()
-    entry = ("* 2021 - [Offline Reinforcement Learning with Implicit Q-Learning](https://arxiv.org/abs/2110.06169)\n"
+    entry = ("* 2021 - [Offline Reinforcement Learning with Implicit Q-Learning]"
+             "(https://arxiv.org/abs/2110.06169)\n"
              "  * expectile regression on the value function\n")
     (notes / "alice.md").write_text("---\nreader: alice\n---\n# Reading\n## RL\n" + entry
                                     + "  * [想法] never queries out-of-sample actions\n"

@@ -96,7 +96,8 @@ def test_an_annote_that_only_looks_like_paperdex_stays_one_note() -> None:
 
 
 def test_paperdex_annote_is_split_into_notes() -> None:
-    text = ("@misc{kostrikov2021offline,\n  title = {Offline Reinforcement Learning with Implicit Q-Learning},\n"
+    text = ("@misc{kostrikov2021offline,\n"
+            "  title = {Offline Reinforcement Learning with Implicit Q-Learning},\n"
             "  eprint = {2110.06169},\n  archivePrefix = {arXiv},\n"
             "  annote = {[reader: rizzearch; section: RL / Offline; source: seeds/004.txt]\n"
             "expectile regression -- no \\emph{TD}\n\nThought: neat\nQuote: from the paper\n\n"

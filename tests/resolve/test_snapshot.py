@@ -92,3 +92,47 @@ def test_untitled_note_with_weak_evidence_stays_low(lib):
     block = lark[lark.index("General Idea:\n- X-embodiment Shadow policy"):][:600]  # the HumanPlus block body
     found = index.identify_text(block)
     assert found is None or found[1] < 0.9
+
+
+def test_typo_keys_are_the_one_letter_deletions():
+    assert snapshot.typo_keys("gans") == {"ans", "gns", "gas", "gan"}
+    assert snapshot.typo_keys("gan") == set() and snapshot.typo_keys("2023") == set()
+
+
+def test_misspelt_rare_words_are_corrected_through_the_typo_keys(lib):
+    """Both distinctive words misspelt (a swap, a dropped letter): they still block on the right paper."""
+    index = _load(lib)
+    assert snapshot_store.has_keys(lib)
+    groups = dict((words, df) for df, words in index.groups(["langauge", "implict", "generation"]))
+    assert ("language",) in groups and ("implicit",) in groups and ("generation",) in groups
+    noisy = "Offline RL for Natural Langauge Generation with Implict Langauge Q Learning"
+    [best] = index.search(noisy, limit=1)
+    assert best.ident("arxiv") == "2206.11871"
+    assert score(Query(title=noisy), best).accepted
+
+
+def test_snapshot_imported_before_the_typo_keys_still_resolves_and_reindex_restores_them(lib):
+    index = _load(lib)
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM snapshot_keys")  # as a library migrated from schema 0004 has it
+    old = SnapshotIndex(lib)
+    assert not snapshot_store.has_keys(lib) and old.groups(["implict"]) == []
+    assert old.search("Offline RL for Natural Language Generation with Implicit Language Q Learning",
+                      limit=1)[0].ident("arxiv") == "2206.11871"
+    assert snapshot.reindex(lib) > snapshot_store.count(lib)
+    assert SnapshotIndex(lib).groups(["implict"]) == index.groups(["implict"]) != []
+
+
+def test_a_typo_that_makes_another_real_word_is_left_out(lib):
+    """'Branch' mistyped as 'Ranch', a word another title holds: no title holds all the rare words,
+    so each is left out in turn, and the paper is found."""
+    _load(lib)
+    with lib.transaction() as conn:  # make 'ranch' a real word of the snapshot
+        conn.execute("INSERT INTO snapshot (id, title, title_norm) VALUES ('9999.00001', 'Ranch Life', 'ranch life')")
+        conn.execute("INSERT INTO snapshot_fts (rowid, title_norm) SELECT rowid, title_norm FROM snapshot "
+                     "WHERE id = '9999.00001'")
+    snapshot.reindex(lib)
+    index = SnapshotIndex(lib)
+    assert (1, ("ranch",)) in index.groups(["ranch"])
+    [best] = index.search("Diverse Ranch Block: Building a Convolution as an Inception-like Unit", limit=1)
+    assert best.ident("arxiv") == "2103.13425"

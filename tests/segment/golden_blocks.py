@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from paperdex.model import NoteBlock
+from tests.golden import check_records
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -35,13 +34,4 @@ def summarize(block: NoteBlock) -> dict:
 
 def check_golden(name: str, blocks: list[NoteBlock]) -> None:
     """Compare with golden/<name>.json, or write it when PAPERDEX_REGEN_GOLDEN=1."""
-    path = GOLDEN / f"{name}.json"
-    actual = [summarize(b) for b in blocks]
-    if os.environ.get("PAPERDEX_REGEN_GOLDEN") == "1":
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return
-    assert path.exists(), f"{path} missing; run with PAPERDEX_REGEN_GOLDEN=1 and review the diff"
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert len(actual) == len(expected), f"{name}: {len(actual)} blocks, golden has {len(expected)}"
-    for got, want in zip(actual, expected, strict=True):
-        assert got == want, f"{name}: block at line {want.get('line')} differs"
+    check_records(GOLDEN / f"{name}.json", [summarize(b) for b in blocks])

@@ -5,11 +5,10 @@ A normal run compares; PAPERDEX_REGEN_GOLDEN=1 rewrites the files (review the di
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from paperdex.model import NoteBlock
+from tests.golden import check_records
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -38,12 +37,4 @@ def paper_facts(block: NoteBlock) -> dict:
 
 
 def check_golden(name: str, facts: list[dict]) -> None:
-    path = GOLDEN / f"{name}.json"
-    if os.environ.get("PAPERDEX_REGEN_GOLDEN") == "1":
-        path.write_text(json.dumps(facts, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return
-    assert path.exists(), f"{path} missing; run with PAPERDEX_REGEN_GOLDEN=1 and review the diff"
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert len(facts) == len(expected), f"{name}: {len(facts)} blocks, golden has {len(expected)}"
-    for got, want in zip(facts, expected, strict=True):
-        assert got == want, f"{name}: block at line {want.get('line')} differs: {got} != {want}"
+    check_records(GOLDEN / f"{name}.json", facts)

@@ -166,7 +166,7 @@ def test_other_seeds_are_not_readme_lists(name: str) -> None:
 
 
 def test_reader_labels_and_paragraphs_of_a_mixed_digest() -> None:
-    """paperdex's own mixed-reader digest: `<kbd>@reader</kbd>` is the reader; blank lines split paragraphs."""
+    """paperdex's mixed-reader digest: `<kbd>@reader</kbd>` is the reader; blank lines split paragraphs."""
     note = (
         "# Paper notes\n\nTotal Count：2\n## RL\n"
         "* 2023 - [Offline RL for Natural Language Generation with Implicit Language Q Learning]"

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from paperdex.resolve.records import Record
 
 STATUSES = ("resolved", "ambiguous", "not_found", "failed")
+MAX_CANDIDATES = 5  # kept per ambiguous paper, for a person to pick from
 
 
 def _dumps(value: object) -> str:
@@ -98,10 +99,20 @@ def pending_notes(lib: Library, *, retry_failed: bool = False) -> list[tuple[str
 
 def record_status(lib: Library, paper_id: str, status: str, *, provider: str | None = None,
                   score: float | None = None, evidence: dict[str, Any] | None = None,
-                  candidate: Record | None = None) -> None:
+                  candidate: Record | None = None,
+                  alternatives: list[tuple[Record, float, dict[str, Any]]] | None = None) -> None:
+    """Store a result. An ambiguous paper keeps `candidate` (the best) and up to MAX_CANDIDATES - 1
+    `alternatives` (record, score, evidence), best first, so review can pick another."""
     assert status in STATUSES, status
     with lib.transaction() as conn:
         _upsert_status(conn, paper_id, status, provider, score, evidence, candidate)
+        if status == "ambiguous" and candidate is not None:
+            ranked = [(candidate, score, evidence or {}), *(alternatives or [])][:MAX_CANDIDATES]
+            conn.executemany(
+                "INSERT INTO review_candidates (paper_id, position, provider, raw_id, score, evidence, candidate) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [(paper_id, n, r.provider, r.raw_id, value if value is not None else 0.0, _dumps(ev),
+                  _dumps(r.to_json())) for n, (r, value, ev) in enumerate(ranked, 1)])
 
 
 def _upsert_status(conn: sqlite3.Connection, paper_id: str, status: str, provider: str | None,
@@ -113,6 +124,7 @@ def _upsert_status(conn: sqlite3.Connection, paper_id: str, status: str, provide
         "candidate=excluded.candidate, attempts=resolutions.attempts + 1, updated_at=excluded.updated_at",
         (paper_id, status, provider, score, _dumps(evidence or {}),
          _dumps(candidate.to_json()) if candidate is not None else None, now()))
+    conn.execute("DELETE FROM review_candidates WHERE paper_id = ?", (paper_id,))  # a new result replaces them
 
 
 def get_resolution(lib: Library, paper_id: str) -> dict[str, Any] | None:
@@ -210,8 +222,21 @@ def apply_match(lib: Library, paper_id: str, record: Record, *, score: float,
 # --- review ------------------------------------------------------------------------------------
 
 
+def _candidates(conn: sqlite3.Connection, paper_id: str, top: dict[str, Any], score: float | None,
+                evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    """The numbered candidates of an ambiguous paper (one, the kept candidate, for results stored before
+    migration 0005 kept several)."""
+    rows = conn.execute("SELECT * FROM review_candidates WHERE paper_id = ? ORDER BY position", (paper_id,)).fetchall()
+    if not rows:
+        return [{"index": 1, "key": f"{top['provider']}:{top['raw_id']}", "score": score, "evidence": evidence,
+                 "candidate": top}]
+    return [{"index": r["position"], "key": f"{r['provider']}:{r['raw_id']}", "score": r["score"],
+             "evidence": json.loads(r["evidence"]), "candidate": json.loads(r["candidate"])} for r in rows]
+
+
 def review_items(lib: Library) -> list[dict[str, Any]]:
-    """Ambiguous papers with the candidate kept for them, best score first."""
+    """Ambiguous papers with their candidates (`candidate` is the best; `candidates` numbers them all),
+    best score first."""
     out = []
     for row in lib.conn.execute(
             "SELECT r.*, p.title AS paper_title, p.year AS paper_year FROM resolutions r "
@@ -220,6 +245,7 @@ def review_items(lib: Library) -> list[dict[str, Any]]:
         item = dict(row)
         item["candidate"] = json.loads(row["candidate"])
         item["evidence"] = json.loads(row["evidence"] or "{}")
+        item["candidates"] = _candidates(lib.conn, row["paper_id"], item["candidate"], row["score"], item["evidence"])
         out.append(item)
     return out
 
@@ -235,31 +261,48 @@ def _decide(conn: sqlite3.Connection, paper_id: str, candidate: dict[str, Any], 
                                          _dumps(candidate), now()))
 
 
-def accept(lib: Library, paper_id: str) -> str:
-    """Apply the candidate kept for review; returns the paper id (it may change by merging)."""
-    from paperdex.resolve.records import Record
-
+def _waiting(lib: Library, paper_id: str) -> dict[str, Any]:
     res = get_resolution(lib, paper_id)
     if not res or res["status"] != "ambiguous" or not res["candidate"]:
         raise LookupError(f"paper {paper_id} has no candidate waiting for review (see `paperdex review`)")
-    record = Record.from_json(res["candidate"])
+    return res
+
+
+def accept_candidate(lib: Library, paper_id: str, candidate: int | str = 1) -> str:
+    """Apply one of an ambiguous paper's candidates: its number in `paperdex review` (1 = the best) or its
+    key ('snapshot:2101.03697'). Returns the paper id (it may change by merging)."""
+    from paperdex.resolve.records import Record
+
+    res = _waiting(lib, paper_id)
+    listed = _candidates(lib.conn, paper_id, res["candidate"], res["score"], res["evidence"])
+    chosen = next((c for c in listed if c["index"] == candidate or c["key"] == candidate), None)
+    if chosen is None:
+        known = ", ".join(f"{c['index']} ({c['key']})" for c in listed)
+        raise LookupError(f"paper {paper_id} has no candidate {candidate}; its candidates are {known}")
+    record = Record.from_json(chosen["candidate"])
     with lib.transaction() as conn:
-        _decide(conn, paper_id, res["candidate"], "accepted")
+        _decide(conn, paper_id, chosen["candidate"], "accepted")
         new_id, merged = _write_match(conn, paper_id, record)
-        evidence = {**res["evidence"], "review": "accepted"}
+        evidence = {**chosen["evidence"], "review": "accepted"}
+        if chosen["index"] != 1:
+            evidence["review_pick"] = chosen["index"]
         if merged:
             evidence["merged"] = merged
-        _upsert_status(conn, new_id, "resolved", record.provider, res["score"], evidence, record)
+        _upsert_status(conn, new_id, "resolved", record.provider, chosen["score"], evidence, record)
     return new_id
 
 
+def accept(lib: Library, paper_id: str) -> str:
+    """Apply the best candidate kept for review; returns the paper id (it may change by merging)."""
+    return accept_candidate(lib, paper_id, 1)
+
+
 def reject(lib: Library, paper_id: str) -> None:
-    """Drop the candidate; it is never proposed again for this paper."""
-    res = get_resolution(lib, paper_id)
-    if not res or res["status"] != "ambiguous" or not res["candidate"]:
-        raise LookupError(f"paper {paper_id} has no candidate waiting for review (see `paperdex review`)")
+    """None of the candidates is the paper: each is rejected and never proposed again for it."""
+    res = _waiting(lib, paper_id)
     with lib.transaction() as conn:
-        _decide(conn, paper_id, res["candidate"], "rejected")
+        for c in _candidates(conn, paper_id, res["candidate"], res["score"], res["evidence"]):
+            _decide(conn, paper_id, c["candidate"], "rejected")
         _upsert_status(conn, paper_id, "not_found", None, None,
                        {**res["evidence"], "review": "rejected"}, None)
 

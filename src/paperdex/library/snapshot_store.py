@@ -145,6 +145,19 @@ def rows_matching(lib: Library, groups: list[list[str]], limit: int) -> list[int
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
 
 
+def titles_matching(lib: Library, groups: list[list[str]], min_len: int, max_len: int,
+                    limit: int) -> list[tuple[int, str]]:
+    """(rowid, title_norm) of rows matching every group whose normalised title length is in range:
+    a title too short or too long to be similar enough is not worth taking out of the database."""
+    query = " AND ".join("(" + " OR ".join(_phrase(t) for t in group) + ")" for group in groups if group)
+    if not query:
+        return []
+    return [(r[0], r[1]) for r in lib.conn.execute(
+        "SELECT s.rowid, s.title_norm FROM snapshot_fts f JOIN snapshot s ON s.rowid = f.rowid "
+        "WHERE snapshot_fts MATCH ? AND length(s.title_norm) BETWEEN ? AND ? LIMIT ?",
+        (query, min_len, max_len, limit))]
+
+
 # --- typo keys: the vocabulary under each word and its one-letter deletions ---------------------
 
 

@@ -94,6 +94,20 @@ def _merge(accepted: list[Scored]) -> tuple[Record, float, dict]:
     return merged, top.score, evidence
 
 
+def _review_list(candidates: list[Scored]) -> list[Scored]:
+    """The reviewable candidates, best first, one per paper: a record sharing an id with a better one
+    (the same paper from another provider) is left out."""
+    ranked = sorted((c for c in candidates if c.reviewable),
+                    key=lambda c: (-c.score, ORDER.index(c.record.provider), c.record.raw_id))
+    kept: list[Scored] = []
+    for c in ranked:
+        ids = set(c.record.identifiers)
+        if any(ids & set(k.record.identifiers) or k.record.raw_id == c.record.raw_id for k in kept):
+            continue
+        kept.append(c)
+    return kept[: store.MAX_CANDIDATES]
+
+
 class Resolver:
     """One run over the library: holds the HTTP client, the snapshot index and which providers are up."""
 
@@ -201,9 +215,11 @@ class Resolver:
             summary.merged += len(merged)
             return
         best = max(w.candidates, key=lambda s: s.score, default=None)
-        if best is not None and best.reviewable:
-            store.record_status(self.lib, pid, "ambiguous", provider=best.record.provider, score=best.score,
-                                evidence=best.evidence, candidate=best.record)
+        ranked = _review_list(w.candidates)
+        if ranked:
+            top, others = ranked[0], [(c.record, c.score, c.evidence) for c in ranked[1:]]
+            store.record_status(self.lib, pid, "ambiguous", provider=top.record.provider, score=top.score,
+                                evidence=top.evidence, candidate=top.record, alternatives=others)
             summary.ambiguous += 1
         elif w.failed:
             store.record_status(self.lib, pid, "failed", evidence={
@@ -274,6 +290,9 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
         settings = replace(settings, offline=offline)
     summary = ResolveSummary()
     chosen = choose_providers(providers, settings, store_snapshot_rows(lib), summary.messages)
+    if "snapshot" in chosen and not snapshot_has_keys(lib):
+        summary.messages.append("snapshot imported before typo keys existed: misspelt titles match less often; "
+                                "run `paperdex snapshot reindex` once (or import the snapshot again)")
     if force:
         store.reset(lib)
     pending = store.pending_papers(lib, retry_failed=retry_failed)
@@ -306,3 +325,9 @@ def store_snapshot_rows(lib: Library) -> int:
     from paperdex.library import snapshot_store
 
     return snapshot_store.count(lib)
+
+
+def snapshot_has_keys(lib: Library) -> bool:
+    from paperdex.library import snapshot_store
+
+    return snapshot_store.has_keys(lib)

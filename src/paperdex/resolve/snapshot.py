@@ -30,7 +30,8 @@ from paperdex.resolve.records import Record, clean_text
 NAME = "snapshot"
 BLOCK_TERMS = 3  # rarest title words voting in the last-resort blocking
 RARE = 2_000  # a word in at most this many titles is a blocking key on its own
-RESCORE = 60  # candidates rescored with rapidfuzz per lookup
+RESCORE = 60  # candidates rescored with rapidfuzz from the last-resort vote
+WIDE = 400  # at most this many titles taken from one intersection
 MAX_GROUPS = 6  # words intersected at most
 EXPECTED = 2.0  # intersect rarest words until this few titles are expected to hold them all by chance
 GOOD = 90.0  # a candidate this similar (fuzz.ratio) ends the search: matching.ACCEPT would take it
@@ -119,6 +120,46 @@ def typo_keys(term: str) -> set[str]:
     return {term[:i] + term[i + 1:] for i in range(len(term))}
 
 
+class _Found:
+    """Candidate titles of one query with their similarity, and the two ways of finding more."""
+
+    def __init__(self, lib: Library, norm: str) -> None:
+        self.lib, self.norm = lib, norm
+        self.seen: dict[int, float] = {}
+        # fuzz.ratio >= GOOD needs lengths within GOOD/(200-GOOD) of each other; a note's "(ICLR2023)"
+        # may make the query longer than the title, hence the lower bound's slack.
+        self.lengths = (len(norm) // 2, int(len(norm) * (200 - GOOD) / GOOD) + 1)
+
+    @property
+    def best(self) -> float:
+        return max(self.seen.values(), default=0.0)
+
+    def ranked(self) -> list[tuple[float, int]]:
+        return sorted(((v, r) for r, v in self.seen.items()), reverse=True)
+
+    def _add(self, rows: list[tuple[int, str]]) -> float:
+        for rowid, title in rows:
+            if rowid not in self.seen:
+                self.seen[rowid] = fuzz.ratio(self.norm, title)
+        return self.best
+
+    def vote(self, groups: list[tuple[int, tuple[str, ...]]], at_least: int = 2) -> float:
+        """Rescore titles holding `at_least` of the rarest words (or all titles of a lone rare word, when few)."""
+        rare = [terms for df, terms in groups if df <= RARE][:BLOCK_TERMS]
+        votes: Counter[int] = Counter()
+        for terms in rare:
+            votes.update(snapshot_store.rows_matching(self.lib, [list(terms)], RARE))
+        if len(rare) == 1 and at_least == 2:
+            at_least = 1 if len(votes) <= RESCORE else 2
+        top = [rowid for rowid, n in votes.most_common() if n >= at_least][:RESCORE]
+        return self._add(snapshot_store.titles_for(self.lib, [r for r in top if r not in self.seen]))
+
+    def intersect(self, groups: list[tuple[int, tuple[str, ...]]], picked: list[int]) -> float:
+        """Rescore the titles holding a spelling of every picked group."""
+        return self._add(snapshot_store.titles_matching(self.lib, [list(groups[i][1]) for i in picked],
+                                                        *self.lengths, WIDE))
+
+
 class SnapshotIndex:
     """Title and id lookups over the library's snapshot table."""
 
@@ -139,17 +180,17 @@ class SnapshotIndex:
             self._df[term] = snapshot_store.doc_frequency(self.lib, term)
         return self._df[term]
 
-    def groups(self, words: list[str]) -> list[tuple[int, tuple[str, ...]]]:
+    def groups(self, words: list[str], *, fix: bool = True) -> list[tuple[int, tuple[str, ...]]]:
         """(titles holding it, spellings) for each query word the vocabulary knows, rarest first.
 
         A word the snapshot never uses is a typo (or a word the paper lacks): it stands for the
-        vocabulary words one edit away, any of which may match; with none, it is left out.
+        vocabulary words one edit away, any of which may match; with none (or `fix` off), it is left out.
         """
         if not self._keyed:
             return sorted((df, (w,)) for w in words if (df := self.df(w)) > 0)
         found = snapshot_store.terms_for_keys(self.lib, words)
         known = {t: df for k, t, df in found if k == t}
-        unknown = [w for w in words if w not in known and len(w) >= 3 and not w.isdigit()]
+        unknown = [w for w in words if w not in known and len(w) >= 3 and not w.isdigit()] if fix else []
         fixes: dict[str, dict[str, int]] = {w: {} for w in unknown}
         if unknown:
             keys = {k: w for w in unknown for k in typo_keys(w)}
@@ -166,44 +207,47 @@ class SnapshotIndex:
         """(similarity 0..100, rowid) of candidate titles, most similar first.
 
         Every word of the query that the snapshot knows is in the right title, unless a typo turned
-        it into another real word. So: the titles holding all of the query's rarest words (enough of
-        them to expect a handful of rows), each misspelt word standing for its corrections; then, if
-        no title is close enough, the same with one word left out at a time; then titles sharing the
-        most rare words. FTS5 intersects the posting lists in C.
+        it into another real word. First, cheaply: the titles sharing two or more of the rarest words
+        (their posting lists are short; a misspelt word stands for its corrections). Failing that,
+        titles holding all of the query's rarest words, common ones included, enough of them to
+        expect a handful of rows (FTS5 intersects in C), then the same with one word left out at a
+        time. A search ends as soon as a title is similar enough to be accepted.
         """
-        words = [t for t in dict.fromkeys(norm.split()) if t not in STOPWORDS and len(t) > 1]
-        groups = self.groups(words)
+        words = [t for t in dict.fromkeys(norm.split()) if len(t) > 1]
+        found = _Found(self.lib, norm)
+        plain = self._sorted(self.groups(words, fix=False))
+        if found.vote(plain) >= GOOD:
+            return found.ranked()
+        groups = self._sorted(self.groups(words))
+        if groups != plain and found.vote(groups) >= GOOD:
+            return found.ranked()
         if not self._rows:
             self._rows = max(1, len(self))
-        chosen, expected = [], float(self._rows)
-        for df, terms in groups[:MAX_GROUPS]:
-            chosen.append(list(terms))
-            expected *= min(1.0, df / self._rows)
-            if expected <= EXPECTED:
-                break
-        seen: dict[int, float] = {}
-
-        def rescore(rowids: list[int]) -> float:
-            fresh = [r for r in rowids if r not in seen]
-            for rowid, title in snapshot_store.titles_for(self.lib, fresh):
-                seen[rowid] = fuzz.ratio(norm, title)
-            return max(seen.values(), default=0.0)
-
-        best = rescore(snapshot_store.rows_matching(self.lib, chosen, RESCORE)) if chosen else 0.0
-        if best < GOOD and len(chosen) > 1:
-            spare = [list(t) for _, t in groups[len(chosen):len(chosen) + 1]]
-            for skip in range(len(chosen)):
-                best = rescore(snapshot_store.rows_matching(
-                    self.lib, chosen[:skip] + chosen[skip + 1:] + spare, RESCORE))
-                if best >= GOOD:
+        chosen = self._pick(groups)
+        if found.intersect(groups, chosen) < GOOD and len(groups) > 1:
+            for skip in chosen:  # one of the words may be a typo that made another real word
+                if found.intersect(groups, self._pick(groups, skip)) >= GOOD:
                     break
-        if best < GOOD:
-            votes: Counter[int] = Counter()
-            for df, terms in groups[:BLOCK_TERMS]:
-                if df <= RARE:
-                    votes.update(snapshot_store.rows_matching(self.lib, [list(terms)], RARE))
-            rescore([rowid for rowid, _ in votes.most_common(RESCORE)])
-        return sorted(((v, r) for r, v in seen.items()), reverse=True)
+        if not found.seen:  # propose something: the titles sharing most rare words
+            found.vote(groups, at_least=1)
+        return found.ranked()
+
+    @staticmethod
+    def _sorted(groups: list[tuple[int, tuple[str, ...]]]) -> list[tuple[int, tuple[str, ...]]]:
+        """Rarest first, stopwords last whatever their counts: they only narrow a title of few other words."""
+        return sorted(groups, key=lambda g: (g[1][0] in STOPWORDS, g[0]))
+
+    def _pick(self, groups: list[tuple[int, tuple[str, ...]]], skip: int = -1) -> list[int]:
+        """Indexes of the rarest groups whose intersection is expected to hold a handful of titles."""
+        chosen, expected = [], float(self._rows)
+        for i, (df, _) in enumerate(groups):
+            if i == skip:
+                continue
+            chosen.append(i)
+            expected *= min(1.0, df / self._rows)
+            if expected <= EXPECTED or len(chosen) == MAX_GROUPS:
+                break
+        return chosen
 
     def search(self, title: str, limit: int = 5) -> list[Record]:
         """Best candidates for a title, most similar first; exact normalised title first of all."""

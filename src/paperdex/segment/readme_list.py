@@ -129,8 +129,8 @@ def _items(text: str) -> list[_Item | str]:
         section = tuple(v for k, v in sorted(headings.items()) if not (k == 1 and h1_count == 1))
         bullet = _BULLET.match(line)
         if bullet and not (bullet.group(0).lstrip().startswith("**")):
-            current = _Item(_indent_width(bullet.group("indent")), [bullet.group("body")], number, section, sub_label,
-                            gap)
+            indent = _indent_width(bullet.group("indent"))
+            current = _Item(indent, [bullet.group("body")], number, section, sub_label, gap)
             out.append(current)
             continue
         if current is not None:  # Markdown lazy continuation of the bullet above
@@ -287,7 +287,8 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
             for ident in find_identifiers(content):
                 if ident not in block.identifiers:
                     block.references.append(ident.key)
-    note = "".join(("\n" * (1 + gap) if i else "") + t for i, (gap, t) in enumerate(zip(gaps, texts)))
+    pairs = enumerate(zip(gaps, texts, strict=True))
+    note = "".join(("\n" * (1 + gap) if i else "") + t for i, (gap, t) in pairs)
     extra = "; ".join(x for x in [rest, *tags] if x)
     block.text = note if note else extra
     if note and extra:

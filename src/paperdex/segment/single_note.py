@@ -240,7 +240,8 @@ def split_tagged(body: str) -> tuple[str, list[str], list[tuple[str, str]]]:
         quote = None if definition or thought else _QUOTE_TAG.match(stripped)
         if thought or quote:
             current = [stripped[(thought or quote).end():].strip()]
-            tagged.append(("thought", "", current) if thought else ("quote", quote.group("src").strip(), current))
+            source = "" if thought else quote.group("src").strip()
+            tagged.append(("thought" if thought else "quote", source, current))
             if text and not text[-1].strip():
                 text.pop()
             continue

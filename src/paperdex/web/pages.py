@@ -173,6 +173,21 @@ async def review_decide(request: Request) -> Response:
     return RedirectResponse("/review", status_code=303)
 
 
+async def review_pick(request: Request) -> Response:
+    """Accept another candidate than the best (its number on the Review page)."""
+    paper_id = request.path_params["paper_id"]
+    try:
+        resolution = features._module("paperdex.library.resolution")
+        new_id = resolution.accept_candidate(lib_of(request), paper_id, request.path_params["candidate"])
+    except features.Unavailable as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except LookupError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    if (await _form(request)).get("next") == "paper":
+        return _back(request, new_id)
+    return RedirectResponse("/review", status_code=303)
+
+
 def stats(request: Request) -> Response:
     lib = lib_of(request)
     data = browse.stats(lib)
@@ -222,5 +237,6 @@ ROUTES = [
     Route("/documents/{source_id:int}", document, name="document"),
     Route("/review", review, name="review"),
     Route("/review/{paper_id}/{decision:str}", review_decide, methods=["POST"]),
+    Route("/review/{paper_id}/accept/{candidate:int}", review_pick, methods=["POST"]),
     Route("/stats", stats, name="stats"),
 ]
