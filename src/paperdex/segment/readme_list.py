@@ -64,8 +64,10 @@ _SUB_LABEL = re.compile(r"^[A-Z][A-Za-z&/,+\- ]{1,50}:?$")
 BLOG_HOSTS = (
     "medium.com", "youtube.com", "youtu.be", "bilibili.com", "zhuanlan.zhihu.com", "zhihu.com",
     "mp.weixin.qq.com", "twitter.com", "x.com", "towardsdatascience.com", "substack.com",
-    "blog.csdn.net", "cnblogs.com", "jianshu.com", "reddit.com",
+    "blog.csdn.net", "cnblogs.com", "jianshu.com", "reddit.com", "sspai.com", "juejin.cn", "36kr.com",
 )
+# 《…》 marks the title of a Chinese article or book; papers are not written that way.
+_ARTICLE_TITLE = re.compile(r"^《[^《》]+》$")
 
 
 @dataclass
@@ -303,7 +305,9 @@ def _block(entry: _Entry, doc: Document) -> NoteBlock | None:
             block.date = dated.group("date")
     if info.get("checked") is False or any(_TO_READ.search(h) for h in item.section):
         block.marks.append("to-read")
-    if not block.identifiers and absolute and all(_is_blog(u) for u in absolute):
+    if not block.identifiers and (
+        (absolute and all(_is_blog(u) for u in absolute)) or _ARTICLE_TITLE.match(block.title or "")
+    ):
         block.kind = "note"
         block.flags.append("blog")
     return block

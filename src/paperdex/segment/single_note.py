@@ -47,6 +47,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _TLDR = re.compile(r"^(?:tl;?dr|tldr)\s*[;:：]?\s*(?P<text>.*)$", re.I)
 _ID_KEYS = ("arxiv", "arxiv_id", "arxiv-id", "doi", "openreview", "url", "link", "paper", "pdf", "source", "ids")
 _TOP_LINES = 6
+# A README or index page introduces a folder; without a paper link at its top it is not a paper note.
+_REPO_PAGE = re.compile(r"^(readme|index|changelog|contributing|license)(\.[a-z]+)?$", re.I)
 # `[comment]: # (hidden)` is Markdown's comment idiom, not a "[comment]" thought.
 _LINK_DEFINITION = re.compile(r"^\[[^\]]*\]:\s*(?:#|<>)")
 PART_HEAD_SEP = " · "
@@ -156,6 +158,7 @@ def _analyse(doc: Document) -> tuple[float, dict]:
         value = 0.6
         strong = False
     elif (top["title"] and top.get("title_level") in (1, 2) and "layout" not in meta
+          and not _REPO_PAGE.match(doc.source.replace("\\", "/").rsplit("/", 1)[-1])
           and not (fm_title and str(fm_title).strip() != top["title"].strip())
           and looks_like_title(clean_title(top["title"])[0]) and len(doc.text) > 200):
         # A bare "# Title" on top of a long note. A heading under a blog post's
