@@ -23,7 +23,7 @@ from paperdex.errors import PaperdexError, UsageError
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 # Command modules that add themselves to the main group (one concept each).
@@ -220,7 +220,8 @@ def _short(text: str, width: int = 40) -> str:
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+                    console=err, transient=True,
+                            disable=not err.is_terminal)
 
 
 @main.command("list")

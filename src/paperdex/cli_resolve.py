@@ -17,7 +17,7 @@ from paperdex.library import resolution as store
 from paperdex.library.db import Library
 from paperdex.resolve.resolver import ORDER, ResolveSummary, resolve_library
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 
@@ -31,7 +31,8 @@ def _summary_dict(summary: ResolveSummary) -> dict:
 def run_resolve(lib: Library, console: Console, **kwargs) -> ResolveSummary:
     """Resolve with a progress bar on `console`; print the skip lines and the summary line."""
     with Progress(TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+                  console=console, transient=True,
+                            disable=not console.is_terminal) as bar:
         task = bar.add_task("resolve", total=None)
         summary = resolve_library(lib, progress=lambda done, total: bar.update(task, completed=done, total=total),
                                   **kwargs)
@@ -135,7 +136,8 @@ def snapshot_import(ctx, file: Path) -> None:
 
     start = time.perf_counter()
     with Progress(TextColumn("importing snapshot"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+                  console=err, transient=True,
+                            disable=not err.is_terminal) as bar:
         task = bar.add_task("import", total=None)
         stats = import_file(ctx.lib, file, progress=lambda n: bar.advance(task, n))
     err.print(f"snapshot: read {stats.read} records, wrote {stats.written} "

@@ -228,7 +228,7 @@ class SnapshotIndex:
             for skip in chosen:  # one of the words may be a typo that made another real word
                 if found.intersect(groups, self._pick(groups, skip)) >= GOOD:
                     break
-        if not found.seen:  # propose something: the titles sharing most rare words
+        if found.best < GOOD:  # for review, too: the titles sharing most rare words
             found.vote(groups, at_least=1)
         return found.ranked()
 

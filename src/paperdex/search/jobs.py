@@ -33,7 +33,8 @@ def embed_pending(lib: Library, progress_console: Console | None = None, batch_s
     progress = None
     if progress_console is not None:
         progress = Progress(TextColumn("embedding notes"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=progress_console, transient=True)
+                            TimeRemainingColumn(), console=progress_console, transient=True,
+                            disable=not progress_console.is_terminal)
         progress.start()
     try:
         task = progress.add_task("embed", total=len(todo)) if progress else None
