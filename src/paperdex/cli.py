@@ -6,7 +6,6 @@ Output for people goes through rich (tables, progress bars) on stderr/stdout;
 
 from __future__ import annotations
 
-import importlib
 import json
 import sqlite3
 import sys
@@ -397,13 +396,9 @@ def remove(ctx: Context, path: str) -> None:
 
 
 def _load_command_modules() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    from paperdex.plugins import load_modules
+
+    for module in load_modules(COMMAND_MODULES):
         for command in getattr(module, "COMMANDS", ()):
             main.add_command(command)
 

@@ -6,10 +6,10 @@ multi-file ones (MULTI_FILE = True: Obsidian vault, static site).
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from paperdex.errors import UsageError
+from paperdex.plugins import load_modules
 
 EXPORTER_MODULES: tuple[str, ...] = (
     "paperdex.export.jsonl",
@@ -22,15 +22,7 @@ EXPORTER_MODULES: tuple[str, ...] = (
 
 
 def exporters() -> list[ModuleType]:
-    out = []
-    for name in EXPORTER_MODULES:
-        try:
-            out.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-    return out
+    return load_modules(EXPORTER_MODULES)
 
 
 def names() -> list[str]:

@@ -8,10 +8,10 @@ format is one module plus one line in FORMAT_MODULES.
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from paperdex.errors import UsageError
+from paperdex.plugins import load_modules
 
 # Most specific first: a Telegram result.json is also JSON, an Obsidian note is also Markdown.
 FORMAT_MODULES: tuple[str, ...] = (
@@ -25,23 +25,9 @@ FORMAT_MODULES: tuple[str, ...] = (
 )
 
 
-def _load() -> list[ModuleType]:
-    modules = []
-    for name in FORMAT_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            # A format whose module is not written yet (or whose optional
-            # dependency is missing) is simply not offered.
-            if exc.name and (exc.name == name or not exc.name.startswith("paperdex")):
-                continue
-            raise
-    return modules
-
-
 def formats() -> list[ModuleType]:
     """All registered format modules, in detection order."""
-    return _load()
+    return load_modules(FORMAT_MODULES, skip_missing_dependencies=True)
 
 
 def names() -> list[str]:

@@ -7,9 +7,10 @@ skipped so the store works before they exist.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 from collections.abc import Callable
+
+from paperdex.plugins import load_modules
 
 AFTER_NOTES_ADDED: tuple[str, ...] = ("paperdex.library.fts:index_notes",)
 BEFORE_NOTES_REMOVED: tuple[str, ...] = ("paperdex.library.fts:unindex_notes",)
@@ -17,17 +18,9 @@ USER_DATA_TABLES: tuple[str, ...] = ("paper_tags", "paper_status")
 
 
 def _resolve(names: tuple[str, ...]) -> list[Callable[[sqlite3.Connection, list[str]], None]]:
-    out = []
-    for name in names:
-        module_name, func = name.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        out.append(getattr(module, func))
-    return out
+    wanted = [name.split(":") for name in names]
+    loaded = {m.__name__: m for m in load_modules(tuple(module for module, _ in wanted))}
+    return [getattr(loaded[module], func) for module, func in wanted if module in loaded]
 
 
 def after_notes_added(conn: sqlite3.Connection, note_ids: list[str]) -> None:

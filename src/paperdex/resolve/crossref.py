@@ -7,13 +7,12 @@ is another paper).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 from paperdex.resolve.http import HttpClient
-from paperdex.resolve.records import Record, clean_text
+from paperdex.resolve.records import Record, clean_text, json_payload
 
 NAME = "crossref"
 
@@ -54,13 +53,7 @@ def parse_item(item: dict[str, Any]) -> Record | None:
 
 def parse_payload(payload: str | bytes | Any) -> list[Record]:
     """Records of a `work` or `work-list` message; [] for the plain-text 404 'Resource not found.'"""
-    if isinstance(payload, (str, bytes)):
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            return []
-    else:
-        data = payload
+    data = json_payload(payload)
     if not isinstance(data, dict):
         return []
     message = data.get("message") or {}

@@ -6,14 +6,13 @@ skips this provider with one line when there is none.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 from paperdex.ids import identifier_from_url
 from paperdex.resolve.http import HttpClient
-from paperdex.resolve.records import Record, clean_text
+from paperdex.resolve.records import Record, clean_text, json_payload
 
 NAME = "openalex"
 BATCH = 50
@@ -66,13 +65,7 @@ def parse_work(obj: dict[str, Any]) -> Record | None:
 
 def parse_payload(payload: str | bytes | Any) -> list[Record]:
     """Records of a `/works` list envelope or a bare Work; [] for the HTML 404 page and errors."""
-    if isinstance(payload, (str, bytes)):
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            return []
-    else:
-        data = payload
+    data = json_payload(payload)
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         items = data["results"]
     elif isinstance(data, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -53,6 +54,16 @@ class Record:
         data = dict(data)
         data["identifiers"] = [Identifier(s, v) for s, v in data.get("identifiers", [])]
         return cls(**data)
+
+
+def json_payload(payload: str | bytes | Any) -> Any:
+    """A response body as JSON, or None when it is not JSON (HTML error pages, plain-text 404s)."""
+    if not isinstance(payload, (str, bytes)):
+        return payload
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
 
 
 def clean_text(text: str | None) -> str | None:

@@ -6,12 +6,11 @@ rate limit is low, so the client waits between requests.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from paperdex.model import Identifier
 from paperdex.resolve.http import HttpClient
-from paperdex.resolve.records import Record, clean_text
+from paperdex.resolve.records import Record, clean_text, json_payload
 
 NAME = "semanticscholar"
 BATCH = 500
@@ -45,7 +44,7 @@ def parse_paper(obj: dict[str, Any] | None) -> Record | None:
 
 def parse_payload(payload: str | bytes | Any) -> list[Record]:
     """Records from any Graph API paper response: batch list, `{"data": [...]}`, a bare paper, or an error."""
-    data = json.loads(payload) if isinstance(payload, (str, bytes)) else payload
+    data = json_payload(payload)
     if isinstance(data, list):
         items = data
     elif isinstance(data, dict) and isinstance(data.get("data"), list):

@@ -10,11 +10,11 @@ document (lecture notes). Everything here is pure: strings in, blocks out.
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from paperdex.errors import UsageError
 from paperdex.model import Document, NoteBlock
+from paperdex.plugins import load_modules
 from paperdex.segment.language import detect_language
 
 # Explicit order breaks ties: more specific shapes first.
@@ -29,15 +29,7 @@ MIN_SCORE = 0.2
 
 
 def shapes() -> list[ModuleType]:
-    modules = []
-    for name in SHAPE_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a shape not written yet
-            raise
-    return modules
+    return load_modules(SHAPE_MODULES)
 
 
 def shape_names() -> list[str]:
