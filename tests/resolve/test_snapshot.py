@@ -136,3 +136,44 @@ def test_a_typo_that_makes_another_real_word_is_left_out(lib):
     assert (1, ("ranch",)) in index.groups(["ranch"])
     [best] = index.search("Diverse Ranch Block: Building a Convolution as an Inception-like Unit", limit=1)
     assert best.ident("arxiv") == "2103.13425"
+
+
+def _write_snapshot(path, titles: list[str]) -> None:
+    lines = [json.dumps({"id": f"2401.{n:05d}", "title": t, "authors": "A. Author", "abstract": "x",
+                         "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:00 GMT"}],
+                         "update_date": "2024-01-02"}) for n, t in enumerate(titles, 1)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_word_pairs_block_a_title_made_of_common_words(lib, tmp_path, monkeypatch):
+    """Every word is common (no word is a blocking key on its own), and a typo hits one: the pairs of
+    adjacent words still single out the paper."""
+    words = ["deep", "learning", "graph", "neural", "networks", "data", "robust", "training"]
+    titles = [" ".join(words[(i + k) % 8] for k in range(6)) for i in range(8)]
+    titles += [" ".join(reversed(t.split())) for t in titles] + ["Robust Training Deep Graph Networks"]
+    path = tmp_path / "common.jsonl"
+    _write_snapshot(path, titles)
+    snapshot.import_file(lib, path)
+    assert snapshot_store.pairs_of("deep graph networks") == "deep_graph graph_networks"
+    monkeypatch.setattr(snapshot, "RARE", 1)  # as if each word were in thousands of titles
+    index = SnapshotIndex(lib)
+    [best] = index.search("Robust Trainig Deep Graph Networks", limit=1)
+    assert best.title == "Robust Training Deep Graph Networks"
+    monkeypatch.setattr(snapshot, "PAIR_CAP", 0)  # without the pairs, nothing singles it out
+    found = SnapshotIndex(lib).search("Robust Trainig Deep Graph Networks", limit=1)
+    assert not found or found[0].title != "Robust Training Deep Graph Networks"
+
+
+def test_reindex_builds_the_pairs_a_snapshot_imported_before_them_lacks(lib, tmp_path):
+    path = tmp_path / "s.jsonl"
+    _write_snapshot(path, ["Robust Training of Deep Graph Networks", "Deep Graph Networks Revisited"])
+    snapshot.import_file(lib, path)
+    with lib.transaction() as conn:  # the state migration 0006 leaves a library with an older snapshot in
+        conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs) VALUES ('delete-all')")
+        conn.execute("INSERT INTO snapshot_meta (name, value) VALUES ('pairs_missing', '1')")
+    assert snapshot_store.rows_with_pair(lib, "graph_networks", 10) == []
+    assert snapshot_store.pairs_missing(lib)
+    snapshot.reindex(lib)
+    assert not snapshot_store.pairs_missing(lib)
+    assert len(snapshot_store.rows_with_pair(lib, "graph_networks", 10)) == 2
+    assert len(snapshot_store.rows_with_pair(lib, "training_of", 10)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from paperdex.library.db import Library
 
@@ -18,6 +19,12 @@ _UPDATE = (
     "UPDATE snapshot SET title=?, title_norm=?, authors=?, year=?, doi=?, categories=?, journal_ref=?, "
     "abstract=?, update_date=? WHERE rowid=?"
 )
+
+
+def pairs_of(title_norm: str) -> str:
+    """'deep residual learning' -> 'deep_residual residual_learning': the tokens of snapshot_pairs."""
+    words = title_norm.split()
+    return " ".join(f"{a}_{b}" for a, b in pairwise(words))
 
 
 @dataclass
@@ -46,11 +53,17 @@ def _write_batch(conn: sqlite3.Connection, rows: list[SnapshotRow]) -> int:
     conn.executemany(_INSERT, fresh)
     conn.execute("INSERT INTO snapshot_fts(rowid, title_norm) SELECT rowid, title_norm FROM snapshot "
                  "WHERE rowid > ?", (top,))
+    conn.executemany("INSERT INTO snapshot_pairs(rowid, pairs) VALUES (?, ?)", [
+        (r[0], pairs_of(r[1])) for r in conn.execute("SELECT rowid, title_norm FROM snapshot WHERE rowid > ?",
+                                                      (top,)).fetchall()])
     for row, prev in changed:
         conn.execute("INSERT INTO snapshot_fts(snapshot_fts, rowid, title_norm) VALUES ('delete', ?, ?)",
                      (prev["rowid"], prev["title_norm"]))
+        conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs, rowid, pairs) VALUES ('delete', ?, ?)",
+                     (prev["rowid"], pairs_of(prev["title_norm"])))
         conn.execute(_UPDATE, (*row[1:], prev["rowid"]))
         conn.execute("INSERT INTO snapshot_fts(rowid, title_norm) VALUES (?, ?)", (prev["rowid"], row[2]))
+        conn.execute("INSERT INTO snapshot_pairs(rowid, pairs) VALUES (?, ?)", (prev["rowid"], pairs_of(row[2])))
     return conn.execute("SELECT COALESCE(max(rowid), 0) FROM snapshot").fetchone()[0] - top + len(changed)
 
 
@@ -78,6 +91,7 @@ def import_rows(lib: Library, rows: Iterable[SnapshotRow], *, batch: int = BATCH
         flush()
     with lib.transaction():
         conn.execute("INSERT INTO snapshot_fts(snapshot_fts) VALUES ('optimize')")
+        conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs) VALUES ('optimize')")
     return stats
 
 
@@ -186,6 +200,36 @@ def rebuild_keys(lib: Library, keys_for: Callable[[str], Iterable[str]], *, batc
 def has_keys(lib: Library) -> bool:
     """Whether the typo keys exist (a snapshot imported before migration 0005 has none until reindexed)."""
     return lib.conn.execute("SELECT 1 FROM snapshot_keys LIMIT 1").fetchone() is not None
+
+
+def pairs_missing(lib: Library) -> bool:
+    """Whether rows imported before migration 0005 lack their word pairs (rebuild_pairs adds them)."""
+    return lib.conn.execute("SELECT 1 FROM snapshot_meta WHERE name = 'pairs_missing'").fetchone() is not None
+
+
+def rebuild_pairs(lib: Library, *, batch: int = 50_000) -> int:
+    """Index every title's word pairs afresh, streaming the table; returns the titles indexed."""
+    done = 0
+    with lib.transaction() as conn:
+        conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs) VALUES ('delete-all')")
+        last = 0
+        while True:
+            rows = conn.execute("SELECT rowid, title_norm FROM snapshot WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                (last, batch)).fetchall()
+            if not rows:
+                break
+            conn.executemany("INSERT INTO snapshot_pairs(rowid, pairs) VALUES (?, ?)",
+                             [(r[0], pairs_of(r[1])) for r in rows])
+            done, last = done + len(rows), rows[-1][0]
+        conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs) VALUES ('optimize')")
+        conn.execute("DELETE FROM snapshot_meta WHERE name = 'pairs_missing'")
+    return done
+
+
+def rows_with_pair(lib: Library, pair: str, limit: int) -> list[int]:
+    """Rows whose title has the two words side by side ('deep_learning')."""
+    return [r[0] for r in lib.conn.execute(
+        "SELECT rowid FROM snapshot_pairs WHERE snapshot_pairs MATCH ? LIMIT ?", (_phrase(pair), limit))]
 
 
 def terms_for_keys(lib: Library, keys: Iterable[str]) -> list[tuple[str, str, int]]:

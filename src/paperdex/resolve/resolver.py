@@ -290,9 +290,9 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
         settings = replace(settings, offline=offline)
     summary = ResolveSummary()
     chosen = choose_providers(providers, settings, store_snapshot_rows(lib), summary.messages)
-    if "snapshot" in chosen and not snapshot_has_keys(lib):
-        summary.messages.append("snapshot imported before typo keys existed: misspelt titles match less often; "
-                                "run `paperdex snapshot reindex` once (or import the snapshot again)")
+    if "snapshot" in chosen and snapshot_needs_reindex(lib):
+        summary.messages.append("snapshot imported before its typo and word-pair keys existed: misspelt titles "
+                                "match less often; run `paperdex snapshot reindex` once (or import it again)")
     if force:
         store.reset(lib)
     pending = store.pending_papers(lib, retry_failed=retry_failed)
@@ -327,7 +327,7 @@ def store_snapshot_rows(lib: Library) -> int:
     return snapshot_store.count(lib)
 
 
-def snapshot_has_keys(lib: Library) -> bool:
+def snapshot_needs_reindex(lib: Library) -> bool:
     from paperdex.library import snapshot_store
 
-    return snapshot_store.has_keys(lib)
+    return not snapshot_store.has_keys(lib) or snapshot_store.pairs_missing(lib)

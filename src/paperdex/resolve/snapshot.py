@@ -2,10 +2,10 @@
 
 `iter_rows(path)` streams the JSON-lines file one record at a time (never
 loading it whole) into rows for library.snapshot_store. `SnapshotIndex`
-finds candidates by exact normalised title, else by intersecting the rarest
-title words in the FTS5 index (a misspelt word stands for the vocabulary
-words one edit away, found through their one-letter deletions), then
-rescores them with rapidfuzz.
+finds candidates by exact normalised title, else by the titles sharing the
+rarest title words (FTS5 word index; a misspelt word stands for the
+vocabulary words one edit away, found through their one-letter deletions)
+or adjacent word pairs (FTS5 pair index), then rescores them with rapidfuzz.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,12 @@ from paperdex.resolve.matching import normalize_title
 from paperdex.resolve.records import Record, clean_text
 
 NAME = "snapshot"
-BLOCK_TERMS = 3  # rarest title words voting in the last-resort blocking
-RARE = 2_000  # a word in at most this many titles is a blocking key on its own
+BLOCK_TERMS = 4  # rarest title words whose titles are counted
+RARE = 1_000  # a word in at most this many titles is a blocking key on its own
 RESCORE = 60  # candidates rescored with rapidfuzz from the last-resort vote
-WIDE = 400  # at most this many titles taken from one intersection
-MAX_GROUPS = 6  # words intersected at most
-EXPECTED = 2.0  # intersect rarest words until this few titles are expected to hold them all by chance
+PAIR_CAP = 3_000  # a word pair in more titles than this is not looked up
+MAX_PAIRS = 5  # word pairs looked up at most
+ADJACENT = 0.2  # of the titles holding two words, about this share hold them side by side (2 of ~10 words)
 GOOD = 90.0  # a candidate this similar (fuzz.ratio) ends the search: matching.ACCEPT would take it
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
@@ -126,9 +127,8 @@ class _Found:
     def __init__(self, lib: Library, norm: str) -> None:
         self.lib, self.norm = lib, norm
         self.seen: dict[int, float] = {}
-        # fuzz.ratio >= GOOD needs lengths within GOOD/(200-GOOD) of each other; a note's "(ICLR2023)"
-        # may make the query longer than the title, hence the lower bound's slack.
-        self.lengths = (len(norm) // 2, int(len(norm) * (200 - GOOD) / GOOD) + 1)
+        self.votes_seen = 0  # the most rare words any title shared with the query
+        self.postings: dict[tuple[str, ...], list[int]] = {}
 
     @property
     def best(self) -> float:
@@ -143,21 +143,44 @@ class _Found:
                 self.seen[rowid] = fuzz.ratio(self.norm, title)
         return self.best
 
+    def _postings(self, terms: tuple[str, ...]) -> list[int]:
+        if terms not in self.postings:
+            self.postings[terms] = snapshot_store.rows_matching(self.lib, [list(terms)], RARE)
+        return self.postings[terms]
+
     def vote(self, groups: list[tuple[int, tuple[str, ...]]], at_least: int = 2) -> float:
-        """Rescore titles holding `at_least` of the rarest words (or all titles of a lone rare word, when few)."""
+        """Rescore titles holding `at_least` of the rarest words (or all titles of a lone rare word, when
+        few). Rarest first; stops once a title is similar enough."""
         rare = [terms for df, terms in groups if df <= RARE][:BLOCK_TERMS]
         votes: Counter[int] = Counter()
-        for terms in rare:
-            votes.update(snapshot_store.rows_matching(self.lib, [list(terms)], RARE))
-        if len(rare) == 1 and at_least == 2:
-            at_least = 1 if len(votes) <= RESCORE else 2
-        top = [rowid for rowid, n in votes.most_common() if n >= at_least][:RESCORE]
-        return self._add(snapshot_store.titles_for(self.lib, [r for r in top if r not in self.seen]))
+        for k, terms in enumerate(rare, 1):
+            votes.update(self._postings(terms))
+            if k < min(2, len(rare)):
+                continue
+            need = at_least if len(rare) > 1 or at_least == 1 else (1 if len(votes) <= RESCORE else 2)
+            ranked = votes.most_common(RESCORE)
+            self.votes_seen = max(self.votes_seen, ranked[0][1] if ranked else 0)
+            top = [rowid for rowid, n in ranked if n >= need and rowid not in self.seen]
+            if top and self._add(snapshot_store.titles_for(self.lib, top)) >= GOOD:
+                break
+        return self.best
 
-    def intersect(self, groups: list[tuple[int, tuple[str, ...]]], picked: list[int]) -> float:
-        """Rescore the titles holding a spelling of every picked group."""
-        return self._add(snapshot_store.titles_matching(self.lib, [list(groups[i][1]) for i in picked],
-                                                        *self.lengths, WIDE))
+    def pairs(self, pairs: list[str]) -> float:
+        """Rescore titles sharing two or more of the word pairs (tried rarest first, a few at most)."""
+        votes: Counter[int] = Counter()
+        used = 0
+        for pair in pairs:
+            rows = snapshot_store.rows_with_pair(self.lib, pair, PAIR_CAP + 1)
+            if not rows or len(rows) > PAIR_CAP:
+                continue  # misspelt, or too common to help
+            votes.update(rows)
+            used += 1
+            top = [rowid for rowid, n in votes.most_common(RESCORE) if n >= 2]
+            if top and self._add(snapshot_store.titles_for(self.lib, [r for r in top if r not in self.seen])) >= GOOD:
+                break
+            if used == MAX_PAIRS:
+                break
+        return self.best
 
 
 class SnapshotIndex:
@@ -168,6 +191,12 @@ class SnapshotIndex:
         self._df: dict[str, int] = {}
         self._keyed = snapshot_store.has_keys(lib)
         self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        if not self._rows:
+            self._rows = max(1, len(self))
+        return self._rows
 
     def __len__(self) -> int:
         return snapshot_store.count(self.lib)
@@ -180,15 +209,17 @@ class SnapshotIndex:
             self._df[term] = snapshot_store.doc_frequency(self.lib, term)
         return self._df[term]
 
-    def groups(self, words: list[str], *, fix: bool = True) -> list[tuple[int, tuple[str, ...]]]:
+    def groups(self, words: list[str], *, fix: bool = True,
+               found: list[tuple[str, str, int]] | None = None) -> list[tuple[int, tuple[str, ...]]]:
         """(titles holding it, spellings) for each query word the vocabulary knows, rarest first.
 
         A word the snapshot never uses is a typo (or a word the paper lacks): it stands for the
         vocabulary words one edit away, any of which may match; with none (or `fix` off), it is left out.
+        `found` is the words' own key lookup when the caller already made it.
         """
         if not self._keyed:
             return sorted((df, (w,)) for w in words if (df := self.df(w)) > 0)
-        found = snapshot_store.terms_for_keys(self.lib, words)
+        found = list(found) if found is not None else snapshot_store.terms_for_keys(self.lib, words)
         known = {t: df for k, t, df in found if k == t}
         unknown = [w for w in words if w not in known and len(w) >= 3 and not w.isdigit()] if fix else []
         fixes: dict[str, dict[str, int]] = {w: {} for w in unknown}
@@ -207,47 +238,47 @@ class SnapshotIndex:
         """(similarity 0..100, rowid) of candidate titles, most similar first.
 
         Every word of the query that the snapshot knows is in the right title, unless a typo turned
-        it into another real word. First, cheaply: the titles sharing two or more of the rarest words
-        (their posting lists are short; a misspelt word stands for its corrections). Failing that,
-        titles holding all of the query's rarest words, common ones included, enough of them to
-        expect a handful of rows (FTS5 intersects in C), then the same with one word left out at a
-        time. A search ends as soon as a title is similar enough to be accepted.
+        it into another real word. So: the titles sharing two or more of the query's rarest words
+        (short posting lists); again with each misspelt word standing for its corrections; then the
+        titles sharing two or more adjacent word pairs, rarest first (a pair of common words is
+        still rare, and a typo spoils only the pairs it touches). A search ends as soon as a title
+        is similar enough to be accepted; failing that, titles sharing one rare word are scored too,
+        so review has candidates.
         """
-        words = [t for t in dict.fromkeys(norm.split()) if len(t) > 1]
+        words = norm.split()
+        unique = [t for t in dict.fromkeys(words) if len(t) > 1 and t.isalnum()]
         found = _Found(self.lib, norm)
-        plain = self._sorted(self.groups(words, fix=False))
+        keys = snapshot_store.terms_for_keys(self.lib, unique) if self._keyed else None
+        plain = self._sorted(self.groups(unique, fix=False, found=keys))
         if found.vote(plain) >= GOOD:
             return found.ranked()
-        groups = self._sorted(self.groups(words))
+        groups = self._sorted(self.groups(unique, found=keys))
         if groups != plain and found.vote(groups) >= GOOD:
             return found.ranked()
-        if not self._rows:
-            self._rows = max(1, len(self))
-        chosen = self._pick(groups)
-        if found.intersect(groups, chosen) < GOOD and len(groups) > 1:
-            for skip in chosen:  # one of the words may be a typo that made another real word
-                if found.intersect(groups, self._pick(groups, skip)) >= GOOD:
-                    break
-        if found.best < GOOD:  # for review, too: the titles sharing most rare words
-            found.vote(groups, at_least=1)
+        rare = [g for g in groups if g[0] <= RARE]
+        many_rare_none_shared = len(rare) > BLOCK_TERMS and found.votes_seen < 2  # the paper is not here
+        if not many_rare_none_shared and found.pairs(self._pairs(words, groups, self.rows)) >= GOOD:
+            return found.ranked()
+        found.vote(groups, at_least=1)
         return found.ranked()
+
+    @staticmethod
+    def _pairs(words: list[str], groups: list[tuple[int, tuple[str, ...]]], rows: int) -> list[str]:
+        """Adjacent word pairs of the query, a misspelt word spelt as each of its corrections, rarest first
+        as if the words were independent (pairs expected in too many of the `rows` titles left out)."""
+        spellings = {terms[0]: [(df, terms[0])] for df, terms in groups if terms == (terms[0],) and terms[0] in words}
+        for df, terms in groups:  # the corrections of a misspelt word: find which word they correct
+            for w in words:
+                if w not in spellings and all(OSA.distance(w, t, score_cutoff=1) <= 1 for t in terms):
+                    spellings[w] = [(df, t) for t in terms]
+        found = {(da * db / rows * ADJACENT, f"{a}_{b}") for x, y in pairwise(words) if x != y
+                 for da, a in spellings.get(x, [])[:3] for db, b in spellings.get(y, [])[:3]}
+        return [pair for expected, pair in sorted(found) if expected <= PAIR_CAP]
 
     @staticmethod
     def _sorted(groups: list[tuple[int, tuple[str, ...]]]) -> list[tuple[int, tuple[str, ...]]]:
         """Rarest first, stopwords last whatever their counts: they only narrow a title of few other words."""
         return sorted(groups, key=lambda g: (g[1][0] in STOPWORDS, g[0]))
-
-    def _pick(self, groups: list[tuple[int, tuple[str, ...]]], skip: int = -1) -> list[int]:
-        """Indexes of the rarest groups whose intersection is expected to hold a handful of titles."""
-        chosen, expected = [], float(self._rows)
-        for i, (df, _) in enumerate(groups):
-            if i == skip:
-                continue
-            chosen.append(i)
-            expected *= min(1.0, df / self._rows)
-            if expected <= EXPECTED or len(chosen) == MAX_GROUPS:
-                break
-        return chosen
 
     def search(self, title: str, limit: int = 5) -> list[Record]:
         """Best candidates for a title, most similar first; exact normalised title first of all."""
@@ -304,6 +335,8 @@ def import_file(lib: Library, path: str | Path, *, progress: Any = None,
 
 
 def reindex(lib: Library) -> int:
-    """Rebuild the typo keys from the title vocabulary (after an import; or once for a snapshot imported
-    before they existed). Returns the rows written."""
+    """Rebuild the typo keys from the title vocabulary, and the word pairs when rows lack them (after an
+    import; or once for a snapshot imported before migration 0005). Returns the key rows written."""
+    if snapshot_store.pairs_missing(lib):
+        snapshot_store.rebuild_pairs(lib)
     return snapshot_store.rebuild_keys(lib, typo_keys)
