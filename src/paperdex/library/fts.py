@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paperdex.errors import LibraryBusy
 from paperdex.library.db import Library
-from paperdex.library.store import PaperFilter
+from paperdex.library.store import PaperFilter, _paper_from_row, note_from_row
+from paperdex.model import Note, Paper
 from paperdex.search.analyze import analyze, title_acronyms, url_words
 
 EMBED_CHARS = 1500  # the embedder reads ~512 tokens; longer text only costs time
@@ -190,35 +192,88 @@ def rebuild(lib: Library) -> dict[str, int]:
     return {"notes": len(note_ids), "rows": docs, "dropped_vectors": unused.rowcount}
 
 
+@dataclass
+class _Stats:
+    """Row count and term document counts of one index generation (counting rows scans 200k of them)."""
+
+    generation: int
+    rows: int
+    freqs: dict[str, int] = field(default_factory=dict)
+
+
+_STATS: weakref.WeakKeyDictionary[Library, _Stats] = weakref.WeakKeyDictionary()
+_MAX_CACHED_TERMS = 50_000
+
+
+def generation(lib: Library) -> int:
+    """A number that changes whenever index rows or vectors change."""
+    return lib.conn.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()[0]
+
+
+def _stats(lib: Library) -> _Stats:
+    current = generation(lib)
+    stats = _STATS.get(lib)
+    if stats is None or stats.generation != current:
+        rows = lib.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        stats = _STATS[lib] = _Stats(current, rows)
+    return stats
+
+
 def doc_count(lib: Library) -> int:
-    return lib.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    return _stats(lib).rows
 
 
 def doc_freqs(lib: Library, terms: list[str]) -> dict[str, int]:
-    """How many rows hold each term."""
+    """How many rows hold each term (0 for absent terms is left out)."""
     if not terms:
         return {}
-    marks = ",".join("?" * len(terms))
-    return {r[0]: r[1] for r in lib.conn.execute(
-        f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})", terms)}
+    stats = _stats(lib)
+    missing = [t for t in dict.fromkeys(terms) if t not in stats.freqs]
+    if missing:
+        if len(stats.freqs) > _MAX_CACHED_TERMS:
+            stats.freqs.clear()
+        marks = ",".join("?" * len(missing))
+        found = {r[0]: r[1] for r in lib.conn.execute(
+            f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})", missing)}
+        stats.freqs.update({t: found.get(t, 0) for t in missing})
+    return {t: stats.freqs[t] for t in terms if stats.freqs.get(t)}
 
 
-def match_expression(lib: Library, terms: list[str]) -> str | None:
-    """An FTS5 query: any of the distinctive terms; very common terms only when nothing else is asked."""
+def match_plan(lib: Library, terms: list[str]) -> tuple[list[str], bool] | None:
+    """(terms to match, whether all are required): any distinctive term, or every one if all are common.
+
+    A term in more than COMMON_SHARE of the rows is left out when rarer terms
+    are asked too (it ranks nothing and costs bm25 over its matches).
+    """
     freqs = doc_freqs(lib, terms)
     present = [t for t in terms if freqs.get(t)]
     if not present:
         return None
     limit = max(COMMON_MIN_DOCS, COMMON_SHARE * doc_count(lib))
     rare = [t for t in present if freqs[t] <= limit]
+    if rare:
+        return rare, False
+    # Only common words ("learning model"): they must all occur, which keeps the ranked set small.
+    return present, True
+
+
+def match_expression(lib: Library, terms: list[str]) -> str | None:
+    """The FTS5 query of match_plan."""
+    plan = match_plan(lib, terms)
+    if plan is None:
+        return None
+    chosen, require_all = plan
 
     def quote(term: str) -> str:
         return '"' + term.replace('"', '""') + '"'
 
-    if rare:
-        return " OR ".join(quote(t) for t in rare)
-    # Only common words ("learning model"): they must all occur, which keeps the ranked set small.
-    return " AND ".join(quote(t) for t in present)
+    return (" AND " if require_all else " OR ").join(quote(t) for t in chosen)
+
+
+def index_rows(lib: Library) -> list[tuple[int, str, str, str]]:
+    """Every row of the keyword index as (rowid, title, names, body) terms, for an in-memory copy."""
+    # search_fts_content is FTS5's own store of the columns; reading it skips the virtual table.
+    return lib.conn.execute("SELECT id, c0, c1, c2 FROM search_fts_content").fetchall()
 
 
 _FROM = (" FROM search_docs d LEFT JOIN notes n ON n.id = d.note_id"
@@ -256,6 +311,19 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
     expression = match_expression(lib, terms)
     if expression is None:
         return []
+    if flt.is_empty():
+        # FTS5 sorts by rank itself only when queried alone (joined, SQLite would look every match up
+        # and sort them): rank first, then fetch the few rows kept.
+        ranked = lib.conn.execute("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ? "
+                                  "ORDER BY rank LIMIT ?", (expression, limit)).fetchall()
+        rows = hits_for(lib, [r[0] for r in ranked], flt)
+        out = []
+        for doc_id, rank in ranked:
+            hit = rows.get(doc_id)
+            if hit is not None:
+                hit.score = -rank
+                out.append(hit)
+        return out
     where, args = filter_sql(flt)
     sql = (f"SELECT {_COLUMNS}, search_fts.rank AS rank"
            " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
@@ -272,6 +340,37 @@ def hits_for(lib: Library, doc_ids: list[int], flt: PaperFilter) -> dict[int, Hi
            + (" AND " + where if where else ""))
     rows = lib.conn.execute(sql, [json.dumps([int(i) for i in doc_ids]), *args]).fetchall()
     return {r["id"]: _hit(r, 0.0) for r in rows}
+
+
+_NOTES = ("SELECT n.*, s.path AS source_path, s.title AS source_title FROM notes n "
+          "JOIN sources s ON s.id = n.source_id")
+
+
+def notes_by_id(lib: Library, note_ids: list[str]) -> dict[str, Note]:
+    """The notes with these ids, in one query (results are built for a handful of rows at a time)."""
+    if not note_ids:
+        return {}
+    rows = lib.conn.execute(_NOTES + " WHERE n.id IN (SELECT value FROM json_each(?))", [json.dumps(note_ids)])
+    return {r["id"]: note_from_row(r) for r in rows}
+
+
+def notes_of_papers(lib: Library, paper_ids: list[str]) -> dict[str, list[Note]]:
+    """Every note of these papers, each paper's in the order store.get_paper gives them."""
+    out: dict[str, list[Note]] = {pid: [] for pid in paper_ids}
+    if paper_ids:
+        for row in lib.conn.execute(_NOTES + " WHERE n.paper_id IN (SELECT value FROM json_each(?)) "
+                                    "ORDER BY s.path, n.ordinal", [json.dumps(paper_ids)]):
+            out[row["paper_id"]].append(note_from_row(row))
+    return out
+
+
+def papers_by_id(lib: Library, paper_ids: list[str]) -> dict[str, Paper]:
+    """These papers with their identifiers but without notes (see notes_of_papers)."""
+    if not paper_ids:
+        return {}
+    rows = lib.conn.execute("SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+                            [json.dumps(paper_ids)]).fetchall()
+    return {r["id"]: _paper_from_row(lib.conn, r, False) for r in rows}
 
 
 def embed_texts(lib: Library, doc_ids: list[int]) -> dict[int, str]:

@@ -199,13 +199,20 @@ def match_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
         return []
     spans = []
     # Fold character by character so positions map back to the original text.
+    if text.isascii():
+        folded = text.lower()
+        pieces = None
+    else:
+        pieces = [_fold_char(ch) for ch in text]
+        folded = "".join(pieces)
+    if len(folded) == len(text) and (pieces is None or max(map(len, pieces)) == 1):
+        for word, start, end in _raw_tokens(folded):  # one character each: positions are the same
+            if term_of(word) in wanted:
+                spans.append((start, end))
+        return spans
     mapping: list[int] = []
-    folded_parts: list[str] = []
-    for index, ch in enumerate(text):
-        piece = _fold_char(ch)
-        folded_parts.append(piece)
+    for index, piece in enumerate(pieces or []):
         mapping.extend([index] * len(piece))
-    folded = "".join(folded_parts)
     mapping.append(len(text))
     for word, start, end in _raw_tokens(folded):
         if term_of(word) in wanted:

@@ -70,6 +70,11 @@ def create_app(lib_path: str | Path, *, token: str | None = None,
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
+        # Keyword search from an in-memory index once it is built (seconds at 100k notes); until
+        # then, and after each change to the notes, searches use SQLite FTS5.
+        from paperdex.search.engine import warm_in_background
+
+        warm_in_background(pool.path)
         yield
         pool.close()
 
