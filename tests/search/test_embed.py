@@ -83,6 +83,7 @@ def test_library_search_through_an_endpoint(own_lib, e5_server, monkeypatch):
 @pytest.fixture
 def tiny_model2vec(tmp_path):
     """A real (if tiny) static model saved to disk: a word-level tokenizer and a vector per word."""
+    pytest.importorskip("model2vec", reason="the optional static-embedding extra: pip install -e '.[static]'")
     from model2vec import StaticModel
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
