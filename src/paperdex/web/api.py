@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from paperdex.library import browse, user_data
-from paperdex.library.store import get_paper, get_papers
+from paperdex.library import user_data
+from paperdex.library.store import get_paper
 from paperdex.web import features
-from paperdex.web.views import BadParam, lib_of, paging, paper_detail, query_from, summaries
+from paperdex.web.views import BadParam, lib_of, library_page, paper_detail, query_from
 
 
 def _json(data: object, status_code: int = 200) -> Response:
@@ -21,13 +21,8 @@ def _json(data: object, status_code: int = 200) -> Response:
 
 
 def papers(request: Request) -> Response:
-    lib = lib_of(request)
-    params = request.query_params
-    q = query_from(params)
-    page_no, per = paging(params)
-    ids, total = browse.page_ids(lib, q, limit=per, offset=(page_no - 1) * per)
-    return _json({"total": total, "page": page_no, "per_page": per,
-                  "papers": summaries(lib, get_papers(lib, ids))})
+    found = library_page(lib_of(request), request.query_params)
+    return _json({"total": found.total, "page": found.page_no, "per_page": found.per, "papers": found.papers})
 
 
 def paper(request: Request) -> Response:

@@ -18,7 +18,7 @@ from paperdex.web.views import (
     BadParam,
     facets_of,
     lib_of,
-    paging,
+    library_page,
     paper_links,
     query_from,
     summaries,
@@ -37,13 +37,11 @@ def page(request: Request, name: str, status_code: int = 200, **context) -> Resp
 def library(request: Request) -> Response:
     lib = lib_of(request)
     params = request.query_params
-    q = query_from(params)
-    page_no, per = paging(params)
-    ids, total = browse.page_ids(lib, q, limit=per, offset=(page_no - 1) * per)
-    papers = summaries(lib, get_papers(lib, ids))
-    last = max(1, -(-total // per))
-    return page(request, "library.html", active="library", papers=papers, total=total, page_no=page_no,
-                last=last, per=per, facets=facets_of(request), tags=user_data.all_tags(lib), q=q,
+    found = library_page(lib, params)
+    last = max(1, -(-found.total // found.per))
+    return page(request, "library.html", active="library", papers=found.papers, total=found.total,
+                page_no=found.page_no, last=last, per=found.per, facets=facets_of(request),
+                tags=user_data.all_tags(lib), q=found.query,
                 params=params, with_params=with_params, sorts=SORTS, statuses=user_data.STATUSES,
                 counts=counts(lib))
 

@@ -194,3 +194,23 @@ def paper_detail(paper: Paper, tags: list[str], status: str | None) -> dict:
                 "links": [{"label": link.label, "url": link.url} for link in paper_links(paper)],
                 "note_list": [note_dict(n) for n in paper.notes]})
     return out
+
+
+@dataclass
+class LibraryPage:
+    """One page of the filtered library, as both the HTML page and /api/papers show it."""
+
+    query: Query
+    papers: list[dict]
+    total: int
+    page_no: int
+    per: int
+
+
+def library_page(lib: Library, params: QueryParams) -> LibraryPage:
+    from paperdex.library.store import get_papers
+
+    query = query_from(params)
+    page_no, per = paging(params)
+    ids, total = browse.page_ids(lib, query, limit=per, offset=(page_no - 1) * per)
+    return LibraryPage(query, summaries(lib, get_papers(lib, ids)), total, page_no, per)
