@@ -48,12 +48,9 @@ def _where(lib: Library, q: Query) -> tuple[str, list]:
                      "WHERE n.paper_id IS NOT NULL AND " + note_where + ")")
     else:
         conds.append("EXISTS (SELECT 1 FROM notes n WHERE n.paper_id = p.id)")
-    if q.flt.year_from is not None:
-        conds.append("p.year >= ?")
-        more.append(q.flt.year_from)
-    if q.flt.year_to is not None:
-        conds.append("p.year <= ?")
-        more.append(q.flt.year_to)
+    years, year_args = q.flt.year_clause("p.year")
+    conds += years
+    more += year_args
     if q.resolved is not None:
         marks = ",".join("?" * len(RESOLVED_SCHEMES))
         test = f"(EXISTS (SELECT 1 FROM identifiers i WHERE i.paper_id = p.id AND i.scheme IN ({marks}))"

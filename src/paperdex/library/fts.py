@@ -292,12 +292,9 @@ def filter_sql(flt: PaperFilter) -> tuple[str, list]:
                      "SELECT 1 FROM notes n JOIN sources s ON s.id = n.source_id "
                      f"WHERE n.paper_id = d.paper_id AND {clause})))")
         args += clause_args + clause_args
-    if flt.year_from is not None:
-        where.append("COALESCE(p.year, n.year) >= ?")
-        args.append(flt.year_from)
-    if flt.year_to is not None:
-        where.append("COALESCE(p.year, n.year) <= ?")
-        args.append(flt.year_to)
+    years, year_args = flt.year_clause("COALESCE(p.year, n.year)")
+    where += years
+    args += year_args
     return " AND ".join(where), args
 
 

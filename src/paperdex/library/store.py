@@ -47,6 +47,17 @@ class PaperFilter:
             args.append(self.language)
         return " AND ".join(where), args
 
+    def year_clause(self, column: str) -> tuple[list[str], list]:
+        """Conditions keeping rows whose `column` (a year expression) is in the year range."""
+        where, args = [], []
+        if self.year_from is not None:
+            where.append(f"{column} >= ?")
+            args.append(self.year_from)
+        if self.year_to is not None:
+            where.append(f"{column} <= ?")
+            args.append(self.year_to)
+        return where, args
+
     def is_empty(self) -> bool:
         return not (self.section or self.reader or self.source or self.year_from or self.year_to
                     or self.has_thoughts or self.language)
@@ -106,13 +117,7 @@ def filtered_paper_ids(lib: Library, flt: PaperFilter, *, order: str = "year", l
                        offset: int = 0) -> list[str]:
     """Ids of papers having at least one note that passes the filter."""
     where, args = flt.note_clause()
-    paper_where, paper_args = [], []
-    if flt.year_from is not None:
-        paper_where.append("p.year >= ?")
-        paper_args.append(flt.year_from)
-    if flt.year_to is not None:
-        paper_where.append("p.year <= ?")
-        paper_args.append(flt.year_to)
+    paper_where, paper_args = flt.year_clause("p.year")
     sub = "SELECT n.paper_id FROM notes n JOIN sources s ON s.id = n.source_id WHERE n.paper_id IS NOT NULL"
     if where:
         sub += " AND " + where

@@ -116,6 +116,11 @@ def decide(lib: Library, paper_id: str, decision: str) -> str:
     return paper_id
 
 
+def pick(lib: Library, paper_id: str, candidate: int) -> str:
+    """Accept the candidate numbered `candidate` (1 = the best); returns the paper id after."""
+    return _module("paperdex.library.resolution").accept_candidate(lib, paper_id, candidate)
+
+
 def resolution_of(lib: Library, paper_id: str) -> dict[str, Any] | None:
     try:
         return _module("paperdex.library.resolution").get_resolution(lib, paper_id)

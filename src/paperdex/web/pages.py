@@ -156,27 +156,22 @@ def review(request: Request) -> Response:
 
 
 async def review_decide(request: Request) -> Response:
-    paper_id = request.path_params["paper_id"]
     decision = request.path_params["decision"]
     if decision not in ("accept", "reject"):
         raise HTTPException(404, "a review decision is accept or reject")
-    try:
-        new_id = features.decide(lib_of(request), paper_id, decision)
-    except features.Unavailable as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except LookupError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    if (await _form(request)).get("next") == "paper":
-        return _back(request, new_id)
-    return RedirectResponse("/review", status_code=303)
+    return await _review(request, lambda lib, paper_id: features.decide(lib, paper_id, decision))
 
 
 async def review_pick(request: Request) -> Response:
     """Accept another candidate than the best (its number on the Review page)."""
-    paper_id = request.path_params["paper_id"]
+    candidate = request.path_params["candidate"]
+    return await _review(request, lambda lib, paper_id: features.pick(lib, paper_id, candidate))
+
+
+async def _review(request: Request, apply) -> Response:
+    """Apply a review decision, then go back where the form came from (papers may merge: follow the id)."""
     try:
-        resolution = features._module("paperdex.library.resolution")
-        new_id = resolution.accept_candidate(lib_of(request), paper_id, request.path_params["candidate"])
+        new_id = apply(lib_of(request), request.path_params["paper_id"])
     except features.Unavailable as exc:
         raise HTTPException(404, str(exc)) from exc
     except LookupError as exc:
