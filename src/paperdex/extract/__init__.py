@@ -140,8 +140,13 @@ def title_from_filename(source: str) -> str | None:
     stem = unquote(PurePath(source).stem).strip()
     stem = re.sub(r"^hls__", "", stem)
     parts = [p.strip() for p in stem.split("_") if p.strip()]
-    if len(parts) >= 2 and any(re.fullmatch(r"(?:19|20)\d{2}[a-z]?", p) for p in parts[:-1]):
-        return parts[-1]
+    years = [i for i, p in enumerate(parts[:-1]) if re.fullmatch(r"(?:19|20)\d{2}[a-z]?", p)]
+    if len(parts) >= 2 and years:
+        i = years[-1] + 1
+        # After the year come author names (one word, or "X et al"), then the title, which may hold "_".
+        while i < len(parts) - 1 and re.fullmatch(r"[A-Z][\w'’-]*(?: et al\.?)?|et al\.?", parts[i]):
+            i += 1
+        return "_".join(parts[i:])
     return stem if " " in stem else None
 
 
@@ -179,6 +184,8 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = meta_title
     elif own_heading_link and lone_title:
         title = lone_title
+    elif file_title and _zotfile_name(doc.source) and not section_entries and len(strong) < 6:
+        title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper
     elif section_entries or len(strong) >= 3:
         return None
     elif meta_title and title_like(meta_title) and (near or not all_links) and len(strong) <= 1:

@@ -18,6 +18,7 @@ _BOLD = re.compile(r"(?<![*_\w])(\*\*|__)(?P<t>[^*_]{6,300}?)\1(?![*_\w])")
 _GBT = re.compile(r"^(?P<a>.{2,300}?)[.．]\s*(?P<t>[^.．\[\]]{6,300}?)\s*\[(?P<k>[JCMDRSPNGZ]|EB/OL|J/OL|C/OL)\]", re.S)
 _PAREN_YEAR = re.compile(rf"\(\s*(?:[^()]*?,\s*)?(?P<y>{_YEAR})(?:,\s*[^()]*)?\s*\)")
 _AUTHOR_YEAR_COLON = re.compile(rf"^(?P<a>[^:：]{{2,120}}?)\(\s*(?P<y>{_YEAR})\s*\)\s*[:：]\s*(?P<t>.+)$")
+_TITLE_BY = re.compile(rf"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^()]+?)\.?\s*\((?P<c>[^()]*?{_YEAR})\)\s*\.?$")
 _ETAL = re.compile(r"\bet\s+al\b\.?|\band\b|&|,", re.I)
 _INITIAL = re.compile(r"(?:^|[\s,.(])(?:[A-Z]|Th|Ch|Sh|Ph)\.(?=\s|,|$|-)")
 _VENUE_WORDS = re.compile(
@@ -121,6 +122,12 @@ def parse_citation(text: str) -> Citation | None:
     if m and is_author_list(m.group("a")):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
                         style="author-year-colon")
+    # Title first, authors after a comma or "by", a parenthetical citation at the end:
+    # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
+    m = _TITLE_BY.match(raw)
+    if m and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
+        return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(m.group("c")),
+                        style="title-authors")
     # APA: "Authors (2020). Title. Venue."
     m = _PAREN_YEAR.search(raw)
     if m and m.start() > 0 and is_author_list(raw[: m.start()]):

@@ -203,7 +203,7 @@ def score(node: Node, ev: Evidence) -> float:
         s += 0.15 if in_prose else 0.6
         ev.signals.append("note link")
     if ev.citation is not None:
-        s += 0.5
+        s += 0.6
         ev.signals.append("citation")
     if ev.titleish:
         s += 0.3

@@ -76,7 +76,7 @@ def title_from_head(head: str) -> tuple[str, dict]:
     else:
         visible = plain(text)
         cite = parse_citation(visible) if len(visible) > 30 else None
-        if cite and (cite.style in ("bold", "quoted", "gbt7714") or not title_like(_cut(text))):
+        if cite and (cite.style != "title-first" or not title_like(_cut(text))):
             raw = cite.title
             if cite.year:
                 meta.setdefault("year", cite.year)

@@ -130,6 +130,7 @@ def _close_index(tokens: list[Token], pos: int) -> int:
     return len(tokens) - 1
 
 
+_BLOCK_PROPERTY = re.compile(r"^\s*[\w-]+::\s")
 _MARKER = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,4}[.)])[ \t]?(?:\[[ xX]\][ \t]*)?")
 
 
@@ -237,7 +238,8 @@ def _item(tokens: list[Token], start: int, end: int, lines: list[str]) -> Node:
     if not item.head:
         first = raw.split("\n")[0] if raw else ""
         item.head = _MARKER.sub("", first, count=1).strip()
-    item.head = item.head.strip()
+    # Logseq block properties (`collapsed:: true`, `id:: ...`) are not part of what the item says.
+    item.head = "\n".join(ln for ln in item.head.split("\n") if not _BLOCK_PROPERTY.match(ln)).strip()
     return item
 
 
