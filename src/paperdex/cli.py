@@ -164,7 +164,7 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
                 summary.failures.append(importer.Failure(source, importer.describe(error)))
             else:
                 importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
-                                 max_bytes=max_bytes, force=force, summary=summary)
+                                 max_bytes=max_bytes, force=force, summary=summary, root=importer.root_for(path, paths))
             progress.advance(task)
         for url in urls:
             progress.update(task, description=_short(url))

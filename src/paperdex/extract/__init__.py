@@ -188,7 +188,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper
     elif section_entries or len(strong) >= 3:
         return None
-    elif meta_title and title_like(meta_title) and (near or not all_links) and len(strong) <= 1:
+    elif meta_title and title_like(meta_title) and near and len(strong) <= 1:
         title = meta_title
     elif lone is not None and lone_title and near and len(strong) <= 2:
         title = lone_title

@@ -88,7 +88,7 @@ def is_author_list(text: str) -> bool:
     if separators >= 1 and caps >= 2 and len(words) <= 60:
         return True
     # A lone name: "Kenneth Church"
-    return 2 <= len(words) <= 4 and caps == len([w for w in words if w[0].isalpha()])
+    return 2 <= len(words) <= 4 and caps == len(words) and not re.search(r"[\d:：;!?]", t)
 
 
 def _is_venue(text: str) -> bool:
@@ -108,7 +108,9 @@ def parse_citation(text: str) -> Citation | None:
         return None
     m = _BOLD.search(raw)
     if m and (raw[: m.start()].strip() or raw[m.end():].strip()):
-        return Citation(_clean(m.group("t")), year=_year_of(raw), style="bold")
+        before = re.sub(r"^`[^`]*`\s*[:：]?", "", raw[: m.start()]).strip(" .,:")
+        if _year_of(raw[m.end():]) or (before and is_author_list(before)):
+            return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="bold")
     m = _GBT.match(raw)
     if m and is_author_list(m.group("a")):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(raw[m.end():]),
@@ -152,7 +154,8 @@ def parse_citation(text: str) -> Citation | None:
         return None
     # Title first: "Title. Authors (2010)." / "Title. Authors. Venue 2010."
     second = re.sub(rf"\(?{_YEAR}\)?", "", parts[1]).strip(" .,")
-    if len(parts[0].split()) >= 2 and second and is_author_list(second) and not _is_venue(parts[0]):
+    if len(parts[0].split()) >= 2 and second and is_author_list(second) and not _is_venue(parts[0]) \
+            and _year_of(raw):
         return Citation(_clean(parts[0]), authors=second, year=_year_of(raw), style="title-first")
     return None
 

@@ -82,6 +82,21 @@ def _finish(block: NoteBlock, doc: Document) -> NoteBlock:
         block.reader = doc.reader
     if block.date is None and doc.date is not None and block.kind == "document":
         block.date = doc.date
+    if block.year is None:
+        block.year = year_of_arxiv(block)
     if block.language is None:
         block.language = detect_language(" ".join(filter(None, [block.text, *block.thoughts])) or block.title or "")
     return block
+
+
+def year_of_arxiv(block: NoteBlock) -> int | None:
+    """The year an arXiv id was issued (`2106.01345` -> 2021, `hep-th/9901001` -> 1999): a paper's year when
+    the note gives none."""
+    for ident in block.identifiers:
+        if ident.scheme != "arxiv":
+            continue
+        digits = ident.value.split("/")[-1]
+        if len(digits) >= 4 and digits[:2].isdigit():
+            yy = int(digits[:2])
+            return 2000 + yy if yy < 90 else 1900 + yy
+    return None
