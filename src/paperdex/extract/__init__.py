@@ -20,7 +20,7 @@ import re
 from pathlib import PurePath
 from urllib.parse import unquote
 
-from paperdex.extract.blocks import MAX_NOTE_CHARS, _identifiers_of, entry_block, note_parts
+from paperdex.extract.blocks import MAX_NOTE_CHARS, _identifiers_of, entry_block, note_parts, year_of_arxiv
 from paperdex.extract.entries import STRONG, Entry, find_entries
 from paperdex.extract.evidence import is_generic_heading, plain, title_like
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
@@ -60,9 +60,12 @@ def extract(doc: Document) -> list[NoteBlock]:
     entries = find_entries(root)
     single = single_paper(doc, root, entries, keys)
     if single is not None:
+        single.year = single.year or year_of_arxiv(single)
         return [single]
     blocks = [b for b in (entry_block(e, doc.line_offset) for e in entries) if b is not None]
     blocks = merge_repeats(blocks)
+    for block in blocks:
+        block.year = block.year or year_of_arxiv(block)
     if blocks:
         return blocks
     return document_blocks(doc)

@@ -128,7 +128,9 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         own = [link for link in links if is_paper_url(link.url)]
         ids = _identifiers_of(own, head)
         if node.kind == "item":
-            note_text = node.body_text()
+            # Sub-bullets are the note's lines: markers and indentation go, blank lines between them stay.
+            note_text = "\n".join(re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", ln.strip(), count=1)
+                                  for ln in node.body_text().split("\n")).strip("\n")
             rest = _tail_text(head)
             if rest and not note_text.strip():
                 note_text = rest
@@ -201,3 +203,16 @@ def _tail_text(head: str) -> str:
 
 def local_link_target(url: str) -> bool:
     return is_local(url)
+
+
+def year_of_arxiv(block: NoteBlock) -> int | None:
+    """The year an arXiv id was issued (`2106.01345` -> 2021, `hep-th/9901001` -> 1999): a paper's year when
+    the note gives none."""
+    for ident in block.identifiers:
+        if ident.scheme != "arxiv":
+            continue
+        digits = ident.value.split("/")[-1]
+        if len(digits) >= 4 and digits[:2].isdigit():
+            yy = int(digits[:2])
+            return 2000 + yy if yy < 90 else 1900 + yy
+    return None

@@ -67,7 +67,9 @@ def _in_references(entry: Entry) -> bool:
 def section_evidence(sec: Node) -> tuple[float, Evidence]:
     ev = head_evidence(sec)
     body = "\n".join(sec.text.split("\n")[1:])
-    ev.body_paper_link = any(is_paper_url(link.url) for link in find_links(body))
+    # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
+    ev.body_paper_link = any(is_paper_url(link.url) for link in find_links(body)) or bool(
+        re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
     return score(sec, ev), ev
 
 
@@ -78,7 +80,9 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
     if not subs:
         return own
     scored = [section_evidence(s) for s in subs]
-    inner = [_container(s, [*path, s.head]) for s in subs]
+    # A document's lone top heading is its title, not a section its entries belong to.
+    titled = section.kind == "root" and len(subs) == 1
+    inner = [_container(s, path if titled else [*path, s.head]) for s in subs]
     candidates = [i for i, s in enumerate(subs) if not is_generic_heading(s.head)]
     strong = [i for i in candidates if scored[i][0] >= STRONG]
     as_entries = False

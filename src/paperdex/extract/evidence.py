@@ -147,9 +147,11 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
     if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
         ev.citation = None
     ev.titleish = title_like(_title_part(text))
+    prefix = _prefix(text)
+    if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
+        ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
     if (ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation:
-        prefix = _prefix(text)
-        if prefix and not is_label(prefix) and not title_like(prefix):
+        if prefix and not is_label(prefix) and (not title_like(prefix) or _LEADS_INTO.search(prefix)):
             # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
             ev.signals.append("link in prose")
     return ev
@@ -157,6 +159,10 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
 
 _LEAD = re.compile(r"^[\s>*_~]*(?:\[[ xX]\]\s*)?(?:(?:19|20)\d{2}\s*[-–—:：|]\s*|\d{1,3}[.)]\s*|\[\d{1,3}\]\s*|#\d+\s*)?"
                    r"[\s*_]*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]*\s*")
+
+
+_LEADS_INTO = re.compile(r"\b(?:of|in|as|by|from|the|to|with|like|see|and|or|for|on|than|via|is|are|e\.g\.|i\.e\.)"
+                         r"\s*[:,]?\s*$", re.I)
 
 
 def _prefix(text: str) -> str:

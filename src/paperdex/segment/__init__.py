@@ -4,7 +4,9 @@ Free text goes to the structural extractor (`paperdex.extract`), which reads
 the document's tree and decides entries from evidence. Exports whose records
 say where one note ends keep their record readers here: Telegram posts (a
 channel's web preview or a Desktop export) and Lark/Feishu item lists with
-`[arxiv][website]` tag runs and APA citation blocks; each exposes NAME,
+`[arxiv][website]` tag runs and APA citation blocks, a blog's title lines with
+`- arxiv:` field lists (title_fields), and paperdex's own vault notes and Markdown digests
+(single_note, readme_list: exact round trips of its exports); each exposes NAME,
 `score(doc) -> float` and `segment(doc)`, and is used only when its record
 markers are unmistakable (RECORD_SCORE). Everything here is pure.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from paperdex import extract
+from paperdex.extract.blocks import year_of_arxiv
 from paperdex.errors import UsageError
 from paperdex.model import Document, NoteBlock
 from paperdex.plugins import load_modules
@@ -21,6 +24,8 @@ from paperdex.segment.language import detect_language
 
 # Explicit order breaks ties: more specific shapes first.
 SHAPE_MODULES: tuple[str, ...] = (
+    "paperdex.segment.single_note",
+    "paperdex.segment.readme_list",
     "paperdex.segment.lark",
     "paperdex.segment.telegram",
     "paperdex.segment.title_fields",
@@ -88,15 +93,3 @@ def _finish(block: NoteBlock, doc: Document) -> NoteBlock:
         block.language = detect_language(" ".join(filter(None, [block.text, *block.thoughts])) or block.title or "")
     return block
 
-
-def year_of_arxiv(block: NoteBlock) -> int | None:
-    """The year an arXiv id was issued (`2106.01345` -> 2021, `hep-th/9901001` -> 1999): a paper's year when
-    the note gives none."""
-    for ident in block.identifiers:
-        if ident.scheme != "arxiv":
-            continue
-        digits = ident.value.split("/")[-1]
-        if len(digits) >= 4 and digits[:2].isdigit():
-            yy = int(digits[:2])
-            return 2000 + yy if yy < 90 else 1900 + yy
-    return None
