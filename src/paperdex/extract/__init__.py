@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from paperdex.extract.blocks import MAX_NOTE_CHARS, _identifiers_of, entry_block, note_parts, year_of_arxiv
 from paperdex.extract.entries import STRONG, Entry, find_entries
-from paperdex.extract.evidence import is_generic_heading, plain, title_like
+from paperdex.extract.evidence import is_generic_heading, own_links_near_top, plain, title_like
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
@@ -173,8 +173,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     top = min((s.level for s in sections), default=0)
     tops = [s for s in sections if s.level == top]
     lone = tops[0] if len(tops) == 1 and not is_generic_heading(tops[0].head) else None
-    head_text = "\n".join(doc.text.split("\n")[:30])
-    near = [link for link in find_links(head_text) if not is_image(link) and is_paper_url(link.url)]
+    near = own_links_near_top(doc.text)
     all_links = [link for link in find_links(doc.text) if not is_image(link) and re.match(r"^https?://", link.url)]
     lone_title = title_from_heading(lone.head)[0] if lone is not None else None
     file_title = title_from_filename(doc.source)

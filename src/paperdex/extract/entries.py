@@ -21,6 +21,7 @@ from paperdex.extract.evidence import (
     head_evidence,
     is_generic_heading,
     is_label,
+    own_links_near_top,
     plain,
     score,
     title_like,
@@ -68,7 +69,7 @@ def section_evidence(sec: Node) -> tuple[float, Evidence]:
     ev = head_evidence(sec)
     body = "\n".join(sec.text.split("\n")[1:])
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
-    ev.body_paper_link = any(is_paper_url(link.url) for link in find_links(body)) or bool(
+    ev.body_paper_link = bool(own_links_near_top(body, lines=len(body.split("\n")))) or bool(
         re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
     return score(sec, ev), ev
 
@@ -92,7 +93,9 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
     out = list(own)
     for i, sub in enumerate(subs):
         s, ev = scored[i]
-        if as_entries and i in candidates and s >= WEAK and len(inner[i]) <= 2:
+        # Among paper sections, a strong one is a paper even when it lists a few others (datasets it used);
+        # a weak one only when it holds no list of its own.
+        if as_entries and i in candidates and (s >= STRONG or (s >= WEAK and len(inner[i]) <= 2)):
             out.append(Entry(sub, sub.head, s, ev, path))
         else:
             out.extend(inner[i])

@@ -227,3 +227,19 @@ def score(node: Node, ev: Evidence) -> float:
 def sentence_like(text: str) -> bool:
     t = plain(text)
     return len(t.split()) > 25 or bool(_SENTENCE_END.search(t[:-1]))
+
+
+def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
+    """Paper links near the top that are the note's own: labelled (`[Paper](..)`, `Link: URL`), bare,
+    or named by a title; not a link that a sentence leads into ("as in [X](..)")."""
+    out = []
+    for line in text.split("\n")[:lines]:
+        for link in find_links(line):
+            if is_image(link) or not is_paper_url(link.url):
+                continue
+            before = plain(line[: link.start]).strip(" -*>|:：")
+            if before and _LEADS_INTO.search(before):
+                continue
+            if not link.text or is_label(link.text) or title_like(link.text) or not before or len(before) < 30:
+                out.append(link)
+    return out

@@ -128,8 +128,14 @@ def is_local_note(url: str) -> bool:
     """A link to another note or page of the same collection (an index line pointing at its note)."""
     if not is_local(url):
         return False
-    path = unquote(url.split("?")[0].split("#")[0]).rstrip("/")
-    return bool(path) and (bool(_LOCAL_NOTE.search(path)) or not _ASSET.search(path)) and not re.search(r"\s", path)
+    raw = unquote(url.split("?")[0].split("#")[0])
+    path = raw.strip("/")
+    if not path or re.search(r"\s", path) or _ASSET.search(path):
+        return False
+    if _LOCAL_NOTE.search(path):
+        return True
+    # Without an extension: a site's page (`/2024-05/2401.01234-some-paper-slug`), not a folder (`Topic/`).
+    return not raw.endswith("/") and ("/" in path or path.count("-") >= 2)
 
 
 def is_image(link: Link) -> bool:
