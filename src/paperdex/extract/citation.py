@@ -19,6 +19,10 @@ _GBT = re.compile(r"^(?P<a>.{2,300}?)[.．]\s*(?P<t>[^.．\[\]]{6,300}?)\s*\[(?P
 _PAREN_YEAR = re.compile(rf"\(\s*(?:[^()]*?,\s*)?(?P<y>{_YEAR})(?:,\s*[^()]*)?\s*\)")
 _AUTHOR_YEAR_COLON = re.compile(rf"^(?P<a>[^:：]{{2,120}}?)\(\s*(?P<y>{_YEAR})\s*\)\s*[:：]\s*(?P<t>.+)$")
 _TITLE_BY = re.compile(rf"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^()]+?)\.?\s*\((?P<c>[^()]*?{_YEAR})\)\s*\.?$")
+_TITLE_PAREN = re.compile(
+    rf"^(?P<t>[^()]{{6,}}?)\s*\((?P<a>[A-Z][^()]*?(?:et al\.?|and|&)?[^()]*?(?:,?\s*{_YEAR})?)\)\s*[.;,]?\s*$")
+_PERSON = re.compile(r"^(?:and\s+)?(?:[A-Z][\w'’´`-]*\.?\s*|[A-Z]\.\s*|(?:van|von|de|der|da|di|du|le|la)\s+){1,5}"
+                     r"(?:II|III|Jr\.?)?$")
 _ETAL = re.compile(r"\bet\s+al\b\.?|\band\b|&|,", re.I)
 _INITIAL = re.compile(r"(?:^|[\s,.(])(?:[A-Z]|Th|Ch|Sh|Ph)\.(?=\s|,|$|-)")
 _VENUE_WORDS = re.compile(
@@ -46,10 +50,11 @@ def _clean(title: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    """Split at '. ' (and '? ', '! ') but not after an initial (J.), 'et al.' or a number."""
+    """Split at '. ' (and '? ', '! ') but not after an initial (J.), 'et al.' or a number; also at a period
+    glued to the next word ("texts.Political Analysis", a PDF copy's lost space)."""
     parts: list[str] = []
     start = 0
-    for m in re.finditer(r"[.?!](?=\s+|$)", text):
+    for m in re.finditer(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])", text):
         before = text[max(0, m.start() - 6):m.start() + 1]
         if re.search(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|Assoc|Comput|Linguist|Natl|Univ|Trans)\.$",
                      before):
@@ -124,6 +129,14 @@ def parse_citation(text: str) -> Citation | None:
     if m and is_author_list(m.group("a")):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
                         style="author-year-colon")
+    # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
+    m = _TITLE_PAREN.match(raw)
+    if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
+        title = m.group("t")
+        by = re.match(r"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^,]+(?:,[^,]+)*)$", title)
+        if by and is_author_list(re.sub(r"\bet al\.?", "", by.group("a")).strip(" ,.")):
+            title = by.group("t")
+        return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
     # Title first, authors after a comma or "by", a parenthetical citation at the end:
     # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
     m = _TITLE_BY.match(raw)
@@ -138,6 +151,10 @@ def parse_citation(text: str) -> Citation | None:
         if parts and not _is_venue(parts[0]) and len(parts[0].split()) >= 2:
             return Citation(_clean(parts[0]), authors=raw[: m.start()].strip(), year=int(m.group("y")[:4]),
                             venue=" ".join(parts[1:]) or None, style="apa")
+    # "Authors, Title, Venue 2014. Description" (comma-separated, no quotes)
+    comma = _comma_style(raw)
+    if comma is not None:
+        return comma
     parts = _sentences(raw)
     if len(parts) < 2:
         return None
@@ -158,6 +175,33 @@ def parse_citation(text: str) -> Citation | None:
             and _year_of(raw):
         return Citation(_clean(parts[0]), authors=second, year=_year_of(raw), style="title-first")
     return None
+
+
+def _comma_style(raw: str) -> Citation | None:
+    """'A. Author, B. Author and C. Author, Title of the Paper, EMNLP 2014. Notes...' """
+    head = re.split(r"(?<=\d{4})\.\s", raw, maxsplit=1)[0]
+    parts = [p.strip() for p in re.split(r",\s+", head)]
+    if len(parts) < 3:
+        return None
+    names = 0
+    for part in parts:
+        pieces = [x for x in re.split(r"\s+and\s+", part) if x]
+        if pieces and all(_PERSON.match(x.strip()) and 1 <= len(x.split()) <= 5 for x in pieces):
+            names += 1
+            continue
+        break
+    if names < 1 or names >= len(parts) - 1:
+        return None
+    rest = parts[names:]
+    title_parts = []
+    for part in rest:
+        if title_parts and (_is_venue(part) or re.search(rf"\b{_YEAR}\b", part)):
+            break
+        title_parts.append(part)
+    title = ", ".join(title_parts)
+    if len(title.split()) < 2 or len(title_parts) == len(rest):
+        return None
+    return Citation(_clean(title), authors=", ".join(parts[:names]), year=_year_of(head), style="comma")
 
 
 def looks_like_citation(text: str) -> bool:

@@ -54,6 +54,28 @@ class Entry:
         return self.node.line
 
 
+_LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[:：]\s+(?=\S)")
+
+
+def shared_labels(entries: list[Entry]) -> list[Entry]:
+    """Siblings that start with the same short label ("Representation: Title (Author, 2020)") carry a topic,
+    not part of their titles: the label moves to the entry's section."""
+    labels: dict[str, int] = {}
+    for e in entries:
+        m = _LABEL.match(e.head)  # on the raw head: a label inside a link's text is part of a title
+        if m and len(m.group("label").split()) <= 3:
+            labels[m.group("label")] = labels.get(m.group("label"), 0) + 1
+    repeated = {k for k, n in labels.items() if n >= 2}
+    if not repeated:
+        return entries
+    for e in entries:
+        m = _LABEL.match(e.head)
+        if m and m.group("label") in repeated and e.node.kind in ("item", "line", "paragraph"):
+            e.head = e.head[m.end():]
+            e.path = [*e.path, m.group("label")]
+    return entries
+
+
 def find_entries(root: Node) -> list[Entry]:
     """Every paper entry of a document, in reading order, reference sections left out when others exist."""
     found = _container(root, [])
@@ -129,7 +151,7 @@ def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:
                 cand.extra.append(block)
         out.append(cand)
     out.sort(key=lambda e: e.line)
-    return out
+    return shared_labels(out)
 
 
 def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[Entry]:
@@ -216,7 +238,7 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
             out.append(Entry(item, item.head, s, ev, path))
         else:
             out.extend(inner)
-    return out
+    return shared_labels(out)
 
 
 def title_column(header: list[str], rows: list[Node]) -> int | None:
