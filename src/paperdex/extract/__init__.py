@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from paperdex.extract.blocks import MAX_NOTE_CHARS, _identifiers_of, entry_block, note_parts, year_of_arxiv
 from paperdex.extract.entries import STRONG, Entry, find_entries
-from paperdex.extract.evidence import is_generic_heading, own_links_near_top, plain, title_like
+from paperdex.extract.evidence import PAPER_LABELS, is_generic_heading, own_links_near_top, plain, title_like
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
@@ -174,6 +174,8 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     tops = [s for s in sections if s.level == top]
     lone = tops[0] if len(tops) == 1 and not is_generic_heading(tops[0].head) else None
     near = own_links_near_top(doc.text)
+    inside_entries = {n for e in entries for n in range(e.node.line, e.node.line + e.node.text.count("\n") + 1)}
+    labelled = _labelled_links(doc.text, 30 + (lone.line if lone else 0), inside_entries)
     all_links = [link for link in find_links(doc.text) if not is_image(link) and re.match(r"^https?://", link.url)]
     lone_title = title_from_heading(lone.head)[0] if lone is not None else None
     file_title = title_from_filename(doc.source)
@@ -186,6 +188,8 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = meta_title
     elif own_heading_link and lone_title:
         title = lone_title
+    elif lone is not None and lone_title and labelled and len(section_entries) < 3:
+        title = lone_title  # `# Title` then `[Paper](url)` near the top: a note about that paper
     elif file_title and _zotfile_name(doc.source) and not section_entries and len(strong) < 6:
         title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper
     elif section_entries or len(strong) >= 3:
@@ -225,6 +229,17 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     if lone is not None and lone_title and lone_title != title:
         block.fields["heading"] = lone_title
     return block
+
+
+def _labelled_links(text: str, lines: int, entry_lines: set[int]) -> list[Link]:
+    """Links labelled as the paper itself (`[paper](..)`, `[arXiv](..)`) near the top, outside any entry."""
+    out = []
+    for number, line in enumerate(text.split("\n")[:lines], start=1):
+        if number in entry_lines:
+            continue
+        out += [link for link in find_links(line) if link.text and is_paper_url(link.url)
+                and PAPER_LABELS.match(plain(link.text).strip(" []()*_:"))]
+    return out
 
 
 def _own_link(lone: Node | None, near: list[Link]) -> Link | None:

@@ -138,6 +138,8 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
         return ev
     if ev.links and all(is_label(link.text) for link in ev.links if not is_image(link)):
         rest = _without_links(text)
+        rest = re.sub(r"\b(?:[A-Za-z]{2,12}\s*'?)?(?:19|20)\d{2}\b|\b(?:oral|poster|spotlight|workshop|preprint)\b",
+                      " ", rest, flags=re.I).strip()  # "[paper](url) (NeurIPS 2022)": a venue tag
         if is_label(rest) or not re.search(r"\w{3}", rest):
             ev.junk = "link row"
             ev.signals.append("link row")
@@ -151,7 +153,8 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
     if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
         ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
     if (ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation:
-        if prefix and not is_label(prefix) and (not title_like(prefix) or _LEADS_INTO.search(prefix)):
+        if prefix and not is_label(prefix) and (_LEADS_INTO.search(prefix) or (
+                len(prefix.split()) > 4 and not title_like(prefix))):
             # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
             ev.signals.append("link in prose")
     return ev
