@@ -86,6 +86,8 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         loaded: Loaded = load_path(path, source, format=format, encoding=encoding, max_bytes=max_bytes)
         store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader, shape=shape, force=force,
                      summary=summary)
+        # What the reader skipped inside the file (the rest is stored): each a failure with its place.
+        summary.failures += [Failure(source, problem) for problem in loaded.problems]
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc)))
     except LibraryBusy as exc:
