@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperdex import segment
-from paperdex.errors import InputError, LibraryBusy, PaperdexError
+from paperdex.errors import (
+    InputError,
+    LibraryBusy,
+    LibraryDiskFull,
+    LibraryError,
+    LibraryReadOnly,
+    PaperdexError,
+)
 from paperdex.formats import walk
 from paperdex.formats.load import Loaded, load_path
 from paperdex.library.db import Library
@@ -44,7 +51,7 @@ class AddSummary:
     failures: list[Failure] = field(default_factory=list)
     # Once the library stayed locked past the busy timeout, later files are not
     # tried again: each would wait the whole timeout once more.
-    busy: LibraryBusy | None = None
+    busy: LibraryError | None = None
     not_tried: int = 0
 
     @property
@@ -66,7 +73,9 @@ class AddSummary:
         if self.unchanged:
             text += f" ({self.unchanged} unchanged)"
         if self.not_tried:
-            text += f"; {plural(self.not_tried, 'file')} not tried because the library is busy: run again later"
+            why = "the library is busy: run again later" if isinstance(self.busy, LibraryBusy) else \
+                "of the library error above"
+            text += f"; {plural(self.not_tried, 'file')} not tried because {why}"
         return text
 
 
@@ -90,8 +99,8 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         summary.failures += [Failure(source, problem) for problem in loaded.problems]
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc)))
-    except LibraryBusy as exc:
-        summary.busy = exc
+    except (LibraryBusy, LibraryReadOnly, LibraryDiskFull) as exc:
+        summary.busy = exc  # every later file would fail the same way
         summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
         summary.failures.append(Failure(source, str(exc)))

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from paperdex.errors import LibraryBusy, LibraryError
+from paperdex.library.diagnosis import diagnose
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -46,8 +47,7 @@ class Library:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise LibraryError(f"{self.path} is not a paperdex library or is damaged: {exc} "
-                               "(run `paperdex check`, or restore from `paperdex backup`)") from exc
+            raise diagnose(self.path, exc) from exc
 
     def _migrate(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -77,14 +77,22 @@ class Library:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise LibraryBusy(f"the library {self.path} is busy (another paperdex is writing); "
                                   "try again when it finishes") from exc
-            raise
+            raise diagnose(self.path, exc) from exc
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): then there is nothing to undo,
+            # and a failing ROLLBACK must not hide the error that says why.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise diagnose(self.path, exc) from exc
 
     def close(self) -> None:
         self.conn.close()
