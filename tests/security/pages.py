@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 SAFE_INSIDE_NOTES = {"href", "title", "rel", "align", "start", "class", "id", "lang", "hx-disable",
                      "aria-label", "datetime"}
 # Substrings of the payloads that must never reach an attribute the page acts on.
-PAYLOAD_MARKS = ("pwned", "evil.example", "tracker.example", "alert(")
+PAYLOAD_MARKS = ("pwned", "evil.example", "tracker.example", "alert(", "/papers/", "/review/")
 
 
 def urls(facts: dict) -> list[str]:
@@ -69,8 +69,10 @@ def html_problems(page: str) -> list[str]:
         for name, value in attrs.items():
             if name.startswith("on") or (inside and name not in SAFE_INSIDE_NOTES):
                 found.append(f"<{tag} {name}={value!r}>")
-            if name.startswith(("hx-", "data-hx")) and any(m in (value or "") for m in PAYLOAD_MARKS):
-                found.append(f"<{tag} {name}={value!r}> carries a payload")
+            # The templates' only htmx is the search form; anything else with hx-* came from a note.
+            if name.startswith(("hx-", "data-hx")) and name != "hx-disable" and (
+                    tag != "form" or any(m in (value or "") for m in PAYLOAD_MARKS)):
+                found.append(f"<{tag} {name}={value!r}>")
             if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
                     ("javascript:", "data:text/html", "vbscript:", "//")):
                 found.append(f"<{tag} {name}={value!r}>")
