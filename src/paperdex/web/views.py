@@ -94,11 +94,18 @@ def query_from(params: QueryParams) -> Query:
 
 
 def paging(params: QueryParams) -> tuple[int, int]:
-    raw = (params.get("page") or "").strip()
-    # A page past the end is an empty page, however far past: clamp instead of overflowing SQLite.
-    page = MAX_INT if raw.isdigit() and len(raw) > 9 else max(1, _int(raw, "page") or 1)
-    per = _int(params.get("per_page"), "per_page") or PER_PAGE
-    return page, min(max(per, 1), MAX_PER_PAGE)
+    page = _clamped(params.get("page"), "page", MAX_INT) or 1
+    per = _clamped(params.get("per_page"), "per_page", MAX_PER_PAGE) or PER_PAGE
+    return page, per
+
+
+def _clamped(value: str | None, name: str, highest: int) -> int | None:
+    """A page past the end is an empty page however far past: clamp, never overflow SQLite."""
+    raw = (value or "").strip()
+    if raw.isdigit() and len(raw) > 9:
+        return highest
+    number = _int(raw, name)
+    return None if not number else min(max(number, 1), highest)
 
 
 def with_params(params: QueryParams, **changes: object) -> str:
