@@ -175,7 +175,7 @@ def _decode_forced(data: bytes, source: str, encoding: str) -> str:
         raise DecodeError(source, f"unknown encoding {encoding!r}", _DECODE_FIX) from exc
     except UnicodeDecodeError as exc:
         bad = data[exc.start: exc.start + 4]
-        damage = utf8_damage(data) if codec.replace("-", "").startswith("utf8") else None
+        damage = utf8_damage(data)
         raise DecodeError(source, f"is not valid {encoding} (byte {exc.start}: {bad!r})"
                           + (f"; it is UTF-8 except for {damage}" if damage else ""),
                           _REPLACE_FIX if damage else
