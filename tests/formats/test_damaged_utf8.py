@@ -76,7 +76,7 @@ def test_no_soup_encoding_is_suggested_for_bytes_nothing_reads():
 
 
 def test_paperdex_add_end_to_end(tmp_path):
-    data, original = _damaged("telegram")
+    data, _ = _damaged("telegram")
     notes = tmp_path / "channel.txt"
     notes.write_bytes(data)
     db = tmp_path / "lib.db"

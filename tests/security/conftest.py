@@ -42,7 +42,7 @@ def add_hostile_corpus(path, folder) -> dict:
 
 
 @pytest.fixture
-def hostile_library(seed_library, tmp_path):
+def hostile_library(seed_library, tmp_path):  # noqa: F811  (the fixture imported above)
     facts = add_hostile_corpus(seed_library, tmp_path)
     return seed_library, facts
 

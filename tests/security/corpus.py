@@ -23,7 +23,7 @@ ATTACKS: list[tuple[str, str]] = [
     ("math in a link title",
      f'[paper page](https://example.org/p "$\\" {HX} x=\\"y$")'),
     ("math in a link title with single quotes",
-     f"[code](https://example.org/c '$' onmouseover='alert(1)' x='$')"),
+     "[code](https://example.org/c '$' onmouseover='alert(1)' x='$')"),
     ("math in a heading", f'### $" {HX} x="y$ results'),
     ("math in an image alt inside a link",
      f'[![ $" {HX} x="y$](https://example.com/b.png)](https://example.org/q)'),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from typing import ClassVar
 
 # Attributes an element inside a container of note text may carry: the sanitiser's output
 # (href, title, rel, align, start, class="remote-image") and the template's own markup around it.
@@ -28,7 +29,7 @@ def urls(facts: dict) -> list[str]:
 class _Elements(HTMLParser):
     """Every element with its attributes and whether it sits inside an `hx-disable` container."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
