@@ -132,6 +132,6 @@ def test_damage_is_only_claimed_when_integrity_check_finds_it(library, tmp_path)
 def test_a_file_that_is_not_sqlite_is_named_as_such(tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("# not a library\n" * 200, encoding="utf-8")
-    with pytest.raises(LibraryDamaged, match="not a paperdex library .not an SQLite file"):
+    with pytest.raises(LibraryDamaged, match=r"not a paperdex library \(not an SQLite file"):
         Library(notes)
     assert notes.read_text(encoding="utf-8").startswith("# not a library")
