@@ -95,8 +95,6 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         loaded: Loaded = load_path(path, source, format=format, encoding=encoding, max_bytes=max_bytes)
         store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader, shape=shape, force=force,
                      summary=summary)
-        # What the reader skipped inside the file (the rest is stored): each a failure with its place.
-        summary.failures += [Failure(source, problem) for problem in loaded.problems]
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc)))
     except (LibraryBusy, LibraryReadOnly, LibraryDiskFull) as exc:
@@ -126,6 +124,8 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
                       size=loaded.size, reader=doc_reader, title=title, date=date,
                       metadata={"documents": len(loaded.documents)})
     result = import_source(lib, src, blocks, force=force)
+    # What the reader skipped inside the file (the rest is stored): each a failure with its place.
+    summary.failures += [Failure(path, problem) for problem in loaded.problems]
     if result.status == "unchanged":
         summary.unchanged += 1
         return

@@ -184,6 +184,13 @@ def split_extra(note: str) -> tuple[str, dict[str, str], list[str]]:
     return "\n".join(kept).strip(), fields, id_lines
 
 
+def _keywords(item: Fields) -> str:
+    keywords = item.get("keyword") or item.get("keywords")
+    if isinstance(keywords, list):
+        return ", ".join(str(k) for k in keywords if isinstance(k, str | int | float))
+    return item.text("keyword", "keywords")
+
+
 def csl_item_to_block(item: Fields, line: int) -> NoteBlock:
     note, extra, id_lines = split_extra(item.text("note"))
     number = item.text("number")
@@ -192,7 +199,7 @@ def csl_item_to_block(item: Fields, line: int) -> NoteBlock:
     url = item.text("URL")
     fields = {
         "abstract": strip_html(item.text("abstract")),
-        "keywords": item.text("keyword", "keywords").replace("; ", ", "),
+        "keywords": _keywords(item),
         "entry_type": item.text("type"),
         "citation_key": item.text("citation-key") or extra.get("citation key") or item.text("id"),
         "publisher": item.text("publisher"),
