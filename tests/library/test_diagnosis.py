@@ -57,6 +57,7 @@ def test_a_read_only_library_is_called_read_only_not_damaged(library):
     try:
         added = _run(prefix, library, "add", str(SEED_FILES["blog"]), "--no-resolve", "--no-embed")
         listed = _run(prefix, library, "list")
+        found = _run(prefix, library, "search", "ToolChain", "--mode", "keyword")
         checked = _run(prefix, library, "check")
     finally:
         for path in library.parent.iterdir():
@@ -65,6 +66,7 @@ def test_a_read_only_library_is_called_read_only_not_damaged(library):
     assert "is read-only" in said and "chmod u+w" in said and "not writable by you" in said, said
     assert "damaged" not in said.replace("Nothing is damaged", "") and "restore" not in said
     assert listed.returncode == 0 and "ToolChain" in listed.stdout, listed.stderr
+    assert found.returncode == 0 and "ToolChain" in found.stdout, found.stderr
     report = checked.stdout + checked.stderr
     assert checked.returncode == 0, report
     assert "not checked" in report and "read-only" in report and "damaged" not in report

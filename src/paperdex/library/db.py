@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from paperdex.errors import LibraryBusy, LibraryError
-from paperdex.library.diagnosis import diagnose
+from paperdex.library.diagnosis import diagnose, is_environment_failure
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -80,11 +80,13 @@ class Library:
             raise diagnose(self.path, exc) from exc
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             # SQLite may have rolled back already (a full disk does): then there is nothing to undo,
             # and a failing ROLLBACK must not hide the error that says why.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and is_environment_failure(exc):
+                raise diagnose(self.path, exc) from exc  # read-only or full: no caller can do better
             raise
         else:
             try:

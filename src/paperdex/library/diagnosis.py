@@ -56,6 +56,11 @@ def diagnose(path: str | Path, exc: BaseException) -> LibraryError:
                         "so it is not damaged; run the command again, or `paperdex check` for details)")
 
 
+def is_environment_failure(exc: BaseException) -> bool:
+    """A write refused by the file system (read-only) or out of room: nothing about the data is wrong."""
+    return _code(exc) in (SQLITE_READONLY, SQLITE_FULL)
+
+
 def _code(exc: BaseException) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
@@ -84,7 +89,7 @@ def _read_only_reason(path: Path) -> str | None:
 def read_only_message(path: Path, sqlite_text: str = "") -> str:
     reason = _read_only_reason(path) or "SQLite was refused a write (" + (sqlite_text or "read-only") + ")"
     return (f"the library {path} is read-only: {reason}. Nothing is damaged and no backup is needed; "
-            f"reading commands (list, show, search, export) still work. To write, give yourself write access: "
+            f"reading commands (list, show, info, export, keyword search) still work. To write, give yourself write access: "
             f"`chmod u+w {path} {path}-wal {path}-shm` (and the folder), `chown` them if another user owns "
             "them, or copy the library somewhere writable and use --db")
 
