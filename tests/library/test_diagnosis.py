@@ -94,6 +94,28 @@ def test_a_full_disk_is_called_full_with_the_space_needed(library, tmp_path):
     assert "CHECK=0" in said and "no problems found" in said  # the library is whole after the failure
 
 
+def test_a_library_on_a_read_only_mount_is_read_and_writes_are_refused_clearly(library, tmp_path):
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare to mount a file system privately")
+    mount = tmp_path / "media"
+    mount.mkdir()
+    cli = " ".join(f"'{part}'" for part in CLI)
+    db = f"{mount}/library.db"
+    script = (f"mount -t tmpfs -o size=4m tmpfs {mount} || exit 77; cp {library} {mount}/; "
+              f"mount -o remount,ro {mount} || exit 77; "
+              f"{cli} --db {db} add {SEED_FILES['blog']} --no-resolve --no-embed; "
+              f"{cli} --db {db} list; echo LIST=$?; {cli} --db {db} search ToolChain --mode keyword; echo SEARCH=$?")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env,
+                         timeout=300)
+    if run.returncode == 77 or "Operation not permitted" in run.stderr:
+        pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()[:200]}")
+    said = run.stdout + run.stderr
+    assert "is mounted read-only" in said and "remount it read-write" in said, said
+    assert "LIST=0" in said and "SEARCH=0" in said and "ToolChain" in said, said
+    assert "damaged" not in said.replace("Nothing is damaged", "")
+
+
 def test_sqlite_full_from_a_real_write_is_diagnosed_as_disk_full(library):
     conn = sqlite3.connect(library)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]

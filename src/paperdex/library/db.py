@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from paperdex.errors import LibraryBusy, LibraryError
-from paperdex.library.diagnosis import diagnose, is_environment_failure
+from paperdex.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from paperdex.library.diagnosis import diagnose, is_environment_failure, on_read_only_mount
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -47,7 +47,29 @@ class Library:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise diagnose(self.path, exc) from exc
+            found = diagnose(self.path, exc)
+            if not (isinstance(found, LibraryReadOnly) and self._open_read_only(timeout)):
+                raise found from exc
+
+    def _open_read_only(self, timeout: float) -> bool:
+        """On read-only media SQLite cannot even open a WAL library normally; read it as it is.
+
+        `immutable=1` tells SQLite that nobody changes the file, which holds on a read-only mount
+        (and only there); writes then fail and are diagnosed as read-only.
+        """
+        if not self.path.exists() or not on_read_only_mount(self.path):
+            return False
+        try:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                        timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError:
+            return False
+        if current < max((m[0] for m in migrations()), default=0):
+            self.conn.close()
+            return False  # an older schema needs a migration, which needs a write
+        return True
 
     def _migrate(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]

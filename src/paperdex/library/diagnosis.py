@@ -66,14 +66,17 @@ def _code(exc: BaseException) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+def on_read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent if path.parent.exists() else ".").f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def _read_only_reason(path: Path) -> str | None:
     """Why this process cannot write the library, if it cannot: the file, its folder, or the mount."""
-    try:
-        st = os.statvfs(path.parent if path.parent.exists() else ".")
-        if st.f_flag & os.ST_RDONLY:
-            return f"the file system holding {path.parent} is mounted read-only"
-    except OSError:
-        pass
+    if on_read_only_mount(path):
+        return f"the file system holding {path.parent} is mounted read-only"
     if path.exists() and not os.access(path, os.W_OK):
         return f"the file {path} is not writable by you"
     for side in ("-wal", "-shm"):
@@ -88,10 +91,13 @@ def _read_only_reason(path: Path) -> str | None:
 
 def read_only_message(path: Path, sqlite_text: str = "") -> str:
     reason = _read_only_reason(path) or "SQLite was refused a write (" + (sqlite_text or "read-only") + ")"
+    if on_read_only_mount(path):
+        fix = "remount it read-write, or copy the library somewhere writable and use --db"
+    else:
+        fix = (f"give yourself write access: `chmod u+w {path} {path}-wal {path}-shm` (and the folder), "
+               "`chown` them if another user owns them, or copy the library somewhere writable and use --db")
     return (f"the library {path} is read-only: {reason}. Nothing is damaged and no backup is needed; "
-            f"reading commands (list, show, info, export, keyword search) still work. To write, give yourself write access: "
-            f"`chmod u+w {path} {path}-wal {path}-shm` (and the folder), `chown` them if another user owns "
-            "them, or copy the library somewhere writable and use --db")
+            f"reading commands (list, show, info, export, keyword search) still work. To write, {fix}")
 
 
 def disk_full_message(path: Path) -> str:

@@ -253,8 +253,8 @@ def _check_search(conn: sqlite3.Connection) -> list[Problem]:
         if code == diagnosis.SQLITE_READONLY or "readonly" in str(exc):
             problems.append(Problem(
                 "search-unchecked", 1, "the keyword index was not checked: the library is read-only "
-                "(its own check has to write); everything else was checked", "give yourself write access "
-                "(`chmod u+w` the library and its -wal/-shm files) and run `paperdex check` again",
+                "(its own check has to write); everything else was checked", "make it writable (fix the "
+                "permissions of the library and its -wal/-shm files, or remount) and run `paperdex check` again",
                 severity="warning"))
         elif code in (diagnosis.SQLITE_BUSY, diagnosis.SQLITE_LOCKED):
             problems.append(Problem("search-unchecked", 1, "the keyword index was not checked: another "
