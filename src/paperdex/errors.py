@@ -60,11 +60,11 @@ class LibraryBusy(LibraryError):
 
 
 class LibraryReadOnly(LibraryError):
-    pass
+    stops_import = True  # every later file of an import would fail the same way
 
 
 class LibraryDiskFull(LibraryError):
-    pass
+    stops_import = True
 
 
 class LibraryDamaged(LibraryError):

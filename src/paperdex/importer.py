@@ -10,14 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperdex import segment
-from paperdex.errors import (
-    InputError,
-    LibraryBusy,
-    LibraryDiskFull,
-    LibraryError,
-    LibraryReadOnly,
-    PaperdexError,
-)
+from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import Loaded, load_path
 from paperdex.library.db import Library
@@ -51,7 +44,7 @@ class AddSummary:
     failures: list[Failure] = field(default_factory=list)
     # Once the library stayed locked past the busy timeout, later files are not
     # tried again: each would wait the whole timeout once more.
-    busy: LibraryError | None = None
+    busy: PaperdexError | None = None
     not_tried: int = 0
 
     @property
@@ -97,10 +90,12 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
                      summary=summary)
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc)))
-    except (LibraryBusy, LibraryReadOnly, LibraryDiskFull) as exc:
-        summary.busy = exc  # every later file would fail the same way
+    except LibraryBusy as exc:
+        summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
+        if getattr(exc, "stops_import", False):  # read-only or full: every later file would fail alike
+            summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
 
 
