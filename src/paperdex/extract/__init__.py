@@ -304,3 +304,12 @@ def _parts(text: str) -> list[tuple[int, str]]:
         line += piece.count("\n")
         pos = end
     return parts
+
+
+def clear_caches() -> None:
+    """Forget the memoised readings of lines and links (benchmarks measure a cold start with this)."""
+    from paperdex.extract import citation, evidence, links
+
+    for fn in (links.find_links, links.is_paper_url, evidence.plain, evidence.title_like, evidence._head_evidence,
+               citation.parse_citation):
+        fn.cache_clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)[a-z]?"
 _QUOTED = re.compile(r"[\"“”«»「」『』]\s*(?P<t>[^\"“”«»「」『』]{8,300}?)[,.]?\s*[\"“”«»「」『』]")
@@ -34,7 +35,7 @@ _VENUE_WORDS = re.compile(
     r"COLING|EACL|AAAI|IJCAI|CVPR|ICCV|ECCV|SIGIR|KDD|WWW|TACL|JMLR|TPAMI|PMLR)", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Citation:
     title: str
     authors: str | None = None
@@ -106,6 +107,7 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)[:4]) if m else None
 
 
+@lru_cache(maxsize=32768)
 def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
     raw = re.sub(r"\s+", " ", text).strip()

@@ -256,6 +256,16 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
     """LaTeX markup in a field as plain Unicode text; a bare `%` (not a comment in .bib data) is kept."""
     if not value:
         return ""
+    # Plain text has nothing for the LaTeX parser to do (most fields; it is the slow part of a .bib).
+    text = _latex_to_text(value, keep_lines) if re.search(r"[\\{}$~^_]", value) else value
+    text = text.replace("\u00a0", " ")
+    if keep_lines:
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        return "\n".join(lines).strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _latex_to_text(value: str, keep_lines: bool) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     protected = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
@@ -266,11 +276,7 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
         text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(protected)
     except Exception:  # pylatexenc raises its own errors on odd markup; the raw field is better than none
         text = value
-    text = text.replace("\u00a0", " ")
-    if keep_lines:
-        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-        return "\n".join(lines).strip()
-    return re.sub(r"\s+", " ", text).strip()
+    return text
 
 
 def split_authors(value: str) -> list[str]:
