@@ -87,14 +87,13 @@ class Decision:
 
 def _with_margin(s: Scored, margin: float | None, reason: str | None = None) -> Scored:
     evidence: dict[str, Any] = dict(s.evidence)
-    if margin is not None:
-        evidence["margin"] = round(margin, 3)
+    evidence["margin"] = round(margin, 3) if margin is not None else None  # None: no other record
     if reason:
         evidence["reason"] = reason
     return Scored(s.record, s.score, evidence)
 
 
-def decide(candidates: list[Scored], *, held_arxiv: set[str] | None = None) -> Decision:
+def decide(candidates: list[Scored], *, held_arxiv: set[str] | None = None, margin_needed: float = MARGIN) -> Decision:
     """Accept the best distinct paper if it is clear-cut, else the close ones for review.
 
     `held_arxiv`: arXiv ids the paper already holds from its notes; a record with another arXiv id
@@ -110,7 +109,7 @@ def decide(candidates: list[Scored], *, held_arxiv: set[str] | None = None) -> D
     if top.score >= ACCEPT:
         other_arxiv = {i.value for m in top.members for i in m.record.identifiers if i.scheme == "arxiv"}
         conflict = bool(held_arxiv and other_arxiv and not other_arxiv & held_arxiv)
-        if (margin is None or margin >= MARGIN) and not conflict:
+        if (margin is None or margin >= margin_needed) and not conflict:
             top.members = [_with_margin(m, margin) for m in top.members]
             return Decision(accepted=top, margin=margin)
         reason = ID_CONFLICT if conflict else TWO_CLOSE

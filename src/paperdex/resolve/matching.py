@@ -8,6 +8,9 @@ the rapidfuzz similarity of normalised titles and moves with the evidence:
   preprint is older), as is one dated a year after (arXiv copy posted after
   publication). Other gaps cost more the less exact the title is; a note
   dated well *before* the record costs most (that record came later).
+- a note title that is the first words of the record's title (a subtitle
+  dropped, a title cut short) scores at least PREFIX: enough for review,
+  never for acceptance on its own.
 - authors: a shared surname adds AUTHOR_BONUS, a full conflict with known
   authors costs AUTHOR_PENALTY; an empty side is neutral.
 
@@ -33,12 +36,13 @@ from paperdex.titles import normalize_title
 
 ACCEPT = 0.90
 REVIEW = 0.70  # the review floor: no right candidate of the tuning cases scores below 0.75
-MARGIN = 0.04  # the best record must lead the next distinct one by this much to be accepted alone
+MARGIN = 0.03  # the best record must lead the next distinct one by this much to be accepted alone
 YEAR_WINDOW = 3  # years a preprint may precede the year a note cites
 YEAR_BEFORE = 0.12  # cost at an exact title of a note dated 2+ years before the record
 YEAR_AFTER = 0.04  # cost at an exact title of a note dated more than YEAR_WINDOW years after it
 AUTHOR_PENALTY = 0.08
 AUTHOR_BONUS = 0.03
+PREFIX = 0.80  # a note title that is the start of the record's ("Flow matching for") is worth a look, no more
 _PAREN = re.compile(r"\s*[(（][^()（）]{1,40}[)）]\s*")
 
 
@@ -93,6 +97,12 @@ def title_similarity(query: str, candidate: str) -> float:
     return best / 100.0
 
 
+def is_prefix(query: str, candidate: str) -> bool:
+    """Whether the note's title is the first words (two or more, 12+ letters) of the candidate's."""
+    a, b = normalize_title(query), normalize_title(candidate)
+    return len(a) >= 12 and len(a.split()) >= 2 and b.startswith(a + " ")
+
+
 def _author_evidence(query: Query, record: Record) -> str | None:
     mine = [s for s in (surname(a) for a in query.authors) if s]
     theirs = [s for s in (surname(a) for a in record.authors) if s]
@@ -133,6 +143,9 @@ def score(query: Query, record: Record) -> Scored:
     if query.title and record.title:
         sim = title_similarity(query.title, record.title)
         evidence["title"] = round(sim, 3)
+        if sim < PREFIX and is_prefix(query.title, record.title):
+            evidence["title_prefix"] = True
+            sim = PREFIX
     elif query.citation and record.title:
         sim = fuzz.partial_ratio(normalize_title(record.title), normalize_title(query.citation)) / 100.0
         evidence["title_in_citation"] = round(sim, 3)

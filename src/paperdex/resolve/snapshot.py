@@ -35,6 +35,7 @@ RESCORE = 60  # candidates rescored with rapidfuzz from the last-resort vote
 PAIR_CAP = 3_000  # a word pair in more titles than this is not looked up
 MAX_PAIRS = 5  # word pairs looked up at most
 ADJACENT = 0.2  # of the titles holding two words, about this share hold them side by side (2 of ~10 words)
+NAMESAKE_TERMS = 5  # rarest words of a found title whose all-but-one combinations find its near-namesakes
 GOOD = 90.0  # a candidate this similar (fuzz.ratio) ends the search: matching.ACCEPT would take it
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
@@ -251,15 +252,25 @@ class SnapshotIndex:
         keys = snapshot_store.terms_for_keys(self.lib, unique) if self._keyed else None
         plain = self._sorted(self.groups(unique, fix=False, found=keys))
         if found.vote(plain) >= GOOD:
-            return found.ranked()
+            return self._with_namesakes(found, plain)
         groups = self._sorted(self.groups(unique, found=keys))
         if groups != plain and found.vote(groups) >= GOOD:
-            return found.ranked()
+            return self._with_namesakes(found, groups)
         rare = [g for g in groups if g[0] <= RARE]
         many_rare_none_shared = len(rare) > BLOCK_TERMS and found.votes_seen < 2  # the paper is not here
         if not many_rare_none_shared and found.pairs(self._pairs(words, groups, self.rows)) >= GOOD:
-            return found.ranked()
+            return self._with_namesakes(found, groups)
         found.vote(groups, at_least=1)
+        return found.ranked()
+
+    def _with_namesakes(self, found: _Found, groups: list[tuple[int, tuple[str, ...]]]) -> list[tuple[float, int]]:
+        """The search stopped at a good title; add the titles holding all but one of its rarest words, so
+        a near-namesake (one word changed) competes with it instead of going unseen."""
+        rare = [list(terms) for df, terms in groups if df <= RARE and terms[0] not in STOPWORDS][:NAMESAKE_TERMS]
+        if len(rare) >= 3:
+            combos = [rare[:i] + rare[i + 1:] for i in range(len(rare))]
+            rows = snapshot_store.rows_matching_any(self.lib, combos, RESCORE)
+            found._add(snapshot_store.titles_for(self.lib, [r for r in rows if r not in found.seen]))
         return found.ranked()
 
     @staticmethod
