@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.resolve.conftest import SNAPSHOT_SAMPLE  # noqa: E402
+from tests.resolve.seed_cases import SEED_SNAPSHOT, truth, with_typo, write_snapshot  # noqa: E402
+
 from paperdex.library.db import Library  # noqa: E402
 from paperdex.resolve import matching, snapshot  # noqa: E402
 from paperdex.resolve.decision import decide  # noqa: E402
 from paperdex.resolve.matching import Query, score  # noqa: E402
-from tests.resolve.conftest import SNAPSHOT_SAMPLE  # noqa: E402
-from tests.resolve.seed_cases import SEED_SNAPSHOT, truth, with_typo, write_snapshot  # noqa: E402
 
 FLOORS = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8)
 MARGINS = (0.0, 0.02, 0.03, 0.04, 0.06)

@@ -13,7 +13,7 @@ from paperdex.resolve.decision import BELOW_ACCEPT, ID_CONFLICT, TWO_CLOSE, deci
 from paperdex.resolve.matching import MARGIN, Query, score
 from paperdex.resolve.resolver import _merge, resolve_library
 from tests.conftest import FIXTURES
-from tests.resolve.conftest import add_blocks, paper_ids_with
+from tests.resolve.conftest import add_blocks
 from tests.resolve.seed_cases import _line
 
 EXTRACT = "EXTRACT: Efficient Policy Learning by Extracting Transferrable Robot Skills from Offline Data"
@@ -59,7 +59,7 @@ def test_two_close_records_go_to_review_with_the_reason(lib, tmp_path):
                                        year=2024)])
     summary = resolve_library(lib, offline=True)
     assert summary.ambiguous == 1 and summary.resolved == 0
-    paper, res = _only_paper(lib)
+    paper, _res = _only_paper(lib)
     assert paper.identifiers == [] and paper.title == "FLIP: Flow-Centric Planning for General-Purpose Manipulation Tasks"
     [item] = resolution.review_items(lib)
     assert item["evidence"]["reason"] == TWO_CLOSE
@@ -119,7 +119,7 @@ def test_competing_providers_for_the_same_paper_are_one_paper():
     assert [sorted(m.record.provider for m in g.members) for g in groups] == [["semanticscholar", "snapshot"],
                                                                               ["snapshot"]]
     d = decide([score(q, r) for r in (s2, snap, namesake)])
-    record, value, evidence = _merge(d.accepted)
+    record, _value, evidence = _merge(d.accepted)
     assert [i.value for i in record.identifiers if i.scheme == "arxiv"] == ["1706.03762"]
     assert "s2:204e3073870fae3d05bcbc2f6a8e263d9b72e776" in {i.key for i in record.identifiers}
     assert evidence["margin"] > MARGIN

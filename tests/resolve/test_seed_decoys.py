@@ -53,7 +53,7 @@ def _outcomes(lib) -> dict[str, tuple[str | None, dict | None]]:
 
 
 def test_stripped_seeds_get_right_ids_never_wrong_ones(lib, resolved):
-    summary, decoys = resolved
+    _summary, decoys = resolved
     got = _outcomes(lib)
     tally: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
@@ -83,3 +83,41 @@ def test_stripped_seeds_get_right_ids_never_wrong_ones(lib, resolved):
                                 "HAVING count(*) > 1").fetchall()
     assert not [p for p in check(lib).problems if p.code == "paper-with-two-arxiv-ids"]
     print(json.dumps({"tally": tally, "reasons": reasons}))
+
+
+def test_stripped_seeds_with_a_typo_each(lib, tmp_path):
+    """Harder: every title with one letter dropped, so near-namesakes are found beside the right record."""
+    from tests.resolve.seed_cases import typo_notes
+
+    decoys = write_snapshot(tmp_path / "decoys.jsonl")
+    for path in (SNAPSHOT_SAMPLE, SEED_SNAPSHOT, tmp_path / "decoys.jsonl"):
+        snapshot.import_file(lib, path)
+    cases = [t for t in truth() if t["arxiv"]]
+    add_blocks(lib, "typos.md", typo_notes())
+    resolve_library(lib, offline=True)
+    right = wrong = 0
+    for note in lib.conn.execute("SELECT n.paper_id, n.text FROM notes n").fetchall():
+        want = next(t["arxiv"] for t in cases if t["title"] == note["text"])
+        got = get_paper(lib, note["paper_id"]).arxiv_id
+        right += got == want
+        wrong += got is not None and got != want
+        assert got is None or got not in decoys
+    assert wrong == 0 and right >= 0.95 * len(cases)
+
+
+def test_old_library_with_two_arxiv_ids_exports_the_accepted_one_and_check_reports_it(lib, tmp_path):
+    """A library written before this fix: the old merge gave one paper a near-namesake's arXiv id too."""
+    from paperdex.export.jsonl import paper_dict
+    from paperdex.model import NoteBlock
+
+    snapshot.import_file(lib, SEED_SNAPSHOT)
+    add_blocks(lib, "n.md", [NoteBlock(title="MimicGen: A Data Generation System for Scalable Robot Learning "
+                                             "using Human Demonstrations", year=2023)])
+    assert resolve_library(lib, offline=True).resolved == 1
+    [pid] = [r[0] for r in lib.conn.execute("SELECT id FROM papers")]
+    with lib.transaction() as conn:  # what the old merge of a namesake left behind: a smaller id sorts first
+        conn.execute("INSERT INTO identifiers (scheme, value, paper_id) VALUES ('arxiv', '2310.00001', ?)", (pid,))
+    paper = get_paper(lib, pid)
+    assert paper.arxiv_id == "2310.17596" and paper_dict(paper)["arxiv_id"] == "2310.17596"
+    [problem] = [p for p in check(lib).problems if p.code == "paper-with-two-arxiv-ids"]
+    assert problem.count == 1 and problem.examples == [f"{pid} (2310.00001, 2310.17596)"]

@@ -18,10 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import SEED_FILES  # noqa: E402
+
 from paperdex.importer import add  # noqa: E402
 from paperdex.library.db import Library  # noqa: E402
 from paperdex.titles import normalize_title  # noqa: E402
-from tests.conftest import SEED_FILES  # noqa: E402
 
 HERE = Path(__file__).parent
 
