@@ -15,6 +15,7 @@ from rich.table import Table
 from paperdex.errors import UsageError
 from paperdex.library import resolution as store
 from paperdex.library.db import Library
+from paperdex.resolve.decision import explain
 from paperdex.resolve.resolver import ORDER, ResolveSummary, resolve_library
 
 err = Console(stderr=True, soft_wrap=True)
@@ -64,28 +65,6 @@ def resolve_cmd(ctx, providers: tuple[str, ...], retry_failed: bool, force: bool
         click.echo(json.dumps(_summary_dict(summary), sort_keys=True))
 
 
-def reasons(evidence: dict) -> str:
-    """One line of why a candidate scored what it did: title similarity, year, authors, id, margin."""
-    parts = []
-    if "title" in evidence:
-        parts.append(f"title {evidence['title']:.2f}" + (" (note's title starts it)" if evidence.get("title_prefix")
-                                                          else ""))
-    if "title_in_citation" in evidence:
-        parts.append(f"title in citation {evidence['title_in_citation']:.2f}")
-    if "year" in evidence:
-        parts.append(f"year {evidence['year']}")
-    if "authors" in evidence:
-        parts.append({"first_author": "first author matches", "coauthor": "an author matches",
-                      "mismatch": "no author in common"}.get(evidence["authors"], str(evidence["authors"])))
-    if "identifier" in evidence:
-        parts.append(f"shares {evidence['identifier']}")
-    if "venue" in evidence:
-        parts.append(f"venue {evidence['venue']}")
-    if "margin" in evidence:
-        parts.append("no other record" if evidence["margin"] is None else f"margin {evidence['margin']:+.2f}")
-    return "; ".join(parts)
-
-
 @click.group("review", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
 @click.option("--accept-above", type=click.FloatRange(0, 1), metavar="SCORE",
@@ -126,7 +105,7 @@ def review_cmd(click_ctx: click.Context, as_json: bool, accept_above: float | No
     items = store.review_items(lib)
     for item in items:
         for entry in item["candidates"]:
-            entry["why"] = reasons(entry["evidence"])
+            entry["why"] = explain(entry["evidence"])
     if as_json:
         click.echo(json.dumps(items, sort_keys=True, ensure_ascii=False))
         return
@@ -138,7 +117,7 @@ def review_cmd(click_ctx: click.Context, as_json: bool, accept_above: float | No
         for n, entry in enumerate(item["candidates"]):
             cand = entry["candidate"]
             ids = ", ".join(f"{s}:{v}" for s, v in cand["identifiers"][:2])
-            why = reasons(entry["evidence"])
+            why = explain(entry["evidence"])
             if n == 0 and item["evidence"].get("reason"):
                 why = f"{item['evidence']['reason']}: {why}"
             table.add_row(item["paper_id"] if n == 0 else "", escape(item["paper_title"] or "") if n == 0 else "",

@@ -127,3 +127,25 @@ def _next(groups: list[Group], g: Group) -> float | None:
     """The score of the best distinct paper other than g (its margin's other side)."""
     others = [o.score for o in groups if o is not g]
     return max(others) if others else None
+
+
+def explain(evidence: dict[str, Any]) -> str:
+    """One line of why a candidate scored what it did: title similarity, year, authors, id, margin."""
+    parts = []
+    if "title" in evidence:
+        parts.append(f"title {evidence['title']:.2f}" + (" (note's title starts it)" if evidence.get("title_prefix")
+                                                          else ""))
+    if "title_in_citation" in evidence:
+        parts.append(f"title in citation {evidence['title_in_citation']:.2f}")
+    if "year" in evidence:
+        parts.append(f"year {evidence['year']}")
+    if "authors" in evidence:
+        parts.append({"first_author": "first author matches", "coauthor": "an author matches",
+                      "mismatch": "no author in common"}.get(evidence["authors"], str(evidence["authors"])))
+    if "identifier" in evidence:
+        parts.append(f"shares {evidence['identifier']}")
+    if "venue" in evidence:
+        parts.append(f"venue {evidence['venue']}")
+    if "margin" in evidence:
+        parts.append("no other record" if evidence["margin"] is None else f"margin {evidence['margin']:+.2f}")
+    return "; ".join(parts)
