@@ -86,13 +86,14 @@ def pending_papers(lib: Library, *, retry_failed: bool = False, force: bool = Fa
     rows = lib.conn.execute(
         "SELECT p.*, COALESCE(r.attempts, 0) AS attempts FROM papers p "
         f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY p.created_at, p.id").fetchall()
-    out = []
-    for row in rows:
-        idents = [Identifier(r["scheme"], r["value"]) for r in lib.conn.execute(
-            "SELECT scheme, value FROM identifiers WHERE paper_id = ? ORDER BY scheme, value", (row["id"],))]
-        out.append(PendingPaper(row["id"], row["title"], row["year"], row["venue"],
-                                json.loads(row["authors"] or "[]"), idents, row["attempts"]))
-    return out
+    idents: dict[str, list[Identifier]] = {}
+    if rows:  # one query for every pending paper's identifiers, not one per paper
+        for r in lib.conn.execute(
+                f"SELECT i.paper_id, i.scheme, i.value FROM identifiers i JOIN papers p ON p.id = i.paper_id "
+                f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY i.scheme, i.value"):
+            idents.setdefault(r["paper_id"], []).append(Identifier(r["scheme"], r["value"]))
+    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"], json.loads(row["authors"] or "[]"),
+                         idents.get(row["id"], []), row["attempts"]) for row in rows]
 
 
 def pending_notes(lib: Library, *, retry_failed: bool = False) -> list[tuple[str, str]]:
@@ -263,16 +264,23 @@ def _arxiv_ids(conn: sqlite3.Connection, paper_id: str) -> set[str]:
                                        (paper_id,))}
 
 
-def check_conflict(conn: sqlite3.Connection, paper_id: str, record: Record) -> None:
-    """Raise IdConflict when applying `record` (merging with every paper holding one of its ids) would
-    leave one paper with more than one arXiv id."""
-    owners = {paper_id}
+def _owners(conn: sqlite3.Connection, record: Record) -> dict[Identifier, str | None]:
+    """Which paper holds each of the record's identifiers (None: no paper yet)."""
+    out: dict[Identifier, str | None] = {}
     for ident in record.identifiers:
         row = conn.execute("SELECT paper_id FROM identifiers WHERE scheme = ? AND value = ?",
                            (ident.scheme, ident.value)).fetchone()
-        if row:
-            owners.add(row["paper_id"])
-    held = set().union(*(_arxiv_ids(conn, p) for p in owners))
+        out[ident] = row["paper_id"] if row else None
+    return out
+
+
+def check_conflict(conn: sqlite3.Connection, paper_id: str, record: Record,
+                   owners: dict[Identifier, str | None] | None = None) -> None:
+    """Raise IdConflict when applying `record` (merging with every paper holding one of its ids) would
+    leave one paper with more than one arXiv id."""
+    owners = _owners(conn, record) if owners is None else owners
+    papers = {paper_id} | {p for p in owners.values() if p is not None}
+    held = set().union(*(_arxiv_ids(conn, p) for p in papers))
     theirs = {i.value for i in record.identifiers if i.scheme == "arxiv"}
     if len(held | theirs) > 1:
         raise IdConflict(f"paper {paper_id} would carry arXiv ids {', '.join(sorted(held | theirs))} "
@@ -281,17 +289,20 @@ def check_conflict(conn: sqlite3.Connection, paper_id: str, record: Record) -> N
 
 
 def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tuple[str, list[str]]:
-    check_conflict(conn, paper_id, record)
+    owners = _owners(conn, record)
+    check_conflict(conn, paper_id, record, owners)
     merged_with: list[str] = []
-    for ident in record.identifiers:
-        row = conn.execute("SELECT paper_id FROM identifiers WHERE scheme = ? AND value = ?",
-                           (ident.scheme, ident.value)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)",
-                         (ident.scheme, ident.value, paper_id))
-        elif row["paper_id"] != paper_id:
-            merged_with.append(row["paper_id"])
-            paper_id = merge_papers(conn, paper_id, row["paper_id"])
+    new = [(i.scheme, i.value, paper_id) for i, owner in owners.items() if owner is None]
+    conn.executemany("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)", new)
+    alias: dict[str, str] = {}  # a paper merged away -> the one kept
+    for owner in dict.fromkeys(o for o in owners.values() if o is not None):
+        while owner in alias:
+            owner = alias[owner]
+        if owner != paper_id:
+            merged_with.append(owner)
+            kept = merge_papers(conn, paper_id, owner)
+            alias[owner if kept == paper_id else paper_id] = kept
+            paper_id = kept
     title_norm = normalize_title(record.title) if record.title else None
     conn.execute(
         "UPDATE papers SET title = COALESCE(?, title), title_norm = COALESCE(?, title_norm), "
@@ -351,6 +362,14 @@ def review_items(lib: Library) -> list[dict[str, Any]]:
 def rejected_keys(lib: Library, paper_id: str) -> set[str]:
     return {r["candidate_key"] for r in lib.conn.execute(
         "SELECT candidate_key FROM review_decisions WHERE paper_id = ? AND decision = 'rejected'", (paper_id,))}
+
+
+def all_rejected_keys(lib: Library) -> dict[str, set[str]]:
+    """rejected_keys for every paper at once (paper id -> keys), for a resolve run."""
+    out: dict[str, set[str]] = {}
+    for r in lib.conn.execute("SELECT paper_id, candidate_key FROM review_decisions WHERE decision = 'rejected'"):
+        out.setdefault(r["paper_id"], set()).add(r["candidate_key"])
+    return out
 
 
 def _decide(conn: sqlite3.Connection, paper_id: str, candidate: dict[str, Any], decision: str) -> None:

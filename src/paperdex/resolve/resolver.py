@@ -302,7 +302,8 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
     pending = store.pending_papers(lib, retry_failed=retry_failed)
     resolver = Resolver(lib, settings, chosen, transport)
     try:
-        works = [_Work(p, _query(p), store.rejected_keys(lib, p.paper_id)) for p in pending]
+        rejected = store.all_rejected_keys(lib)
+        works = [_Work(p, _query(p), rejected.get(p.paper_id, set())) for p in pending]
         total = len(works)
         if chosen and works:
             resolver.by_identifiers(works)
