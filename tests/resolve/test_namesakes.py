@@ -47,6 +47,7 @@ def test_one_word_changed_namesake_is_not_merged(lib, tmp_path):
         "arxiv:2409.17549"]
     assert res["status"] == "resolved" and res["evidence"]["margin"] >= MARGIN
     assert res["evidence"]["sources"] == ["snapshot:2409.17549"]  # the namesake was not merged in
+    assert paper.title == EXTRACT and paper.notes[0].title == EXTRACT.replace("Robot", "Robt")  # each keeps its own
     assert _arxiv_counts(lib) == [1]
 
 
