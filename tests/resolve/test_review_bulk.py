@@ -73,10 +73,7 @@ def test_bulk_accept_skips_a_close_runner_up(lib, tmp_path):
     """Two candidates within the margin: a person must compare them; bulk accept leaves the paper waiting."""
     items = _library(lib, tmp_path)
     pid = items["2409.05864"]["paper_id"]
-    with lib.transaction() as conn:  # a namesake nearly as good as the best
-        conn.execute("UPDATE review_candidates SET score = score - 0.01, position = 2 WHERE paper_id = ? "
-                     "AND position = 1", (pid,))
-    top = items["2409.05864"]
+    top = items["2409.05864"]  # stored again with a namesake nearly as good as the best
     resolution.record_status(lib, pid, "ambiguous", provider="snapshot", score=top["score"],
                              evidence=top["evidence"], candidate=resolution_record(top["candidate"]),
                              alternatives=[(resolution_record(dict(top["candidate"], raw_id="2409.90011",
@@ -85,6 +82,9 @@ def test_bulk_accept_skips_a_close_runner_up(lib, tmp_path):
     result = resolution.decide_many(lib, accept_above=0.7)
     assert pid in {p for p, _ in result.skipped} and pid not in result.accepted
     assert "runner-up within" in dict(result.skipped)[pid]
+    picked = resolution.decide_many(lib, accept_ids=[pid])  # the web's "Accept selected" skips it too
+    assert picked.accepted == [] and "runner-up within" in dict(picked.skipped)[pid]
+    assert resolution.get_resolution(lib, pid)["status"] == "ambiguous"
 
 
 def resolution_record(data: dict):

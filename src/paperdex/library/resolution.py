@@ -472,12 +472,19 @@ def decide_many(lib: Library, *, accept_above: float | None = None, reject_below
 
     `accept_above`: accept the best candidate of every paper whose best score is at least this, unless a
     runner-up is too close to tell apart (skipped, with the reason). `reject_below`: reject every candidate
-    of papers whose best score is below this. `accept_ids`/`reject_ids`: those papers (the web's selection).
+    of papers whose best score is below this. `accept_ids`/`reject_ids`: those papers (the web's selection;
+    a close runner-up is skipped there too: picking between two records is done one paper at a time).
     """
     result = BulkResult()
     items = review_items(lib)
     by_id = {i["paper_id"]: i for i in items}
-    to_accept: list[str] = list(accept_ids or [])
+    to_accept: list[str] = []
+    for pid in accept_ids or []:
+        why = _close_runner_up(by_id[pid]) if pid in by_id else None
+        if why:
+            result.skipped.append((pid, why))
+        else:
+            to_accept.append(pid)
     to_reject: list[str] = list(reject_ids or [])
     for item in items:
         best = item["score"] or 0.0
