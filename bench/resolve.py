@@ -230,8 +230,8 @@ deterministic generator, Kaggle JSON-lines format, {snap.stat().st_size / 1e6:.0
 | measure | value |
 |---|---|
 | records imported | {stats.written:,} |
-| import time (stream, batched upsert, FTS5 word and word-pair indexes, typo keys){" (reused: not measured)" if reuse else ""} | {import_s:.1f} s ({stats.written / import_s:,.0f} records/s) |
-| peak RSS after import (whole process) | {rss_import:.0f} MB (before import: {rss_before:.0f} MB) |
+| import time (stream, batched upsert, FTS5 word and word-pair indexes, typo keys) | {"reused: not measured" if reuse else f"{import_s:.1f} s ({stats.written / import_s:,.0f} records/s)"} |
+| peak RSS after import (whole process) | {"reused: not measured" if reuse else f"{rss_import:.0f} MB (before import: {rss_before:.0f} MB)"} |
 | library size | {db.stat().st_size / 1e6:.0f} MB |
 | titles resolved (typos + case changes; {len(absent)} of them absent from the snapshot) | {n:,} |
 | resolve throughput (search + rapidfuzz rescoring + validation) | {n / resolve_s:,.0f} titles/s wall, {n / resolve_cpu:,.0f} titles per CPU-second |
