@@ -140,7 +140,11 @@ def pick(lib: Library, paper_id: str, candidate: int) -> str:
 
 
 def resolution_of(lib: Library, paper_id: str) -> dict[str, Any] | None:
+    """The paper's resolution, with `why` (its evidence in words: title, year, authors, margin)."""
     try:
-        return _module("paperdex.library.resolution").get_resolution(lib, paper_id)
+        res = _module("paperdex.library.resolution").get_resolution(lib, paper_id)
+        if res is not None:
+            res["why"] = _module("paperdex.resolve.decision").explain(res["evidence"])
+        return res
     except Unavailable:
         return None
