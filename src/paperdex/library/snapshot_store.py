@@ -159,17 +159,6 @@ def rows_matching(lib: Library, groups: list[list[str]], limit: int) -> list[int
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
 
 
-def rows_matching_any(lib: Library, combos: list[list[list[str]]], limit: int) -> list[int]:
-    """Rows matching any of the combinations, each a list of word groups as in rows_matching: one FTS5 query."""
-    parts = [" AND ".join("(" + " OR ".join(_phrase(t) for t in group) + ")" for group in combo if group)
-             for combo in combos]
-    query = " OR ".join(f"({p})" for p in parts if p)
-    if not query:
-        return []
-    return [r[0] for r in lib.conn.execute(
-        "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
-
-
 def titles_matching(lib: Library, groups: list[list[str]], min_len: int, max_len: int,
                     limit: int) -> list[tuple[int, str]]:
     """(rowid, title_norm) of rows matching every group whose normalised title length is in range:

@@ -36,7 +36,7 @@ RESCORE = 60  # candidates rescored with rapidfuzz from the last-resort vote
 PAIR_CAP = 3_000  # a word pair in more titles than this is not looked up
 MAX_PAIRS = 5  # word pairs looked up at most
 ADJACENT = 0.2  # of the titles holding two words, about this share hold them side by side (2 of ~10 words)
-NAMESAKE_TERMS = 5  # rarest words of a found title whose all-but-one combinations find its near-namesakes
+NAMESAKE_TERMS = BLOCK_TERMS  # rarest words of a found title; titles holding all but one are its near-namesakes
 GOOD = 90.0  # a candidate this similar (fuzz.ratio) ends the search: matching.ACCEPT would take it
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
@@ -272,12 +272,15 @@ class SnapshotIndex:
 
     def _with_namesakes(self, found: _Found, groups: list[tuple[int, tuple[str, ...]]]) -> list[tuple[float, int]]:
         """The search stopped at a good title; add the titles holding all but one of its rarest words, so
-        a near-namesake (one word changed) competes with it instead of going unseen."""
-        rare = [list(terms) for df, terms in groups if df <= RARE and terms[0] not in STOPWORDS][:NAMESAKE_TERMS]
+        a near-namesake (one word changed) competes with it instead of going unseen. Counted from the
+        words' posting lists, which the vote has mostly fetched already."""
+        rare = [terms for df, terms in groups if df <= RARE and terms[0] not in STOPWORDS][:NAMESAKE_TERMS]
         if len(rare) >= 3:
-            combos = [rare[:i] + rare[i + 1:] for i in range(len(rare))]
-            rows = snapshot_store.rows_matching_any(self.lib, combos, RESCORE)
-            found._add(snapshot_store.titles_for(self.lib, [r for r in rows if r not in found.seen]))
+            votes: Counter[int] = Counter()
+            for terms in rare:
+                votes.update(found._postings(terms))
+            rows = [r for r, n in votes.items() if n >= len(rare) - 1 and r not in found.seen]
+            found._add(snapshot_store.titles_for(self.lib, rows[:RESCORE]))
         return found.ranked()
 
     @staticmethod
