@@ -113,20 +113,19 @@ def decide(candidates: list[Scored], *, held_arxiv: set[str] | None = None, marg
             top.members = [_with_margin(m, margin) for m in top.members]
             return Decision(accepted=top, margin=margin)
         reason = ID_CONFLICT if conflict else TWO_CLOSE
-        review = [_with_margin(g.top, round(g.score - _next(groups, g), 3) if _next(groups, g) is not None
-                               else None, reason) for g in offered]
-        return Decision(review=review, reason=reason, margin=margin)
+        return Decision(review=_offer(groups, offered, reason), reason=reason, margin=margin)
     if offered:
-        review = [_with_margin(g.top, round(g.score - _next(groups, g), 3) if _next(groups, g) is not None
-                               else None, BELOW_ACCEPT) for g in offered]
-        return Decision(review=review, reason=BELOW_ACCEPT, margin=margin)
+        return Decision(review=_offer(groups, offered, BELOW_ACCEPT), reason=BELOW_ACCEPT, margin=margin)
     return Decision(margin=margin)
 
 
-def _next(groups: list[Group], g: Group) -> float | None:
-    """The score of the best distinct paper other than g (its margin's other side)."""
-    others = [o.score for o in groups if o is not g]
-    return max(others) if others else None
+def _offer(groups: list[Group], offered: list[Group], reason: str) -> list[Scored]:
+    """The best record of each offered paper, with its margin over the best other paper and the reason."""
+    out = []
+    for g in offered:
+        others = [o.score for o in groups if o is not g]
+        out.append(_with_margin(g.top, round(g.score - max(others), 3) if others else None, reason))
+    return out
 
 
 def explain(evidence: dict[str, Any]) -> str:
