@@ -198,6 +198,12 @@ def check(lib: Library, *, quick: bool = False) -> CheckReport:
          f"AND NOT {_user_data_exists(tables)}",
          "paper(s) have no note and no tag, status or review decision",
          "--fix deletes them (an import would have pruned them)", True, "error"),
+        ("paper-with-two-arxiv-ids",
+         "SELECT paper_id || ' (' || group_concat(value, ', ') || ')' FROM (SELECT paper_id, value FROM "
+         "identifiers WHERE scheme = 'arxiv' ORDER BY paper_id, value) GROUP BY paper_id HAVING count(*) > 1",
+         "paper(s) carry more than one arXiv id (two papers' ids on one)",
+         "kept: see which note gave which id (`paperdex show ID`), fix the note, then `paperdex add --force FILE`",
+         False, "warning"),
     ]
     for code, sql, message, fix, fixable, severity in orphan_checks:
         rows = list(conn.execute(sql))
