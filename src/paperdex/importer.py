@@ -116,9 +116,10 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
     for doc in loaded.documents:
         if reader:
             doc.reader = reader
-        elif not doc.reader and not any(p.author for p in doc.posts or []):
-            doc.reader = fallback_reader
-        blocks += segment.segment(doc, shape=shape)
+        found = segment.segment(doc, shape=shape)
+        for block in found:  # who wrote it, when neither the flag, the note nor the channel says
+            block.reader = block.reader or fallback_reader
+        blocks += found
         title = title or doc.title
         date = date or doc.date
         doc_reader = doc_reader or doc.reader
@@ -126,7 +127,7 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
         summary.failures.append(Failure(path, "is empty: nothing to import"))
         return
     src = SourceInput(key=key, path=path, format=loaded.format, content_hash=loaded.content_hash,
-                      size=loaded.size, reader=doc_reader, title=title, date=date,
+                      size=loaded.size, reader=doc_reader or fallback_reader, title=title, date=date,
                       metadata={"documents": len(loaded.documents)})
     result = import_source(lib, src, blocks, force=force)
     # What the reader skipped inside the file (the rest is stored): each a failure with its place.

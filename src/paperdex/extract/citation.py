@@ -126,7 +126,7 @@ def parse_citation(text: str) -> Citation | None:
     m = _QUOTED.search(raw)
     if m and len(m.group("t").split()) >= 2:
         before = raw[: m.start()].strip(" ,.")
-        if not before or is_author_list(before) or re.search(_YEAR, before):
+        if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
     m = _AUTHOR_YEAR_COLON.match(raw)
     if m and (is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):

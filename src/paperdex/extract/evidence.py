@@ -45,7 +45,7 @@ GENERIC_HEADINGS = re.compile(
     r"reading list|papers|paper list|list|index|about|about me|license|contributing|acknowledge?ments?|"
     r"key (?:ideas?|insights?|findings|contributions?|takeaways?)|contributions?|limitations?|"
     r"future work|questions?|details?|technical details|metadata|authors?|venue|code|datasets?|"
-    r"highlights?|takeaways?|misc|other|others|general|tags?|keywords?|appendix|faq|changelog|"
+    r"highlights?|takeaways?|tags?|keywords?|appendix|faq|changelog|"
     r"news|updates?|introduction and motivation|main idea|general idea|idea|pros|cons|strengths?|"
     r"weaknesses?)\W*$", re.I)
 _DATE_LIKE = re.compile(
