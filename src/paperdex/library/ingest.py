@@ -52,6 +52,7 @@ class IngestResult:
     removed_papers: int = 0
     unchanged_notes: int = 0  # notes found as they were (not re-indexed)
     changed_notes: int = 0  # notes new or edited (re-indexed, re-embedded)
+    edited_notes: int = 0  # of those, notes that were there before with other content
     removed_notes: int = 0
 
 
@@ -209,6 +210,7 @@ def store_notes(conn: sqlite3.Connection, source_id: int, uid: str, blocks: list
             conn.execute(f"UPDATE notes SET {sets} WHERE id = ?", (*values, note_id))
             # Changed text is identified afresh by the next `resolve`.
             conn.execute("DELETE FROM note_resolutions WHERE note_id = ?", (note_id,))
+            result.edited_notes += 1
         else:
             conn.execute(f"INSERT INTO notes (id, {_NOTE_COLUMNS}) VALUES ({','.join('?' * 24)})",
                          (note_id, *values))

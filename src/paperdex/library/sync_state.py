@@ -112,8 +112,8 @@ def trash_source(lib: Library, key: str) -> TrashEntry | None:
             return None
         notes = conn.execute("SELECT * FROM notes WHERE source_id = ? ORDER BY ordinal", (src["id"],)).fetchall()
         papers = sorted({n["paper_id"] for n in notes if n["paper_id"]})
-        payload = {"source": {k: src[k] for k in src.keys()},
-                   "notes": [{k: n[k] for k in n.keys()} for n in notes]}
+        payload = {"source": dict(src),
+                   "notes": [dict(n) for n in notes]}
         cur = conn.execute(
             "INSERT INTO trash (key, path, content_hash, notes, papers, payload, deleted_at) VALUES (?,?,?,?,?,?,?)",
             (src["key"], src["path"], src["content_hash"], len(notes), json.dumps(papers),
@@ -205,3 +205,12 @@ def purge_trash(lib: Library, *, older_than_days: int = TRASH_DAYS, everything: 
         if everything:
             return conn.execute("DELETE FROM trash").rowcount
         return conn.execute("DELETE FROM trash WHERE deleted_at < ?", (cutoff,)).rowcount
+
+
+def source_report(lib: Library) -> list[dict]:
+    """Each source with its last sync, note and paper counts and last error, for `paperdex sources`."""
+    return [dict(r) for r in lib.conn.execute(
+        "SELECT s.id, s.key, s.path, s.format, s.reader, s.updated_at, s.synced_at, s.error, s.kept, s.size, "
+        "(SELECT count(*) FROM notes n WHERE n.source_id = s.id) AS notes, "
+        "(SELECT count(DISTINCT n.paper_id) FROM notes n WHERE n.source_id = s.id) AS papers "
+        "FROM sources s ORDER BY s.path")]
