@@ -146,7 +146,6 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
       paperdex add result.json                  a Telegram Desktop export
       paperdex add notes.txt --encoding gbk     Chinese notes saved on Windows
     """
-    from paperdex import importer
 
     if format_:
         from paperdex.formats import get

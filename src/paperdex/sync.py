@@ -143,10 +143,11 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
     vanished = [s for s in known.values()
                 if s.key not in seen and not s.kept and not s.key.startswith(("http://", "https://"))
                 and (s.key in files or s.key.startswith(tuple(dirs))) and not os.path.exists(s.key)]
+    claimed: set[str] = set()
     for source, path, key, st in to_read:
         if progress:
             progress(source)
-        _read_one(lib, source, path, key, st, options, known, vanished, summary)
+        _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary)
     for gone in vanished:
         try:
             entry = sync_state.trash_source(lib, gone.key)
@@ -167,7 +168,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
 
 def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_result, options: SyncOptions,
               known: dict[str, sync_state.KnownSource], vanished: list[sync_state.KnownSource],
-              summary: SyncSummary) -> None:
+              claimed: set[str], summary: SyncSummary) -> None:
     """Read one new or changed file: a rename, a return from the trash, or notes to store."""
     summary.files += 1
     if summary.busy is not None:
@@ -178,8 +179,15 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                            max_bytes=options.max_bytes)
         if key not in known:
             twin = next((s for s in vanished if s.content_hash == loaded.content_hash), None)
+            if twin is None:
+                # Moved in from outside what is synced now (a folder moved whole): its old file is gone too.
+                twin = next((s for s in known.values() if s.content_hash == loaded.content_hash
+                             and not s.key.startswith(("http://", "https://")) and not os.path.exists(s.key)
+                             and s.key not in claimed), None)
             if twin is not None:
-                vanished.remove(twin)
+                claimed.add(twin.key)
+                if twin in vanished:
+                    vanished.remove(twin)
                 sync_state.rename(lib, twin.id, key, source, loaded.size, st.st_mtime_ns)
                 summary.renamed.append((twin.path, source))
                 summary.events.append(f"renamed  {twin.path} -> {source}")
@@ -227,13 +235,17 @@ def sync_all(lib: Library, *, force: bool = False, max_bytes: int = DEFAULT_MAX_
     known = sync_state.known_sources(lib)
     covered: list[str] = []
     for root in sync_state.roots(lib):
+        covered.append(root["path"])
         if not os.path.exists(root["path"]) and root["path"] not in known:
+            inside = root["path"].rstrip(os.sep) + os.sep
+            if not any(k.startswith(inside) for k in known):
+                sync_state.forget_root(lib, root["path"])  # moved away whole and added where it is now
+                continue
             # A folder that is gone as a whole (moved, unmounted): say so, delete nothing.
             summary.failures.append(importer.Failure(
                 root["shown"], "is gone; its notes are kept (add the folder where it is now, or "
                 "`paperdex sources --forget` it)"))
             continue
-        covered.append(root["path"])
         groups.setdefault(root["options"], []).append(root["path"])
     dirs = tuple(p.rstrip(os.sep) + os.sep for p in covered)
     for key, src in sorted(known.items()):
@@ -246,7 +258,7 @@ def sync_all(lib: Library, *, force: bool = False, max_bytes: int = DEFAULT_MAX_
         opts = SyncOptions.from_stored(json.loads(stored), max_bytes=max_bytes)
         opts.force = force
         sync_paths(lib, paths, opts, summary=summary, register=False, progress=progress)
-    sync_state.mark_roots_synced(lib, covered)
+    sync_state.mark_roots_synced(lib, [p for p in covered if os.path.exists(p)])
     for key in (k for k in sync_state.known_sources(lib) if urls and k.startswith(("http://", "https://"))):
         _sync_url(lib, key, force, max_bytes, summary)
     return summary
