@@ -103,7 +103,11 @@ def watch(ctx: Context, paths, reader, format_, shape, encoding, max_size_mb) ->
     def ready(targets: list[str]) -> None:
         err.print(f"watching {escape(', '.join(targets))} (Ctrl+C stops)", soft_wrap=True)
 
-    run(ctx.lib, list(paths), options, report=report, ready=ready)
+    try:
+        run(ctx.lib, list(paths), options, report=report, ready=ready)
+    except KeyboardInterrupt:
+        pass  # each file is its own transaction: whatever was under way rolled back whole
+    err.print("stopped watching")
 
 
 @click.command()

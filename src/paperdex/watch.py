@@ -54,16 +54,21 @@ def run(lib: Library, paths: list[str], options: SyncOptions | None = None, *,
             return sync_paths(lib, targets, options or SyncOptions(), register=True)
         return sync_all(lib, urls=False, max_bytes=(options or SyncOptions()).max_bytes)
 
-    _report(once(), report)
-    if ready is not None:
-        ready(targets)
     library = lib.path.resolve()
+    started = False
+    # yield_on_timeout: the first (empty) batch comes once the watcher is set up; syncing only then
+    # means a file written between the first sync and the watch start is not missed.
     for changes in watchfiles.watch(*targets, debounce=debounce_ms, step=50, stop_event=stop,
                                     watch_filter=lambda _change, path: _relevant(path, library),
-                                    raise_interrupt=False, yield_on_timeout=False, recursive=True):
-        if not changes:
-            continue
-        _report(once(), report)
+                                    raise_interrupt=False, yield_on_timeout=True, rust_timeout=200,
+                                    recursive=True):
+        if not started:
+            started = True
+            _report(once(), report)
+            if ready is not None:
+                ready(targets)
+        elif changes:
+            _report(once(), report)
 
 
 def _report(summary: SyncSummary, report: Callable[[str], None]) -> None:

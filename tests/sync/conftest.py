@@ -84,13 +84,13 @@ def view(lib: Library) -> dict:
     """Everything notes give a library, without ids of notes or times: what a fresh import must equal."""
     papers = []
     for p in iter_papers(lib):
-        notes = sorted((n.source, n.kind, n.title, n.text, n.section, n.reader, n.year, tuple(n.thoughts),
-                        tuple(i.key for i in n.identifiers)) for n in p.notes)
+        notes = sorted(((n.source, n.kind, n.title, n.text, n.section, n.reader, n.year, tuple(n.thoughts),
+                        tuple(i.key for i in n.identifiers)) for n in p.notes), key=repr)
         papers.append((p.id, p.title, p.year, p.venue, tuple(p.authors), tuple(sorted(i.key for i in p.identifiers)),
                        tuple(notes)))
-    paperless = sorted((d.source, n.kind, n.title, n.text) for d in iter_paperless(lib) for n in d.notes)
+    paperless = sorted(((d.source, n.kind, n.title, n.text) for d in iter_paperless(lib) for n in d.notes), key=repr)
     titles = sorted(tuple(r) for r in lib.conn.execute("SELECT title_norm, paper_id FROM paper_titles"))
-    return {"papers": sorted(papers), "paperless": paperless, "title_keys": titles}
+    return {"papers": sorted(papers, key=repr), "paperless": paperless, "title_keys": titles}
 
 
 def fresh_view(tmp_path: Path, folder: Path) -> dict:
