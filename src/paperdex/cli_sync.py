@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -103,10 +104,9 @@ def watch(ctx: Context, paths, reader, format_, shape, encoding, max_size_mb) ->
     def ready(targets: list[str]) -> None:
         err.print(f"watching {escape(', '.join(targets))} (Ctrl+C stops)", soft_wrap=True)
 
-    try:
+    # Each file is its own transaction: whatever was under way at Ctrl+C rolled back whole.
+    with contextlib.suppress(KeyboardInterrupt):
         run(ctx.lib, list(paths), options, report=report, ready=ready)
-    except KeyboardInterrupt:
-        pass  # each file is its own transaction: whatever was under way rolled back whole
     err.print("stopped watching")
 
 
