@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperdex import importer
+from paperdex import importer, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import DEFAULT_MAX_BYTES, load_path
 from paperdex.library import sync_state
 from paperdex.library.db import Library
+from paperdex.library.ingest import identities, note_id_for
 
 
 @dataclass
@@ -202,6 +203,13 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                                       shape=options.shape, force=False, summary=importer.AddSummary(),
                                       mtime_ns=st.st_mtime_ns)
                 return
+            twin = _edited_twin(lib, loaded, options, vanished)
+            if twin is not None:
+                # Renamed and edited between two syncs: move the source, then store only what changed.
+                vanished.remove(twin)
+                sync_state.rename(lib, twin.id, key, source, loaded.size, None)
+                summary.renamed.append((twin.path, source))
+                summary.events.append(f"renamed  {twin.path} -> {source} (and edited)")
         result = importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader,
                                        shape=options.shape, force=options.force, summary=summary,
                                        mtime_ns=st.st_mtime_ns)
@@ -225,6 +233,27 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
     summary.removed_notes += result.removed_notes
     what = f"+{result.changed_notes - result.edited_notes} ~{result.edited_notes} -{result.removed_notes} notes"
     summary.events.append(f"{result.status:<8} {source} ({what})")
+
+
+def _edited_twin(lib: Library, loaded, options: SyncOptions,
+                 vanished: list[sync_state.KnownSource]) -> sync_state.KnownSource | None:
+    """The vanished source most of whose notes this new file still holds (by note identity), if any."""
+    if not vanished:
+        return None
+    blocks = []
+    for doc in loaded.documents:
+        if options.reader:
+            doc.reader = options.reader
+        blocks += segment.segment(doc, shape=options.shape)
+    mine = identities(blocks)
+    best: tuple[int, sync_state.KnownSource] | None = None
+    for candidate in vanished:
+        stored = sync_state.note_ids(lib, candidate.id)
+        shared = len(stored & {note_id_for(candidate.uid, identity) for identity in mine})
+        # More than half of the larger side: a list that shares one paper with a deleted one is not it.
+        if shared * 2 > max(len(mine), len(stored)) and (best is None or shared > best[0]):
+            best = (shared, candidate)
+    return best[1] if best else None
 
 
 def sync_all(lib: Library, *, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, urls: bool = True,

@@ -202,3 +202,30 @@ def test_changed_options_read_unchanged_files_again(lib, folder):
     summary = sync_paths(lib, [str(folder)], SyncOptions(reader="carol"))
     assert summary.skipped == 0 and summary.updated == 6
     assert {n for (n,) in lib.conn.execute("SELECT DISTINCT reader FROM notes")} == {"carol"}
+
+
+def test_a_file_renamed_and_edited_between_syncs_keeps_its_unchanged_notes(lib, folder, tmp_path):
+    sync(lib, folder)
+    ids = note_ids(lib, "reading-list.md")
+    text = NOTES["reading-list.md"].replace("about 20 tokens per parameter", "roughly 20 tokens per parameter")
+    (folder / "reading-list.md").unlink()
+    write(folder / "papers-2024.md", text)
+    summary = sync(lib, folder)
+    assert summary.renamed == [(str(folder / "reading-list.md"), str(folder / "papers-2024.md"))]
+    assert not summary.trashed and summary.changed_notes == 1
+    after = note_ids(lib, "papers-2024.md")
+    assert after[1:] == ids[1:] and after[0] == ids[0]  # the edited note is rewritten in place
+    assert view(lib) == fresh_view(tmp_path, folder)
+
+
+def test_a_new_file_sharing_few_notes_with_a_deleted_one_is_not_a_rename(lib, folder, tmp_path):
+    sync(lib, folder)
+    (folder / "reading-list.md").unlink()
+    write(folder / "other-list.md", "# Other\n\n## LLM\n"
+          "* 2017 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n  * again\n"
+          "* 2020 - [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165)\n  * GPT-3\n"
+          "* 2019 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)\n"
+          "  * masked language modelling\n")
+    summary = sync(lib, folder)
+    assert not summary.renamed and summary.trashed == [str(folder / "reading-list.md")]
+    assert view(lib) == fresh_view(tmp_path, folder)

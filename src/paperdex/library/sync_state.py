@@ -31,12 +31,18 @@ class KnownSource:
     content_hash: str
     kept: bool
     error: str | None
+    uid: str
 
 
 def known_sources(lib: Library) -> dict[str, KnownSource]:
     return {r["key"]: KnownSource(r["id"], r["key"], r["path"], r["size"], r["mtime_ns"], r["content_hash"],
-                                  bool(r["kept"]), r["error"])
-            for r in lib.conn.execute("SELECT id, key, path, size, mtime_ns, content_hash, kept, error FROM sources")}
+                                  bool(r["kept"]), r["error"], r["uid"] or r["key"])
+            for r in lib.conn.execute("SELECT id, key, path, size, mtime_ns, content_hash, kept, error, uid "
+                                      "FROM sources")}
+
+
+def note_ids(lib: Library, source_id: int) -> set[str]:
+    return {r[0] for r in lib.conn.execute("SELECT id FROM notes WHERE source_id = ?", (source_id,))}
 
 
 # --- roots ---------------------------------------------------------------------------------------
