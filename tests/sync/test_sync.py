@@ -229,3 +229,18 @@ def test_a_new_file_sharing_few_notes_with_a_deleted_one_is_not_a_rename(lib, fo
     summary = sync(lib, folder)
     assert not summary.renamed and summary.trashed == [str(folder / "reading-list.md")]
     assert view(lib) == fresh_view(tmp_path, folder)
+
+
+def test_a_url_source_offline_keeps_its_notes_and_says_why(lib, monkeypatch):
+    from paperdex import importer
+    from paperdex.formats.load import load_bytes
+
+    url = "https://example.org/reading-list.md"
+    loaded = load_bytes(NOTES["reading-list.md"].encode(), url)
+    importer.store_loaded(lib, loaded, key=url, path=url, reader=None, shape=None, force=False,
+                          summary=importer.AddSummary())
+    monkeypatch.setenv("PAPERDEX_OFFLINE", "1")
+    summary = sync_all(lib)
+    assert [f.source for f in summary.failures] == [url] and "offline" in summary.failures[0].reason
+    [row] = sync_state.source_report(lib)
+    assert row["notes"] == 3 and "offline" in row["error"]
