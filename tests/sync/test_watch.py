@@ -128,7 +128,7 @@ def test_killing_watch_mid_change_leaves_the_library_intact(tmp_path, folder):
         watcher.wait_for("watching")
         # Hundreds of files arrive at once; the watcher is killed while it stores them.
         shutil.copytree(CORPORA / "patrick-llgc__Learning-Deep-Learning", folder / "patrick")
-        watcher.wait_for("added")
+        watcher.wait_for(f"{folder / 'patrick'}")  # the first of them is stored
         watcher.proc.kill()
         watcher.proc.wait()
     finally:
