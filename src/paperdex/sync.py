@@ -74,6 +74,17 @@ class SyncSummary(importer.AddSummary):
         return text + ("; " + ", ".join(extra) if extra else "")
 
 
+def _is_gone(path: str) -> bool:
+    """The file is certainly not there (a folder that cannot be listed now hides files, it does not delete them)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _matches(raw: str) -> list[str]:
     return sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
 
@@ -118,7 +129,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
     for source, path, error in walk.expand(inputs):
         if error is not None or path is None:
             absolute = os.path.abspath(source)
-            if absolute in known and not os.path.exists(absolute):
+            if absolute in known and _is_gone(absolute):
                 continue  # a deleted file named directly: trashed below
             if absolute in known:
                 seen.add(absolute)  # there but unreadable: keep its notes
@@ -143,7 +154,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
 
     vanished = [s for s in known.values()
                 if s.key not in seen and not s.kept and not s.key.startswith(("http://", "https://"))
-                and (s.key in files or s.key.startswith(tuple(dirs))) and not os.path.exists(s.key)]
+                and (s.key in files or s.key.startswith(tuple(dirs))) and _is_gone(s.key)]
     claimed: set[str] = set()
     for source, path, key, st in to_read:
         if progress:
@@ -183,7 +194,7 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
             if twin is None:
                 # Moved in from outside what is synced now (a folder moved whole): its old file is gone too.
                 twin = next((s for s in known.values() if s.content_hash == loaded.content_hash
-                             and not s.key.startswith(("http://", "https://")) and not os.path.exists(s.key)
+                             and not s.key.startswith(("http://", "https://")) and _is_gone(s.key)
                              and s.key not in claimed), None)
             if twin is not None:
                 claimed.add(twin.key)

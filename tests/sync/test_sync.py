@@ -244,3 +244,33 @@ def test_a_url_source_offline_keeps_its_notes_and_says_why(lib, monkeypatch):
     assert [f.source for f in summary.failures] == [url] and "offline" in summary.failures[0].reason
     [row] = sync_state.source_report(lib)
     assert row["notes"] == 3 and "offline" in row["error"]
+
+
+def test_a_folder_that_cannot_be_listed_now_hides_its_files_and_deletes_nothing(lib, folder, monkeypatch):
+    """As a folder with its permissions taken away looks (simulated: the tests may run as root)."""
+    import errno
+    import os
+
+    write(folder / "locked" / "vit.md", per_paper("An Image is Worth 16x16 Words", "2010.11929", 2020,
+                                                   "Patches as tokens; plain transformer encoder.", tags="vision"))
+    sync(lib, folder)
+    locked = str((folder / "locked").resolve())
+    real_walk, real_stat = os.walk, os.stat
+
+    def walk(top, *args, onerror=None, **kwargs):
+        for dirpath, dirnames, filenames in real_walk(top, *args, onerror=onerror, **kwargs):
+            if "locked" in dirnames:
+                dirnames.remove("locked")
+                onerror(PermissionError(errno.EACCES, "Permission denied", os.path.join(dirpath, "locked")))
+            yield dirpath, dirnames, filenames
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(locked + os.sep):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "stat", stat)
+    summary = sync_paths(lib, [str(folder)], SyncOptions())
+    assert [f.reason for f in summary.failures] == ["cannot be listed: Permission denied (check its permissions)"]
+    assert not summary.trashed and find_papers(lib, "2010.11929")
