@@ -187,8 +187,10 @@ def trash(ctx: Context, restore_ref: str | None, empty: bool, as_json: bool) -> 
             sync_state.restore(lib, entry.id, kept=not on_disk)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+        from paperdex.sync import notes
+
         note = "" if on_disk else " (its file is gone: kept until you `paperdex remove` it)"
-        out.print(f"restored {escape(entry.path)}: {entry.notes} notes{escape(note)}")
+        out.print(f"restored {escape(entry.path)}: {notes(entry.notes)}{escape(note)}")
         return
     entries = sync_state.trash_entries(lib)
     if as_json:

@@ -74,6 +74,10 @@ class SyncSummary(importer.AddSummary):
         return text + ("; " + ", ".join(extra) if extra else "")
 
 
+def notes(n: int) -> str:
+    return f"{n} note{'' if n == 1 else 's'}"
+
+
 def _is_gone(path: str) -> bool:
     """The file is certainly not there (a folder that cannot be listed now hides files, it does not delete them)."""
     try:
@@ -125,6 +129,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
     stat_ok = not options.force and all(sync_state.root_options(lib, absolute) in (None, options.stored())
                                         for absolute, _ in roots)
     seen: set[str] = set()
+    checked: list[int] = []  # sources found unchanged without reading them
     to_read: list[tuple[str, Path, str, os.stat_result]] = []
     for source, path, error in walk.expand(inputs):
         if error is not None or path is None:
@@ -149,6 +154,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
             summary.files += 1
             summary.unchanged += 1
             summary.skipped += 1
+            checked.append(old.id)
             continue
         to_read.append((source, path, key, st))
 
@@ -169,7 +175,8 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
         if entry is not None:
             summary.trashed.append(gone.path)
             summary.removed_notes += entry.notes
-            summary.events.append(f"deleted  {gone.path} ({entry.notes} notes to the trash)")
+            summary.events.append(f"deleted  {gone.path} ({notes(entry.notes)} to the trash)")
+    sync_state.mark_checked(lib, checked)
     sync_state.purge_trash(lib)
     if register:
         for absolute, shown in roots:
@@ -208,7 +215,7 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
             if entry is not None:
                 sync_state.restore(lib, entry.id, key=key, path=source, mtime_ns=st.st_mtime_ns)
                 summary.restored.append(source)
-                summary.events.append(f"restored {source} ({entry.notes} notes from the trash)")
+                summary.events.append(f"restored {source} ({notes(entry.notes)} from the trash)")
                 # Options may differ from when it was trashed; an equal read stores nothing.
                 importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader,
                                       shape=options.shape, force=False, summary=importer.AddSummary(),

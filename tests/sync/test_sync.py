@@ -116,7 +116,7 @@ def test_a_wrong_arxiv_id_corrected_in_the_note_leaves_the_paper(lib, folder, tm
     assert view(lib) == fresh_view(tmp_path, folder)
 
 
-def test_unchanged_folder_is_not_read_and_writes_nothing(lib, folder):
+def test_unchanged_folder_is_not_read_and_leaves_notes_and_index_alone(lib, folder):
     sync(lib, folder)
     before = lib.conn.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()[0]
     summary = sync(lib, folder)

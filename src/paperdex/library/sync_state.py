@@ -70,6 +70,14 @@ def mark_roots_synced(lib: Library, paths: list[str]) -> None:
         conn.executemany("UPDATE sync_roots SET synced_at = ? WHERE path = ?", [(now(), p) for p in paths])
 
 
+def mark_checked(lib: Library, source_ids: list[int]) -> None:
+    """Sources a sync found unchanged (by size and mtime): their last sync is now."""
+    if source_ids:
+        with lib.transaction() as conn:
+            stamp = now()
+            conn.executemany("UPDATE sources SET synced_at = ? WHERE id = ?", [(stamp, i) for i in source_ids])
+
+
 def forget_root(lib: Library, path: str) -> bool:
     with lib.transaction() as conn:
         return conn.execute("DELETE FROM sync_roots WHERE path = ?", (path,)).rowcount > 0
