@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperdex import importer, segment
+from paperdex import importer, provenance, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import DEFAULT_MAX_BYTES, load_path
@@ -165,7 +165,8 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
     for source, path, key, st in to_read:
         if progress:
             progress(source)
-        _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary)
+        _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary,
+                  roots=[shown for _, shown in roots])
     for gone in vanished:
         try:
             entry = sync_state.trash_source(lib, gone.key)
@@ -187,7 +188,7 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
 
 def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_result, options: SyncOptions,
               known: dict[str, sync_state.KnownSource], vanished: list[sync_state.KnownSource],
-              claimed: set[str], summary: SyncSummary) -> None:
+              claimed: set[str], summary: SyncSummary, *, roots: list[str]) -> None:
     """Read one new or changed file: a rename, a return from the trash, or notes to store."""
     summary.files += 1
     if summary.busy is not None:
@@ -217,9 +218,10 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                 summary.restored.append(source)
                 summary.events.append(f"restored {source} ({notes(entry.notes)} from the trash)")
                 # Options may differ from when it was trashed; an equal read stores nothing.
-                importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader,
+                configured, fallback = provenance.default_reader(path, importer.root_for(path, roots))
+                importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader or configured,
                                       shape=options.shape, force=False, summary=importer.AddSummary(),
-                                      mtime_ns=st.st_mtime_ns)
+                                      fallback_reader=fallback, mtime_ns=st.st_mtime_ns)
                 return
             twin = _edited_twin(lib, loaded, options, vanished)
             if twin is not None:
@@ -228,9 +230,10 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                 sync_state.rename(lib, twin.id, key, source, loaded.size, None)
                 summary.renamed.append((twin.path, source))
                 summary.events.append(f"renamed  {twin.path} -> {source} (and edited)")
-        result = importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader,
+        configured, fallback = provenance.default_reader(path, importer.root_for(path, roots))
+        result = importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader or configured,
                                        shape=options.shape, force=options.force, summary=summary,
-                                       mtime_ns=st.st_mtime_ns)
+                                       fallback_reader=fallback, mtime_ns=st.st_mtime_ns)
     except InputError as exc:
         reason = importer.describe(exc)
         if key in known:
@@ -258,12 +261,8 @@ def _edited_twin(lib: Library, loaded, options: SyncOptions,
     """The vanished source most of whose notes this new file still holds (by note identity), if any."""
     if not vanished:
         return None
-    blocks = []
-    for doc in loaded.documents:
-        if options.reader:
-            doc.reader = options.reader
-        blocks += segment.segment(doc, shape=options.shape)
-    mine = identities(blocks)
+    # Identities do not depend on the reader: segment the documents as they are.
+    mine = identities([b for doc in loaded.documents for b in segment.segment(doc, shape=options.shape)])
     best: tuple[int, sync_state.KnownSource] | None = None
     for candidate in vanished:
         stored = sync_state.note_ids(lib, candidate.id)

@@ -99,7 +99,12 @@ def test_paper_fields_follow_their_notes(lib, folder, tmp_path):
     [paper] = find_papers(lib, "2006.11239")
     assert paper.id == ddpm
     assert (paper.title, paper.year) == ("Denoising Diffusion Probabilistic Model", 2021)
-    assert [(n.section, n.reader) for n in paper.notes] == [("generative", "bob")]
+    assert [n.reader for n in paper.notes] == ["bob"]
+    # A paper moved under another heading of a list changes section.
+    write(folder / "reading-list.md", NOTES["reading-list.md"].replace("## Vision", "## CNN"))
+    sync(lib, folder)
+    [repvgg] = find_papers(lib, "2101.03697")
+    assert [n.section for n in repvgg.notes] == ["CNN"]
     # What a provider was asked no longer describes the paper: it is resolved again.
     assert get_resolution(lib, ddpm) is None
     assert view(lib) == fresh_view(tmp_path, folder)

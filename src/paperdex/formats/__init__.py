@@ -20,6 +20,8 @@ FORMAT_MODULES: tuple[str, ...] = (
     "paperdex.formats.csl_json",
     "paperdex.formats.bibtex",
     "paperdex.formats.html",
+    "paperdex.formats.org",
+    "paperdex.formats.datafile",
     "paperdex.formats.markdown",
     "paperdex.formats.text",
 )
