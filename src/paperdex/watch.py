@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from paperdex.errors import UsageError
+from paperdex.errors import LibraryBusy, UsageError
+from paperdex.importer import Failure
 from paperdex.library import sync_state
 from paperdex.library.db import Library
 from paperdex.sync import SyncOptions, SyncSummary, sync_all, sync_paths
@@ -50,12 +51,18 @@ def run(lib: Library, paths: list[str], options: SyncOptions | None = None, *,
     given = bool(paths)
 
     def once() -> SyncSummary:
-        if given:
-            return sync_paths(lib, targets, options or SyncOptions(), register=True)
-        return sync_all(lib, urls=False, max_bytes=(options or SyncOptions()).max_bytes)
+        try:
+            if given:
+                return sync_paths(lib, targets, options or SyncOptions(), register=True)
+            return sync_all(lib, urls=False, max_bytes=(options or SyncOptions()).max_bytes)
+        except LibraryBusy as exc:
+            # Another paperdex holds the library past the busy timeout: keep watching, try again.
+            summary = SyncSummary(busy=exc)
+            summary.failures.append(Failure("library", str(exc)))
+            return summary
 
     library = lib.path.resolve()
-    started = False
+    started = retry = False
     # yield_on_timeout: the first (empty) batch comes once the watcher is set up; syncing only then
     # means a file written between the first sync and the watch start is not missed.
     for changes in watchfiles.watch(*targets, debounce=debounce_ms, step=50, stop_event=stop,
@@ -64,18 +71,21 @@ def run(lib: Library, paths: list[str], options: SyncOptions | None = None, *,
                                     recursive=True):
         if not started:
             started = True
-            _report(once(), report)
+            retry = _report(once(), report)
             if ready is not None:
                 ready(targets)
-        elif changes:
-            _report(once(), report)
+        elif changes or retry:
+            # Files left untried because another paperdex held the library are tried again.
+            retry = _report(once(), report)
 
 
-def _report(summary: SyncSummary, report: Callable[[str], None]) -> None:
+def _report(summary: SyncSummary, report: Callable[[str], None]) -> bool:
+    """Print one line per change; True when the library was busy and the sync should run again."""
     for event in summary.events:
         report(event)
     for failure in summary.failures:
         report(f"skipped  {failure.source}: {failure.reason}")
+    return summary.busy is not None
 
 
 def start_background(db_path: Path, report: Callable[[str], None]) -> tuple[threading.Thread, threading.Event]:
