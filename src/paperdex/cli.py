@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_search",
     "paperdex.cli_web",
     "paperdex.cli_maintenance",
+    "paperdex.cli_sync",
 )
 
 
@@ -136,8 +137,9 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
     """Read note files, folders, globs or URLs into the library.
 
     Each file is cut into one note per paper; the same paper noted twice (or by
-    two readers) becomes one paper with both notes. Re-adding an unchanged
-    file changes nothing; an edited file has its notes updated.
+    two readers) becomes one paper with both notes. Adding a folder again
+    syncs it: unchanged files are not read, edited files update their notes,
+    renamed files keep theirs, deleted files' notes go to `paperdex trash`.
 
     \b
     Examples:
@@ -146,36 +148,32 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
       paperdex add result.json                  a Telegram Desktop export
       paperdex add notes.txt --encoding gbk     Chinese notes saved on Windows
     """
-    from paperdex import importer
 
     if format_:
         from paperdex.formats import get
 
         get(format_)  # unknown names fail before any work
     max_bytes = (max_size_mb or settings.get("max_size_mb")) * 1024 * 1024
+    from paperdex.cli_sync import print_summary
+    from paperdex.sync import SyncOptions, SyncSummary, sync_paths
+
     lib = ctx.lib
     urls = [i for i in inputs if i.startswith(("http://", "https://"))]
     paths = [i for i in inputs if i not in urls]
-    planned = importer.plan(paths)
-    summary = importer.AddSummary()
+    summary = SyncSummary()
     with _progress() as progress:
-        task = progress.add_task("importing", total=len(planned) + len(urls))
-        for source, path, error in planned:
-            progress.update(task, description=_short(source))
-            if error is not None or path is None:
-                summary.failures.append(importer.Failure(source, importer.describe(error)))
-            else:
-                importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
-                                 max_bytes=max_bytes, force=force, summary=summary, root=importer.root_for(path, paths))
-            progress.advance(task)
+        # A folder added before is synced: unchanged files are not read, renames keep their notes.
+        task = progress.add_task("importing", total=None)
+        options = SyncOptions(format=format_, encoding=encoding, reader=reader, shape=shape, max_bytes=max_bytes,
+                              force=force)
+        sync_paths(lib, paths, options, summary=summary,
+                   progress=lambda source: progress.update(task, description=_short(source), advance=1))
         for url in urls:
             progress.update(task, description=_short(url))
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
     _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
-    click.echo(summary.line())
-    for failure in summary.failures:
-        err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}", soft_wrap=True)
+    print_summary(summary)
     if summary.failures and not summary.imported:
         sys.exit(1)
 
@@ -367,21 +365,6 @@ def info(ctx: Context) -> None:
             ("notes without a paper", c["paperless_notes"])]
     for key, value in rows:
         click.echo(f"{key:<23}{value}")
-
-
-@main.command()
-@pass_ctx
-def sources(ctx: Context) -> None:
-    """The files and URLs in the library, with their note counts."""
-    from paperdex.library.store import sources as list_sources
-
-    table = Table(box=None)
-    for col in ("path", "format", "reader", "notes", "updated"):
-        table.add_column(col)
-    for row in list_sources(ctx.lib):
-        table.add_row(escape(row["path"]), row["format"], escape(row["reader"] or ""), str(row["notes"]),
-                      row["updated_at"][:19])
-    out.print(table)
 
 
 @main.command()

@@ -14,7 +14,7 @@ from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import Loaded, load_path
 from paperdex.library.db import Library
-from paperdex.library.ingest import SourceInput, import_source
+from paperdex.library.ingest import IngestResult, SourceInput, import_source
 
 
 @dataclass
@@ -108,7 +108,8 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
 
 
 def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,
-                 force: bool, summary: AddSummary, fallback_reader: str | None = None) -> None:
+                 force: bool, summary: AddSummary, fallback_reader: str | None = None,
+                 mtime_ns: int | None = None) -> IngestResult | None:
     """Segment the documents of one loaded source and store them as one unit."""
     blocks = []
     title = date = None
@@ -125,16 +126,16 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
         doc_reader = doc_reader or doc.reader
     if not loaded.documents:
         summary.failures.append(Failure(path, "is empty: nothing to import"))
-        return
+        return None
     src = SourceInput(key=key, path=path, format=loaded.format, content_hash=loaded.content_hash,
                       size=loaded.size, reader=doc_reader or fallback_reader, title=title, date=date,
-                      metadata={"documents": len(loaded.documents)})
+                      metadata={"documents": len(loaded.documents)}, mtime_ns=mtime_ns)
     result = import_source(lib, src, blocks, force=force)
     # What the reader skipped inside the file (the rest is stored): each a failure with its place.
     summary.failures += [Failure(path, problem) for problem in loaded.problems]
     if result.status == "unchanged":
         summary.unchanged += 1
-        return
+        return result
     setattr(summary, result.status, getattr(summary, result.status) + 1)
     summary.papers |= result.papers
     summary.new_papers += result.new_papers
@@ -142,6 +143,7 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
     summary.merged += result.merged
     if not result.papers:
         summary.paperless_documents += 1
+    return result
 
 
 def add(lib: Library, inputs: list[str], *, format: str | None = None, encoding: str | None = None,
