@@ -18,7 +18,11 @@ from paperdex.model import Paper
     (["Fu Z."], 2024, "The Power of Scale", "fu2024power"),
     ([], 2024, "ToolChain*: Efficient Action Space Navigation", "toolchain2024"),
     ([], None, "On the Opportunities and Risks of Foundation Models", "opportunities"),
-    (["张三"], 2023, "基于大模型的推理", "paper2023p0000000001"),
+    (["张三"], 2023, "基于大模型的推理", "zhang2023jiyu"),
+    (["Иван Петров"], 2021, "Обучение с подкреплением", "petrov2021obuchenie"),
+    (["Wang Wei"], 2021, "强化学习综述", "wei2021qianghua"),
+    ([], 2021, "注意力", "zhuyi2021"),
+    ([], None, "", "paperp0000000001"),
     (["Kingma, D. P."], 2014, "3D Gaussian splatting", "kingma20143d"),
 ])
 def test_base_key(authors, year, title, key):
