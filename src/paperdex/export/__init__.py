@@ -16,7 +16,7 @@ EXPORTER_MODULES: tuple[str, ...] = (
     "paperdex.export.bibtex",
     "paperdex.export.biblatex",
     "paperdex.export.ris",
-    "paperdex.export.csv",
+    "paperdex.export.csv_table",
     "paperdex.export.csl_json",
     "paperdex.export.markdown",
     "paperdex.export.obsidian",
