@@ -117,6 +117,11 @@ def split_name(author: str) -> tuple[str, str]:
         return "", author
     if _INITIALS.fullmatch(parts[-1]):  # "Fu Z.": family name first
         return parts[0], " ".join(parts[1:])
+    lead = 0
+    while lead < len(parts) - 1 and _INITIALS.fullmatch(parts[lead]):
+        lead += 1
+    if lead:  # "M. Sobol Mark": after the initials, every word is the family name
+        return " ".join(parts[lead:]), " ".join(parts[:lead])
     return parts[-1], " ".join(parts[:-1])
 
 
