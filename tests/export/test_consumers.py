@@ -19,7 +19,7 @@ import pybtex.errors
 import pytest
 import rispy
 
-from paperdex.export import bibtex, biblatex, ris
+from paperdex.export import biblatex, bibtex, ris
 from paperdex.export.bibtex import annote
 from paperdex.export.tex import escape, unescape
 from paperdex.library.store import iter_papers
