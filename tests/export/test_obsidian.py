@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import yaml
 
 from paperdex.export import obsidian
@@ -25,7 +28,8 @@ def test_golden_and_deterministic(seed_lib):
     papers = list(iter_papers(seed_lib))
     files = obsidian.build(papers, "Paper notes")
     assert files == obsidian.build(list(iter_papers(seed_lib)), "Paper notes")
-    check_golden("seeds.obsidian.txt", tree_text(files))
+    # The day the library was built is not part of the golden file.
+    check_golden("seeds.obsidian.txt", re.sub(r"(?m)^added: \d{4}-\d{2}-\d{2}$", "added: DATE", tree_text(files)))
 
 
 def test_front_matter_and_sections(seed_lib, tmp_path):
@@ -113,3 +117,36 @@ def test_part_headings_tell_reader_from_section(tmp_path):
     vault = tmp_path / "vault"
     obsidian.export(lib, vault)
     assert_round_trip(before, papers_by_id(build_library(tmp_path / "again.db", [str(vault / "papers")])))
+
+
+def test_tags_obsidian_accepts_and_exact_sections(tmp_path):
+    """Tags: letters, digits, `_ - /`, never digits only; `sections` keeps the names, as links."""
+    assert obsidian.obsidian_tag("Base Model") == "Base-Model"
+    assert obsidian.obsidian_tag("RL / Offline") == "RL/Offline"
+    assert obsidian.obsidian_tag("2023") == "y2023"
+    assert obsidian.obsidian_tag("Q&A, (VLM)!") == "Q-A-VLM"
+    assert obsidian.obsidian_tag("强化学习 综述") == "强化学习-综述"
+    assert obsidian.obsidian_tag("#!?") is None
+    notes = tmp_path / "llava.md"
+    notes.write_text("---\ntitle: Visual Instruction Tuning\narxiv: 2304.08485\nyear: 2023\n"
+                     "section: Vision-Language (VLM) / 2023 picks\n---\nLLaVA: GPT-4 made the data.\n",
+                     encoding="utf-8")
+    lib = build_library(tmp_path / "lib.db", [str(notes)])
+    [paper] = list(iter_papers(lib))
+    from paperdex.library import user_data
+
+    user_data.add_tag(lib, paper.id, "to cite")
+    obsidian.export(lib, tmp_path / "vault")
+    meta, _, _ = split_front_matter((tmp_path / "vault" / "papers" / "Visual Instruction Tuning.md")
+                                    .read_text(encoding="utf-8"))
+    valid = re.compile(r"[\w/-]*[^\W\d][\w/-]*")
+    assert meta["tags"] == ["to-cite", "Vision-Language-VLM/2023-picks"]
+    assert all(valid.fullmatch(t) and not t.replace("/", "").isdigit() for t in meta["tags"])
+    section = paper.notes[0].section
+    assert meta["section"] == section
+    assert meta["sections"] == [f"[[sections/{obsidian.safe_name(section)}|{section}]]"]
+    assert isinstance(meta["added"], date) and meta["year"] == 2023
+    assert (tmp_path / "vault" / "sections" / f"{obsidian.safe_name(section)}.md").exists()
+    # The vault comes back with the exact section.
+    again = build_library(tmp_path / "again.db", [str(tmp_path / "vault" / "papers")])
+    assert_round_trip(papers_by_id(lib), papers_by_id(again))
