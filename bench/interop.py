@@ -7,7 +7,9 @@
 For BibTeX and biblatex: pybtex in strict mode (does the file parse at all?) and
 in lenient mode (how many entries survive), and pandoc (`-f bibtex -t csljson`:
 entries, titles intact, notes not cut). RIS: rispy (records, titles, one `N1` per
-note). CSL-JSON: the CSL schema. Every format: citation-js, when Node and npm
+note). CSL-JSON: the CSL schema. CSV: pandas (rows, titles, warnings).
+Obsidian: how many front matter tags follow Obsidian's tag rule. Every
+bibliography: citation-js, when Node and npm
 are present (`npm install` in bench/interop once; skipped with a line saying so
 otherwise). The baseline runs the same checks on the files another checkout's
 exporters write from the same library, so the table shows before and after.
@@ -31,7 +33,10 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("PAPERDEX_SHARED", ROOT.parent / "shared"))
 INTEROP = ROOT / "bench" / "interop"
-FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
+FORMATS = ("bibtex", "biblatex", "ris", "csl-json", "csv", "obsidian")
+SUFFIXES = {"bibtex": ".bib", "biblatex": ".bib", "ris": ".ris", "csl-json": ".json", "csv": ".csv", "obsidian": ""}
+# Obsidian's tag rule: letters, digits, `_`, `-`, `/`; not digits only (help.obsidian.md, "Tags").
+OBSIDIAN_TAG = re.compile(r"[^\W\d]|[\w/-]*[^\W\d][\w/-]*")
 
 
 def build_default(folder: Path) -> Path:
@@ -160,7 +165,36 @@ def check_citation_js(path: str, fmt: str, want: dict, expected_file: Path) -> s
     return f"{r['items']}/{r['expected']} items, titles intact {r['titles_intact']}, {r['warnings']} warnings"
 
 
+def check_csv(path: str, want: dict) -> str:
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = pd.read_csv(path, keep_default_na=False, dtype=str)
+    titles = sum(1 for w in want.values() if w["title"] in set(frame["title"]))
+    return f"{len(frame)}/{len(want)} rows, titles intact {titles}, {len(caught)} warnings"
+
+
+def check_obsidian_tags(path: str, want: dict) -> str:
+    from paperdex.formats.markdown import split_front_matter
+
+    tags = []
+    for note in Path(path, "papers").glob("*.md"):
+        meta, _, _ = split_front_matter(note.read_text(encoding="utf-8"))
+        value = meta.get("tags") or []
+        tags += [str(t) for t in (value if isinstance(value, list) else [value])]
+    distinct = set(tags)
+    valid = {t for t in distinct if OBSIDIAN_TAG.fullmatch(t)}
+    return f"{len(valid)}/{len(distinct)} distinct tags valid ({sum(t in valid for t in tags)}/{len(tags)} uses)"
+
+
 def checks(fmt: str, path: str, want: dict, expected_file: Path) -> list[tuple[str, str]]:
+    if fmt == "csv":
+        return [("pandas", check_csv(path, want))]
+    if fmt == "obsidian":
+        return [("Obsidian tag rule", check_obsidian_tags(path, want))]
     rows: list[tuple[str, str]] = []
     if fmt in ("bibtex", "biblatex"):
         rows += [("pybtex", check_pybtex(path, want)), ("pandoc", check_pandoc(path, fmt, want))]
@@ -192,12 +226,11 @@ def main() -> None:
     for fmt in FORMATS:
         results = []
         for name, src in sides:
-            suffix = {"bibtex": ".bib", "biblatex": ".bib", "ris": ".ris", "csl-json": ".json"}[fmt]
-            path = export_with(src, db, fmt, work / f"{name.replace(' ', '_')}-{fmt}{suffix}")
+            path = export_with(src, db, fmt, work / f"{name.replace(' ', '_')}-{fmt}{SUFFIXES[fmt]}")
             results.append(dict(checks(fmt, path, want, expected_file)) if path else None)
         tools = next(r for r in results if r is not None).keys() if any(results) else []
         for tool in tools:
-            cells = [(r or {}).get(tool, "no such export") for r in results]
+            cells = [" ".join((r or {}).get(tool, "no such export").split()) for r in results]
             print(f"| {fmt} | {tool} | {' | '.join(cells)} |")
     shutil.rmtree(work, ignore_errors=True)
 
