@@ -116,24 +116,23 @@ def check_pandoc(path: str, fmt: str, want: dict) -> str:
     run = subprocess.run(["pandoc", "-f", fmt, "-t", "csljson", path], capture_output=True, text=True, timeout=600)
     if run.returncode:
         return f"FAILED: {run.stderr.strip()[:80]}"
-    items = {i.get("title", "") for i in json.loads(run.stdout)}
-    notes = {_typographic(i.get("title", "")): i.get("annote", "") for i in json.loads(run.stdout)}
-    titles = sum(1 for w in want.values() if _rendered(w["title"]) in {_typographic(t) for t in items})
+    items = {i.get("id"): i for i in json.loads(run.stdout)}  # pandoc keeps the citation keys as ids
+    titles = sum(1 for w in want.values() if _typographic(items.get(w["key"], {}).get("title", ""))
+                 == _rendered(w["title"]))
     kept = sum(1 for w in want.values() if w["annote"] and _in_order(
         "".join(_rendered(w["annote"]).split()),
-        "".join(_typographic(notes.get(_rendered(w["title"]), "")).split())))
+        "".join(_typographic(items.get(w["key"], {}).get("annote", "")).split())))
     with_notes = sum(1 for w in want.values() if w["annote"])
-    return f"{len(json.loads(run.stdout))}/{len(want)} entries, titles intact {titles}, notes whole {kept}/{with_notes}"
+    return f"{len(items)}/{len(want)} entries, titles intact {titles}, notes whole {kept}/{with_notes}"
 
 
 def check_rispy(path: str, want: dict) -> str:
     import rispy
 
     records = rispy.loads(Path(path).read_text(encoding="utf-8"))
-    by_title = {r.get("title") or r.get("primary_title"): r for r in records}
-    titles = sum(1 for w in want.values() if w["title"] in by_title)
-    notes = sum(1 for w in want.values() if w["title"] in by_title
-                and len(by_title[w["title"]].get("notes", [])) == w["notes"])
+    by_key = {r.get("id"): r for r in records}  # `ID` holds the citation key
+    titles = sum(1 for w in want.values() if (by_key.get(w["key"]) or {}).get("title") == w["title"])
+    notes = sum(1 for w in want.values() if len((by_key.get(w["key"]) or {}).get("notes", [])) == w["notes"])
     return f"{len(records)}/{len(want)} records, titles intact {titles}, one N1 per note {notes}"
 
 
@@ -173,8 +172,11 @@ def check_csv(path: str, want: dict) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(path, keep_default_na=False, dtype=str)
-    titles = sum(1 for w in want.values() if w["title"] in set(frame["title"]))
-    return f"{len(frame)}/{len(want)} rows, titles intact {titles}, {len(caught)} warnings"
+    by_key = dict(zip(frame["key"], frame["title"], strict=True)) if "key" in frame else {}
+    titles = sum(1 for w in want.values() if by_key.get(w["key"]) == w["title"])
+    guarded = sum(1 for w in want.values() if by_key.get(w["key"]) == "'" + w["title"])
+    return f"{len(frame)}/{len(want)} rows, titles intact {titles} (+{guarded} with the formula guard `'`), " \
+           f"{len(caught)} warnings"
 
 
 def check_obsidian_tags(path: str, want: dict) -> str:

@@ -49,6 +49,8 @@ def test_pybtex_parses_any_escaped_value(text):
     ("$x^2$ and $\\frac{a}{b}$", "$x^2$ and $\\frac{a}{b}$"),  # math stays math
     ("costs $5 and $10", "costs \\$5 and \\$10"),  # pandoc's rule: no digit after the closing $
     ("$50%$", "\\$50\\%\\$"),  # a comment character in math: not kept as math
+    ("pair $$(q, t^+)$$，其中$$x$$", "pair $$(q, t^+)$$，其中$$x$$"),  # display math is one span
+    ("$a\\_b$", "\\$a\\textbackslash{}\\_b\\$"),  # Markdown-escaped `\_`: text, not math (citation-js)
     ("set {a, b}", "set \\{a, b\\}"),
     ("a stray } brace", "a stray \\textbraceright{} brace"),
     ("~10 ^ \\alpha", "\\textasciitilde{}10 \\textasciicircum{} \\textbackslash{}alpha"),

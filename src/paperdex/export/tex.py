@@ -2,9 +2,10 @@
 
 One rule for every field, so that BibTeX, biber, pybtex, pandoc and JabRef
 read the same value: the ten LaTeX specials `\\ { } % & $ # _ ^ ~` become
-LaTeX commands (`\\%`, `\\textbraceleft{}`...), a `$...$` span that reads as
-math (pandoc's rule: no space just inside the dollars, no digit right after the
-closing one, one line, braces balanced, no `%`/`#`/`&`) is kept as math, and
+LaTeX commands (`\\%`, `\\textbraceleft{}`...), math is kept as math (a
+`$$...$$` span, or a `$...$` span by pandoc's rule: no space just inside the
+dollars, no digit right after the closing one, one line; in either, braces
+balanced and no `%`/`#`/`&`/`\\_`), and
 `--` becomes `-{}-` so that TeX does not print an en dash. Non-ASCII text stays
 UTF-8: biber, pybtex, pandoc, JabRef and Zotero read it, and Chinese notes have
 no LaTeX spelling.
@@ -37,13 +38,15 @@ _ESCAPES = {
 }
 _UNESCAPES = {**{v: k for k, v in _ESCAPES.items()}, "\\{": "{", "\\}": "}"}
 _TOKEN = re.compile("|".join(re.escape(v) for v in sorted(_UNESCAPES, key=len, reverse=True)))
-# pandoc's tex_math_dollars: `$` + non-space ... non-space + `$`, not followed by a digit.
-_MATH = re.compile(r"\$(?=[^\s$])([^$\n]*?[^\s$\\])\$(?!\d)|\$([^\s$\\])\$(?!\d)")
+# pandoc's tex_math_dollars: display `$$...$$`, or inline `$` + non-space ... non-space + `$`, not
+# followed by a digit.
+_MATH = re.compile(r"\$\$([^$]+?)\$\$|\$(?=[^\s$])([^$\n]*?[^\s$\\])\$(?!\d)|\$([^\s$\\])\$(?!\d)")
 
 
 def _safe_math(body: str) -> bool:
     """Math whose body every parser keeps whole: braces balanced, no comment or table characters."""
-    return not re.search(r"[%#&]", body) and _balanced(body)
+    # `\_` in math is rare in real formulas and breaks citation-js's math parser; it marks Markdown-escaped text.
+    return not re.search(r"[%#&]|\\_", body) and _balanced(body)
 
 
 def _balanced(text: str) -> bool:
@@ -66,9 +69,9 @@ def escape(text: str) -> str:
     pieces: list[tuple[bool, str]] = []  # (is math, text)
     pos = 0
     for match in _MATH.finditer(text):
-        body = match.group(1) or match.group(2)
-        if _safe_math(body):
-            pieces += [(False, text[pos:match.start()]), (True, "$" + body + "$")]
+        body = match.group(1) or match.group(2) or match.group(3)
+        if _safe_math(body) and not body.endswith("\\"):
+            pieces += [(False, text[pos:match.start()]), (True, match.group(0))]
             pos = match.end()
     pieces.append((False, text[pos:]))
     # Math braces pair up by themselves, so the braces outside math decide for the whole value.
@@ -89,10 +92,11 @@ def unescape(value: str) -> str:
                 pos = match.end()
                 continue
         elif ch == "$":
-            end = value.find("$", pos + 1)
+            delimiter = "$$" if value.startswith("$$", pos) else "$"
+            end = value.find(delimiter, pos + len(delimiter))
             if end > pos:
-                out.append(value[pos:end + 1])
-                pos = end + 1
+                out.append(value[pos:end + len(delimiter)])
+                pos = end + len(delimiter)
                 continue
         elif value.startswith("{}", pos):
             pos += 2
