@@ -35,7 +35,8 @@ SHARED = Path(os.environ.get("PAPERDEX_SHARED", ROOT.parent / "shared"))
 INTEROP = ROOT / "bench" / "interop"
 FORMATS = ("bibtex", "biblatex", "ris", "csl-json", "csv", "obsidian")
 SUFFIXES = {"bibtex": ".bib", "biblatex": ".bib", "ris": ".ris", "csl-json": ".json", "csv": ".csv", "obsidian": ""}
-# Obsidian's tag rule: letters, digits, `_`, `-`, `/`; not digits only (help.obsidian.md, "Tags").
+# Obsidian's tag rule: letters, digits, `_`, `-`, `/`; not digits only (help.obsidian.md, "Tags"), read
+# strictly: at least one letter or `_` ("2020-05" counts as invalid).
 OBSIDIAN_TAG = re.compile(r"[^\W\d]|[\w/-]*[^\W\d][\w/-]*")
 
 
@@ -67,8 +68,8 @@ def expected(db: Path) -> dict[str, dict]:
     lib = Library(db)
     papers = list(iter_papers(lib))
     keys = citekeys.assign(papers)
-    out = {p.id: {"key": keys[p.id], "title": p.title or "Untitled", "notes": len(p.notes), "annote": annote(p)}
-           for p in papers}
+    out = {p.id: {"key": keys[p.id], "title": p.title or "Untitled", "raw_title": p.title or "",
+                  "notes": len(p.notes), "annote": annote(p)} for p in papers}
     lib.close()
     return out
 
@@ -173,8 +174,8 @@ def check_csv(path: str, want: dict) -> str:
         warnings.simplefilter("always")
         frame = pd.read_csv(path, keep_default_na=False, dtype=str)
     by_key = dict(zip(frame["key"], frame["title"], strict=True)) if "key" in frame else {}
-    titles = sum(1 for w in want.values() if by_key.get(w["key"]) == w["title"])
-    guarded = sum(1 for w in want.values() if by_key.get(w["key"]) == "'" + w["title"])
+    titles = sum(1 for w in want.values() if by_key.get(w["key"]) == w["raw_title"])
+    guarded = sum(1 for w in want.values() if by_key.get(w["key"]) == "'" + w["raw_title"])
     return f"{len(frame)}/{len(want)} rows, titles intact {titles} (+{guarded} with the formula guard `'`), " \
            f"{len(caught)} warnings"
 

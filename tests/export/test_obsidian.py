@@ -124,6 +124,7 @@ def test_tags_obsidian_accepts_and_exact_sections(tmp_path):
     assert obsidian.obsidian_tag("Base Model") == "Base-Model"
     assert obsidian.obsidian_tag("RL / Offline") == "RL/Offline"
     assert obsidian.obsidian_tag("2023") == "y2023"
+    assert obsidian.obsidian_tag("2020-05") == "y2020-05"
     assert obsidian.obsidian_tag("Q&A, (VLM)!") == "Q-A-VLM"
     assert obsidian.obsidian_tag("强化学习 综述") == "强化学习-综述"
     assert obsidian.obsidian_tag("#!?") is None

@@ -10,7 +10,7 @@
 Front matter is what Obsidian's Properties view reads and writes itself:
 lists as block lists, `added` as a bare ISO date (a Date property), `year` a
 number, links as quoted wikilinks. `tags` are Obsidian tags (letters, digits,
-`_ - /`, not digits only): the sections and the user's own tags, spaces
+`_ - /`, at least one letter): the sections and the user's own tags, spaces
 turned into `-`, a section path `RL / Offline` nested as `RL/Offline`.
 Since tags cannot hold a section's exact name, `sections` keeps it, as a link
 to the section's note (so the paper and its section notes link both ways),
@@ -112,7 +112,7 @@ _TAG_JUNK = re.compile(r"[^\w/-]+")
 def obsidian_tag(text: str) -> str | None:
     """`text` as a tag Obsidian accepts (letters, digits, `_ - /`, not digits only), or None.
 
-    "Base Model" -> "Base-Model", "RL / Offline" -> "RL/Offline", "2023" -> "y2023".
+    "Base Model" -> "Base-Model", "RL / Offline" -> "RL/Offline", "2023" -> "y2023", "2020-05" -> "y2020-05".
     """
     parts = []
     for part in re.split(r"\s*/\s*", unicodedata.normalize("NFC", text)):
@@ -122,7 +122,8 @@ def obsidian_tag(text: str) -> str | None:
     tag = "/".join(parts)
     if not tag:
         return None
-    return "y" + tag if tag.replace("/", "").isdigit() else tag
+    # Obsidian wants a non-digit; a letter is the safe reading ("2020-05" is not shown as a tag either).
+    return tag if re.search(r"[^\W\d]", tag) else "y" + tag
 
 
 def _added(paper: Paper) -> date | None:
