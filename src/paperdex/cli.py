@@ -122,7 +122,7 @@ def make_filter(section=None, year_range=None, reader=None, source=None, has_tho
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "format_", metavar="NAME", help="Force an input format (default: detected from content).")
-@click.option("--shape", metavar="NAME", help="Force a note shape (readme_list, title_fields, lark, telegram, ...).")
+@click.option("--shape", metavar="NAME", help="Force a reader: structure (the default extractor), document (no papers), lark, telegram, title_fields.")
 @click.option("--encoding", help="Force a text encoding (e.g. gbk, cp1251) instead of detecting it.")
 @click.option("--reader", help="Whose notes these are (default: from the file, e.g. front matter or channel).")
 @click.option("--max-size", "max_size_mb", type=int, help="Refuse files larger than this many MB (default 64).")
@@ -164,7 +164,7 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
                 summary.failures.append(importer.Failure(source, importer.describe(error)))
             else:
                 importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
-                                 max_bytes=max_bytes, force=force, summary=summary)
+                                 max_bytes=max_bytes, force=force, summary=summary, root=importer.root_for(path, paths))
             progress.advance(task)
         for url in urls:
             progress.update(task, description=_short(url))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperdex import segment
+from paperdex import provenance, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import Loaded, load_path
@@ -70,13 +70,20 @@ class AddSummary:
         return text
 
 
+def root_for(path: Path, inputs: list[str]) -> Path | None:
+    """The added folder a file was found in (its name is the reader of last resort)."""
+    resolved = path.resolve()
+    roots = sorted((Path(i).resolve() for i in inputs if Path(i).is_dir()), key=lambda p: len(p.parts), reverse=True)
+    return next((r for r in roots if resolved.is_relative_to(r)), None)
+
+
 def plan(inputs: list[str]) -> list[tuple[str, Path | None, InputError | None]]:
     return list(walk.expand(inputs))
 
 
 def add_one(lib: Library, source: str, path: Path, *, format: str | None = None, encoding: str | None = None,
             reader: str | None = None, shape: str | None = None, max_bytes: int, force: bool = False,
-            summary: AddSummary) -> None:
+            summary: AddSummary, root: Path | None = None) -> None:
     """Read, segment and store one file; failures are recorded, never raised."""
     summary.files += 1
     if summary.busy is not None:
@@ -84,8 +91,9 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         return
     try:
         loaded: Loaded = load_path(path, source, format=format, encoding=encoding, max_bytes=max_bytes)
-        store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader, shape=shape, force=force,
-                     summary=summary)
+        configured, fallback = provenance.default_reader(path, root)
+        store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader or configured, shape=shape,
+                     force=force, summary=summary, fallback_reader=fallback)
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc)))
     except LibraryBusy as exc:
@@ -96,7 +104,7 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
 
 
 def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,
-                 force: bool, summary: AddSummary) -> None:
+                 force: bool, summary: AddSummary, fallback_reader: str | None = None) -> None:
     """Segment the documents of one loaded source and store them as one unit."""
     blocks = []
     title = date = None
@@ -104,6 +112,8 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
     for doc in loaded.documents:
         if reader:
             doc.reader = reader
+        elif not doc.reader and not any(p.author for p in doc.posts or []):
+            doc.reader = fallback_reader
         blocks += segment.segment(doc, shape=shape)
         title = title or doc.title
         date = date or doc.date
@@ -139,5 +149,5 @@ def add(lib: Library, inputs: list[str], *, format: str | None = None, encoding:
             summary.failures.append(Failure(source, describe(error)))
             continue
         add_one(lib, source, path, format=format, encoding=encoding, reader=reader, shape=shape,
-                max_bytes=max_bytes, force=force, summary=summary)
+                max_bytes=max_bytes, force=force, summary=summary, root=root_for(path, inputs))
     return summary

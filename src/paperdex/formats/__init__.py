@@ -21,6 +21,8 @@ FORMAT_MODULES: tuple[str, ...] = (
     "paperdex.formats.bibtex",
     "paperdex.formats.ris",
     "paperdex.formats.html",
+    "paperdex.formats.org",
+    "paperdex.formats.datafile",
     "paperdex.formats.markdown",
     "paperdex.formats.text",
 )
