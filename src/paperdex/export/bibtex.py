@@ -39,6 +39,7 @@ SUFFIX = ".bib"
 HELP = "BibTeX for Zotero/JabRef/LaTeX (citekeys author-year-word, arXiv eprint fields, notes in annote)"
 MULTI_FILE = False
 
+
 def format_note(note: Note) -> str:
     """One note as annote text: a header line (reader, section, source), the text, the thoughts."""
     head = [f"reader: {note.reader}" if note.reader else None,
