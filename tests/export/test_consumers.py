@@ -201,3 +201,19 @@ def test_ris_without_records_is_a_clear_error(tmp_path: Path):
 
     with pytest.raises(MalformedInput, match="no RIS records"):
         ris_reader.read("TY  - JOUR\nAB  - only an abstract\nER  - \n", "bad.ris")
+
+
+def test_ris_note_encoding_is_exact_and_one_line():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from paperdex.export.ris import encode_note
+    from paperdex.formats.ris import decode_note
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("<>&;br/ \n\tab中Д#amplt")), max_size=40))
+    def check(text):
+        line = encode_note(text)
+        assert "\n" not in line and decode_note(line) == text
+
+    check()
