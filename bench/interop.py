@@ -79,10 +79,10 @@ def _typographic(text: str) -> str:
     return re.sub("[\u2018\u2019`]", "'", re.sub("[\u201c\u201d\u201e]", '"', text))
 
 
-def _rendered(text: str) -> str:
+def _rendered(text: str, math: bool = True) -> str:
     from paperdex.export.tex import escape, unescape
 
-    return _typographic(unescape(re.sub(r"(?<!\\)\$", "", escape(text))))
+    return _typographic(unescape(re.sub(r"(?<!\\)\$", "", escape(text, math))))
 
 
 def _in_order(wanted: str, text: str) -> bool:
@@ -121,7 +121,7 @@ def check_pandoc(path: str, fmt: str, want: dict) -> str:
     titles = sum(1 for w in want.values() if _typographic(items.get(w["key"], {}).get("title", ""))
                  == _rendered(w["title"]))
     kept = sum(1 for w in want.values() if w["annote"] and _in_order(
-        "".join(_rendered(w["annote"]).split()),
+        "".join(_rendered(w["annote"], math=False).split()),
         "".join(_typographic(items.get(w["key"], {}).get("annote", "")).split())))
     with_notes = sum(1 for w in want.values() if w["annote"])
     return f"{len(items)}/{len(want)} entries, titles intact {titles}, notes whole {kept}/{with_notes}"

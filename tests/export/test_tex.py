@@ -34,6 +34,8 @@ def test_unescape_inverts_escape_and_braces_balance(text):
     assert _brace_depths_ok(value)
     assert "%" not in value.replace("\\%", "")  # no comment character reaches a TeX reader
     assert "--" not in value.replace("$", "") or "$" in text
+    literal = escape(text, math=False)  # notes: every `$` escaped, still exactly invertible
+    assert unescape(literal) == text and "$" not in literal.replace("\\$", "")
 
 
 @settings(max_examples=100, deadline=None)

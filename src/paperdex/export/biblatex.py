@@ -53,7 +53,7 @@ def entry_for(paper: Paper, key: str, notes: bool = True) -> Entry:
         ("url", verbatim(link)),
         ("langid", LANGIDS.get(language or "")),
         ("keywords", escape(", ".join(sections_of(paper))) or None),
-        ("annotation", escape(annote(paper)) if notes else None),
+        ("annotation", escape(annote(paper), math=False) if notes else None),
     ]
     entry_type = "inproceedings" if conference else "online" if arxiv or link else "misc"
     return Entry(entry_type, key, [Field(k, "{" + v + "}") for k, v in fields if v])

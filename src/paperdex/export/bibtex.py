@@ -95,7 +95,7 @@ def entry_for(paper: Paper, key: str, notes: bool = True) -> Entry:
         ("doi", verbatim(paper.doi)),
         ("url", verbatim(real_link(paper))),
         ("keywords", escape(", ".join(sections_of(paper))) or None),
-        ("annote", escape(annote(paper)) if notes else None),
+        ("annote", escape(annote(paper), math=False) if notes else None),
     ]
     entry_type = "inproceedings" if conference else "misc"
     return Entry(entry_type, key, [Field(k, "{" + v + "}") for k, v in fields if v])

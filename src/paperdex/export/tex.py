@@ -64,11 +64,16 @@ def _escape_text(text: str, paired: bool) -> str:
     return out.replace("--", "-{}-").replace("--", "-{}-")
 
 
-def escape(text: str) -> str:
-    """A plain string as the inside of a braced BibTeX value (see the module docstring)."""
+def escape(text: str, math: bool = True) -> str:
+    """A plain string as the inside of a braced BibTeX value (see the module docstring).
+
+    `math=False` escapes every `$` too: for notes, which are Markdown rather than LaTeX, so that
+    every reader shows them as written (and one formula citation-js cannot parse, such as
+    `$\\bf W$`, does not make it refuse the whole file).
+    """
     pieces: list[tuple[bool, str]] = []  # (is math, text)
     pos = 0
-    for match in _MATH.finditer(text):
+    for match in _MATH.finditer(text) if math else ():
         body = match.group(1) or match.group(2) or match.group(3)
         if _safe_math(body) and not body.endswith("\\"):
             pieces += [(False, text[pos:match.start()]), (True, match.group(0))]
@@ -109,6 +114,7 @@ def unescape(value: str) -> str:
 def looks_escaped(value: str) -> bool:
     """True when `value` could have come from `escape` (no bare special outside math)."""
     try:
-        return escape(unescape(value)) == value
+        text = unescape(value)
+        return value in (escape(text), escape(text, math=False))
     except Exception:  # pragma: no cover - escape/unescape take any string
         return False
