@@ -110,7 +110,7 @@ _TAG_JUNK = re.compile(r"[^\w/-]+")
 
 
 def obsidian_tag(text: str) -> str | None:
-    """`text` as a tag Obsidian accepts (letters, digits, `_ - /`, not digits only), or None.
+    """`text` as a tag Obsidian accepts (letters, digits, `_ - /`, at least one letter), or None.
 
     "Base Model" -> "Base-Model", "RL / Offline" -> "RL/Offline", "2023" -> "y2023", "2020-05" -> "y2020-05".
     """
@@ -182,8 +182,9 @@ def paper_note(paper: Paper, names: dict[str, str], related: list[str], titles: 
         ("identifiers", {i.scheme: i.value for i in paper.identifiers} or None),
         ("url", real_link(paper)),
         ("tags", tags or None),
-        ("sections", [f"[[{SECTIONS_DIR}/{section_names[x]}|{x}]]" if x in section_names else x
-                      for x in sections] or None),
+        # A name that would end the link early (`|`, `]`) stays plain text, exact either way.
+        ("sections", [f"[[{SECTIONS_DIR}/{section_names[x]}|{x}]]"
+                      if x in section_names and not re.search(r"[|\]\[]", x) else x for x in sections] or None),
         ("section", sections[0] if len(paper.notes) == 1 and len(sections) == 1 else None),
         # Only when every note is that reader's: the Markdown reader gives it to every note.
         ("reader", readers[0] if len(readers) == 1 and all(n.reader for n in paper.notes) else None),
