@@ -61,9 +61,11 @@ class PaperdexGroup(click.Group):
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             sys.exit(1)
         except sqlite3.DatabaseError as exc:
-            db = getattr(ctx.obj, "db_path", "the library")
-            err.print(f"[red]error:[/red] the library {escape(str(db))} is damaged or unreadable ({escape(str(exc))}); "
-                      "run `paperdex check`, or restore a copy made with `paperdex backup`", soft_wrap=True)
+            # Read-only, disk full or damaged: each has its own fix, and only damage wants a backup.
+            from paperdex.library.diagnosis import diagnose
+
+            db = getattr(ctx.obj, "db_path", None) or settings.get("db")
+            err.print(f"[red]error:[/red] {escape(str(diagnose(db, exc)))}", soft_wrap=True)
             sys.exit(1)
 
 

@@ -44,7 +44,7 @@ class AddSummary:
     failures: list[Failure] = field(default_factory=list)
     # Once the library stayed locked past the busy timeout, later files are not
     # tried again: each would wait the whole timeout once more.
-    busy: LibraryBusy | None = None
+    busy: PaperdexError | None = None
     not_tried: int = 0
 
     @property
@@ -66,7 +66,9 @@ class AddSummary:
         if self.unchanged:
             text += f" ({self.unchanged} unchanged)"
         if self.not_tried:
-            text += f"; {plural(self.not_tried, 'file')} not tried because the library is busy: run again later"
+            why = "the library is busy: run again later" if isinstance(self.busy, LibraryBusy) else \
+                "of the library error above"
+            text += f"; {plural(self.not_tried, 'file')} not tried because {why}"
         return text
 
 
@@ -100,6 +102,8 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
+        if getattr(exc, "stops_import", False):  # read-only or full: every later file would fail alike
+            summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
 
 
@@ -125,6 +129,8 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
                       size=loaded.size, reader=doc_reader, title=title, date=date,
                       metadata={"documents": len(loaded.documents)})
     result = import_source(lib, src, blocks, force=force)
+    # What the reader skipped inside the file (the rest is stored): each a failure with its place.
+    summary.failures += [Failure(path, problem) for problem in loaded.problems]
     if result.status == "unchanged":
         summary.unchanged += 1
         return

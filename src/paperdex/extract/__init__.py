@@ -188,7 +188,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = meta_title
     elif own_heading_link and lone_title:
         title = lone_title
-    elif lone is not None and lone_title and labelled and len(section_entries) < 3:
+    elif lone is not None and lone_title and labelled:
         title = lone_title  # `# Title` then `[Paper](url)` near the top: a note about that paper
     elif file_title and _zotfile_name(doc.source) and not section_entries and len(strong) < 6:
         title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper

@@ -57,6 +57,23 @@ class Entry:
 _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[:：]\s+(?=\S)")
 
 
+_QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
+
+
+def split_multi(entries: list[Entry]) -> list[Entry]:
+    """A line naming several papers, each quoted and cited ("the method “A” (X, 2015) and “B” (Y, 2016)"),
+    is one entry per paper."""
+    out: list[Entry] = []
+    for e in entries:
+        found = list(_QUOTED_CITE.finditer(e.head))
+        if len(found) < 2 or e.node.kind not in ("item", "line", "paragraph"):
+            out.append(e)
+            continue
+        for m in found:
+            out.append(Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path))
+    return out
+
+
 def shared_labels(entries: list[Entry]) -> list[Entry]:
     """Siblings that start with the same short label ("Representation: Title (Author, 2020)") carry a topic,
     not part of their titles: the label moves to the entry's section."""
@@ -87,8 +104,32 @@ def _in_references(entry: Entry) -> bool:
     return any(REFERENCE_HEADINGS.match(plain(p)) for p in entry.path)
 
 
-def section_evidence(sec: Node) -> tuple[float, Evidence]:
+_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*)?(\d{1,3})(?:[.)、:：]|\s)\s*(?=\S)")
+
+
+_NAME_TOKEN = re.compile(r"[a-z][A-Z]|[A-Z]{2,}|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def _name_like(text: str) -> bool:
+    """A paper's or model's name ("MOCO v2", "SimCLR", "R(2+1)D", "C3D") or a title, not a chapter ("Method")."""
+    return bool(_NAME_TOKEN.search(text.split("（")[0].split("(")[0])) or title_like(text)
+
+
+def _numbered(subs: list[Node]) -> set[int]:
+    """Indexes of sibling headings numbered 1, 2, 3... in order (a numbered run of at least three)."""
+    nums = [(i, int(m.group(1))) for i, s in enumerate(subs)
+            if (m := _NUMBER.match(plain(s.head))) and _name_like(plain(s.head)[m.end():])]
+    run: set[int] = set()
+    for k in range(1, len(nums)):
+        if nums[k][1] == nums[k - 1][1] + 1:
+            run |= {nums[k][0], nums[k - 1][0]}
+    return run if len(run) >= 3 else set()
+
+
+def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence]:
     ev = head_evidence(sec)
+    if numbered:
+        ev.signals.append("numbered")
     body = "\n".join(sec.text.split("\n")[1:])
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
     ev.body_paper_link = bool(own_links_near_top(body, lines=len(body.split("\n")))) or bool(
@@ -102,15 +143,17 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
     subs = section.sections()
     if not subs:
         return own
-    scored = [section_evidence(s) for s in subs]
+    numbered = _numbered(subs)
+    scored = [section_evidence(s, i in numbered) for i, s in enumerate(subs)]
     # A document's lone top heading is its title, not a section its entries belong to.
     titled = section.kind == "root" and len(subs) == 1
     inner = [_container(s, path if titled else [*path, s.head]) for s in subs]
     candidates = [i for i, s in enumerate(subs) if not is_generic_heading(s.head)]
     strong = [i for i in candidates if scored[i][0] >= STRONG]
     as_entries = False
-    if strong and len(strong) >= 0.5 * len(candidates):
-        counts = sorted(len(inner[i]) for i in strong)
+    run = sorted(numbered & set(candidates))
+    if (strong and len(strong) >= 0.5 * len(candidates)) or (run and len(run) >= 0.5 * len(candidates)):
+        counts = sorted(len(inner[i]) for i in (strong or run))
         as_entries = counts[len(counts) // 2] <= 1
     out = list(own)
     for i, sub in enumerate(subs):
@@ -151,7 +194,7 @@ def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:
                 cand.extra.append(block)
         out.append(cand)
     out.sort(key=lambda e: e.line)
-    return shared_labels(out)
+    return split_multi(shared_labels(out))
 
 
 def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[Entry]:
@@ -238,7 +281,7 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
             out.append(Entry(item, item.head, s, ev, path))
         else:
             out.extend(inner)
-    return shared_labels(out)
+    return split_multi(shared_labels(out))
 
 
 def title_column(header: list[str], rows: list[Node]) -> int | None:

@@ -58,6 +58,7 @@ REFERENCE_HEADINGS = re.compile(
     r"参考文献|関連|참고(?:문헌)?|paper references)\W*$", re.I)
 _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.google.com/assets",
                 "travis-ci", "circleci", "codecov.io", "zenodo.org/badge", "awesome.re", "forthebadge")
+WEAK = 0.3
 _SENTENCE_END = re.compile(r"[。！？!?]|[.](?:\s|$)")
 
 
@@ -220,6 +221,11 @@ def score(node: Node, ev: Evidence) -> float:
     if ev.body_paper_link:
         s += 0.3
         ev.signals.append("body paper link")
+    if re.match(r"^\s*\[[ xX]\]\s+\S", node.head) and s < WEAK:
+        s += WEAK  # a task-list item of a reading list ("- [ ] DiT")
+        ev.signals.append("task item")
+    if "numbered" in ev.signals and s < WEAK:
+        s += WEAK
     if node.kind == "section" and is_generic_heading(node.head):
         return 0.0
     if "long" in ev.signals and not ev.citation:

@@ -4,7 +4,8 @@ Entries become finished paper blocks: LaTeX in titles and names is decoded
 (`{\\"u}` -> ü, `{BERT}` -> BERT), the reader's notes come from `annote`,
 `comment` and `note` (Zotero writes HTML there: tags are stripped), the
 abstract and keywords go to the block's fields. A malformed entry is listed in
-the Document's metadata["errors"] and the rest are imported.
+the Document's metadata["errors"] (line, key, what is wrong) and the rest are
+imported; the importer reports each one as a failure of this file.
 
 An `annote` written by paperdex's own exporter (notes opening with a
 `[reader: …; section: …; source: …]` header line, then the text, then
@@ -79,12 +80,24 @@ def read(text: str, source: str) -> list[Document]:
     ]
 
 
+_BLOCK_KEY = re.compile(r"\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]+)")
+
+
 def _describe_failure(block: object) -> str:
+    """`line 40: entry 'foo' has unbalanced braces; skipped`: where, which entry, what, and its fate."""
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
     line = (getattr(block, "start_line", None) or 0) + 1
+    raw = getattr(block, "raw", "") or ""
+    match = _BLOCK_KEY.match(raw)
+    what = f"entry '{match.group(2)}'" if match else f"the block {one_line(raw)[:40]!r}"
+    if isinstance(block, DuplicateBlockKeyBlock):
+        return f"line {line}: {what} repeats a citation key used earlier; imported as another paper"
+    if raw.count("{") != raw.count("}") or (raw.count("(") != raw.count(")") and "{" not in raw[:20]):
+        return f"line {line}: {what} has unbalanced braces; skipped"
     error = getattr(block, "error", None)
-    raw = one_line(getattr(block, "raw", "") or "") or ""
     reason = getattr(error, "abort_reason", None) or (str(error) if error else "") or type(block).__name__
-    return f"line {line}: {one_line(reason)} [{raw[:80]}]"
+    return f"line {line}: {what} cannot be parsed ({one_line(reason)}); skipped"
 
 
 def _split_failures(failed: list[object]) -> tuple[list, list]:
