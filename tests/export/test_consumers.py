@@ -217,3 +217,16 @@ def test_ris_note_encoding_is_exact_and_one_line():
         assert "\n" not in line and decode_note(line) == text
 
     check()
+
+
+def test_ris_record_without_title_is_reported_and_the_rest_imported(tmp_path: Path):
+    from paperdex import importer
+    from paperdex.library.db import Library
+
+    path = tmp_path / "mixed.ris"
+    path.write_text("TY  - JOUR\nTI  - Deep Residual Learning for Image Recognition\nPY  - 2016\nER  - \n\n"
+                    "TY  - JOUR\nAB  - an abstract and nothing else\nER  - \n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.db")
+    summary = importer.add(lib, [str(path)], max_bytes=10**6)
+    assert [f.reason for f in summary.failures] == ["record 2 (line 6): no title and no identifier"]
+    assert [p["title"] for p in papers_by_id(lib).values()] == ["Deep Residual Learning for Image Recognition"]
