@@ -311,19 +311,23 @@ def _print_paper(paper) -> None:
 
 @main.command()
 @click.option("--format", "format_", default="jsonl", show_default=True, metavar="NAME",
-              help="jsonl, bibtex, csl-json, markdown, obsidian or site.")
+              help="jsonl, bibtex, biblatex, ris, csv, csl-json, markdown, obsidian or site.")
+@click.option("--no-notes", is_flag=True, help="bibtex, biblatex, ris, csl-json: the references without the notes.")
 @click.option("--out", "out_path", type=click.Path(), help="Write here (a folder for obsidian/site) instead of stdout.")
 @click.option("--per-reader", is_flag=True,
               help="markdown: one digest per reader in the --out folder, so re-adding keeps who wrote what.")
 @filter_options
 @pass_ctx
-def export(ctx: Context, format_, out_path, per_reader, section, year_range, reader, source, has_thoughts) -> None:
+def export(ctx: Context, format_, out_path, no_notes, per_reader, section, year_range, reader, source,
+           has_thoughts) -> None:
     """Write the library (or a filtered part of it) in another format.
 
     \b
     Examples:
       paperdex export --format jsonl > library.jsonl
       paperdex export --format bibtex --section LLM --out llm.bib
+      paperdex export --format ris --out zotero.ris   (Zotero, EndNote, Mendeley)
+      paperdex export --format csv --out papers.csv   (a spreadsheet)
       paperdex export --format obsidian --out ~/vault/papers
       paperdex export --format markdown --per-reader --out digests/
       paperdex export --format site --out public/      (a static site with search)
@@ -332,7 +336,8 @@ def export(ctx: Context, format_, out_path, per_reader, section, year_range, rea
     from paperdex.export.options import ExportOptions
 
     module = exporters.get(format_)
-    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts))
+    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts),
+                            notes=not no_notes)
     if per_reader:
         if format_ != "markdown" or not out_path:
             raise UsageError("--per-reader goes with --format markdown --out FOLDER")

@@ -9,9 +9,10 @@ imported; the importer reports each one as a failure of this file.
 
 An `annote` written by paperdex's own exporter (notes opening with a
 `[reader: …; section: …; source: …]` header line, then the text, then
-`Thought: ` and `Quote: ` lines) is read back as those notes, verbatim (it is
-UTF-8, not LaTeX): one block per note, with its reader, section, thoughts and
-quotes, so an export round-trips exactly.
+`Thought: ` and `Quote: ` lines) is read back as those notes, verbatim: one
+block per note, with its reader, section, thoughts and quotes, so an export
+round-trips exactly. A value written by export/tex.py `escape` is decoded by
+its exact inverse; anything else goes through pylatexenc.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from paperdex.errors import MalformedInput
+from paperdex.export.tex import looks_escaped, unescape
 from paperdex.formats.records import identifiers, one_line, paper_block, strip_html, year_of
 from paperdex.model import Document, NoteBlock
 
@@ -120,8 +122,9 @@ def _split_failures(failed: list[object]) -> tuple[list, list]:
 
 def entry_to_blocks(entry: object) -> list[NoteBlock]:
     """The entry's paper block, or one block per note when its annote is paperdex's own."""
+    # export/bibtex.py writes `annote`, export/biblatex.py `annotation`.
     annote = next((_unwrap(str(f.value)) for f in entry.fields  # type: ignore[attr-defined]
-                   if f.key.lower() == "annote"), "")
+                   if f.key.lower() in ("annote", "annotation")), "")
     notes = paperdex_notes(annote)
     block = entry_to_block(entry, skip_annote=bool(notes))
     if not notes:
@@ -137,13 +140,19 @@ def entry_to_blocks(entry: object) -> list[NoteBlock]:
     return out
 
 
-def paperdex_notes(annote: str) -> list[dict]:
-    """The notes of an annote written by export/bibtex.py, as NoteBlock fields; [] for any other annote."""
+def paperdex_notes(annote: str, tex: bool = True) -> list[dict]:
+    """The notes of an annote written by export/bibtex.py, as NoteBlock fields; [] for any other annote.
+
+    `tex=False` for text that is not a BibTeX value (RIS notes): taken as it is.
+    """
     if not annote.startswith("["):
         return []
-    escaped = annote.replace("\\{", "{").replace("\\}", "}")
-    if not _balanced(escaped):
-        annote = escaped  # the exporter escapes every brace of an unbalanced annote, and only then
+    if tex and looks_escaped(annote):
+        annote = unescape(annote)
+    elif tex:
+        escaped = annote.replace("\\{", "{").replace("\\}", "}")
+        if not _balanced(escaped):
+            annote = escaped  # older exports escaped every brace of an unbalanced annote, and only then
     headers = list(_NOTE_HEADER.finditer(annote))
     if not headers or headers[0].start() != 0:
         return []
@@ -193,7 +202,7 @@ def entry_to_block(entry: object, skip_annote: bool = False) -> NoteBlock:
             fields.setdefault(key, value)
         elif key == "note" and _ID_ONLY_NOTE.match(value):
             id_texts.append(value)
-        elif key == "annote" and skip_annote:
+        elif key in ("annote", "annotation") and skip_annote:
             continue
         elif value.strip():
             notes.append(latex_to_text(strip_html(value), keep_lines=True))
@@ -256,6 +265,11 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
     """LaTeX markup in a field as plain Unicode text; a bare `%` (not a comment in .bib data) is kept."""
     if not value:
         return ""
+    if looks_escaped(value):  # written by paperdex: decode exactly, keep `$...$` as it was
+        text = unescape(value).replace("\u00a0", " ")
+        if keep_lines:
+            return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
+        return re.sub(r"\s+", " ", text).strip()
     # Plain text has nothing for the LaTeX parser to do (most fields; it is the slow part of a .bib).
     text = _latex_to_text(value, keep_lines) if re.search(r"[\\{}$~^_]", value) else value
     text = text.replace("\u00a0", " ")
