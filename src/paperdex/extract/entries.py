@@ -267,6 +267,7 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
     nonjunk = [s for s, ev in scored if not ev.junk]
     strong = [s for s in nonjunk if s >= STRONG]
     take_weak = len(strong) >= 2 and len(strong) >= 0.5 * len(nonjunk)
+    shapes = [title_shape(it.head) for it, (s, _) in zip(items, scored, strict=True) if s >= STRONG]
     out: list[Entry] = []
     for item, (s, ev) in zip(items, scored, strict=True):
         nested = [c for c in item.children if c.kind in ("list", "table")]
@@ -277,11 +278,29 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
         # An item that names a topic and holds a list of entries is a group, not a paper.
         if len([e for e in inner if e.score >= STRONG]) >= 2 and not ev.paper_links:
             out.extend(inner)
-        elif s >= STRONG or (take_weak and s >= WEAK):
+        elif s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(item.head), shapes)):
             out.append(Entry(item, item.head, s, ev, path))
         else:
             out.extend(inner)
     return split_multi(shared_labels(out))
+
+
+def title_shape(head: str) -> str:
+    """How a head writes its title: as a link, in bold, as a citation, or plain text."""
+    text = head.lstrip(" >*-+0123456789.)[]xX\t")
+    if re.match(r"^\*{0,2}\[[^\]]+\]\(", text):
+        return "link"
+    if re.search(r"(\*\*|__)[^*_]{4,}\1", head):
+        return "bold"
+    return "plain"
+
+
+def rides_along(shape: str, strong_shapes: list[str]) -> bool:
+    """A weak sibling joins a list of entries only when it writes its title as most strong siblings do."""
+    if not strong_shapes:
+        return True
+    dominant = max(set(strong_shapes), key=strong_shapes.count)
+    return dominant == "plain" or shape == dominant or strong_shapes.count(dominant) < 0.6 * len(strong_shapes)
 
 
 def title_column(header: list[str], rows: list[Node]) -> int | None:
@@ -321,10 +340,11 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
     strong = [s for _, s, ev in scored if s >= STRONG]
     nonjunk = [s for _, s, ev in scored if not ev.junk]
     take_weak = len(strong) >= 2 and len(strong) >= 0.4 * max(1, len(nonjunk))
+    shapes = [title_shape(row.cells[col] if col < len(row.cells) else "") for row, s, _ in scored if s >= STRONG]
     out = []
     for row, s, ev in scored:
-        if s >= STRONG or (take_weak and s >= WEAK):
-            cell = row.cells[col] if col < len(row.cells) else ""
+        cell = row.cells[col] if col < len(row.cells) else ""
+        if s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(cell), shapes)):
             out.append(Entry(row, cell, s, ev, path, title_cell=col))
     return out
 

@@ -97,8 +97,16 @@ def is_badge(link: Link) -> bool:
     return is_image(link) and (any(h in link.url for h in _BADGE_HOSTS) or "badge" in link.url.lower())
 
 
+_FIELD_KEY = re.compile(
+    r"^\W*(?:authors?|venue|year|date|published|conference|journal|status|tags?|keywords?|links?|url|code|"
+    r"project|category|categories|topics?|tier|rating|score|priority|source|organizer|presenter|speaker|"
+    r"affiliations?|institution|citations?|stars|read on|added|作者|来源|会议|期刊|年份|日期|标签|分类|"
+    r"авторы|источник|дата|著者|저자)\W*[:：]", re.I)
+
+
 def is_label(text: str) -> bool:
     t = plain(text).strip(" []()*_:：|·-")
+    t = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", t).strip()  # "Springer (Autonomous Robots)"
     return not t or bool(PAPER_LABELS.match(t) or OTHER_LABELS.match(t))
 
 
@@ -144,6 +152,9 @@ def _head_evidence(text: str) -> Evidence:
     visible = plain(text)
     if not visible or re.fullmatch(r"[\W\d_]*", visible):
         ev.junk = "empty"
+        return ev
+    if _FIELD_KEY.match(visible):
+        ev.junk = "field"  # "**Venue**: ICLR 2023", "Authors: ...": metadata about a paper, not a paper
         return ev
     anchors = [link for link in ev.links if is_anchor(link.url)]
     if anchors and not ev.paper_links and len(anchors) >= len([x for x in ev.links if not is_image(x)]):
