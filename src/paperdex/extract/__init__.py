@@ -29,7 +29,7 @@ from paperdex.extract.org import parse_org
 from paperdex.extract.tree import Node, parse_markdown, parse_plain
 from paperdex.ids import normalize_arxiv, normalize_doi
 from paperdex.model import Document, Identifier, NoteBlock
-from paperdex.titles import clean_title
+from paperdex.titles import clean_title, normalize_title
 
 # A document block larger than this is split at section or paragraph boundaries (the source keeps all).
 DOCUMENT_PART_CHARS = 100_000
@@ -126,6 +126,22 @@ def title_from_filename(source: str) -> str | None:
     return stem if " " in stem else None
 
 
+_PDF_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)]*?\.pdf)\)", re.I)
+
+
+def attached_pdf_title(text: str, lines: int = 5) -> tuple[str, str] | None:
+    """(title, file name) of a PDF embedded or linked at the top of a page (`![Name.pdf](file://...)`)."""
+    for line in text.split("\n")[:lines]:
+        # Local file links keep their spaces (Logseq, Obsidian), so they are matched here, not as URLs.
+        for m in _PDF_LINK.finditer(line):
+            name = m.group("text") if m.group("text").lower().endswith(".pdf") else unquote(
+                m.group("url").split("/")[-1])
+            title = title_from_filename(name) if name.lower().endswith(".pdf") else None
+            if title:
+                return title, name
+    return None
+
+
 def _zotfile_name(source: str) -> bool:
     stem = unquote(PurePath(source).stem)
     return bool(re.search(r"(?:^|_)(?:19|20)\d{2}[a-z]?_", stem)) and "_" in stem.strip("_")
@@ -154,6 +170,12 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     all_links = [link for link in find_links(doc.text) if not is_image(link) and re.match(r"^https?://", link.url)]
     lone_title = title_from_heading(lone.head)[0] if lone is not None else None
     file_title = title_from_filename(doc.source)
+    attached = attached_pdf_title(doc.text)
+    if attached and _zotfile_name(attached[1]):
+        # The page embeds its paper's PDF (a reference manager's file name): that name titles the paper,
+        # unless the page's own name is a longer form of the same title.
+        longer = file_title and normalize_title(file_title).startswith(normalize_title(attached[0]))
+        file_title = file_title if longer else attached[0]
     name_is_furniture = bool(_FURNITURE_NAMES.match(PurePath(doc.source).stem.strip()))
 
     own_heading_link = lone is not None and any(is_paper_url(link.url) for link in find_links(lone.head))
@@ -165,7 +187,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = lone_title
     elif lone is not None and lone_title and labelled:
         title = lone_title  # `# Title` then `[Paper](url)` near the top: a note about that paper
-    elif file_title and _zotfile_name(doc.source) and not section_entries and len(strong) < 6:
+    elif file_title and (_zotfile_name(doc.source) or attached) and not section_entries and len(strong) < 6:
         title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper
     elif section_entries or len(strong) >= 3:
         return None
