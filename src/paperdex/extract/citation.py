@@ -143,7 +143,7 @@ def parse_citation(text: str) -> Citation | None:
     # Title first, authors after a comma or "by", a parenthetical citation at the end:
     # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
     m = _TITLE_BY.match(raw)
-    if m and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
+    if m and not re.search(r"[a-z]\.\s+[A-Z]", m.group("t")) and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(m.group("c")),
                         style="title-authors")
     # APA: "Authors (2020). Title. Venue."
@@ -154,15 +154,9 @@ def parse_citation(text: str) -> Citation | None:
         if parts and not _is_venue(parts[0]) and len(parts[0].split()) >= 2:
             return Citation(_clean(parts[0]), authors=raw[: m.start()].strip(), year=int(m.group("y")[:4]),
                             venue=" ".join(parts[1:]) or None, style="apa")
-    # "Authors, Title, Venue 2014. Description" (comma-separated, no quotes)
-    comma = _comma_style(raw)
-    if comma is not None:
-        return comma
     parts = _sentences(raw)
-    if len(parts) < 2:
-        return None
     # ACL / ACM: "Authors. 2020. Title. Venue." or "Authors. Title. Venue, 2020."
-    if is_author_list(parts[0]):
+    if len(parts) >= 2 and is_author_list(parts[0]):
         rest = parts[1:]
         year = None
         if rest and re.fullmatch(rf"\(?{_YEAR}\)?\.?", rest[0].strip()):
@@ -171,6 +165,12 @@ def parse_citation(text: str) -> Citation | None:
         if rest and not _is_venue(rest[0]) and len(rest[0].split()) >= 2:
             return Citation(_clean(rest[0]), authors=parts[0], year=year or _year_of(" ".join(rest[1:])),
                             venue=" ".join(rest[1:]) or None, style="acl")
+        return None
+    # "Authors, Title, Venue 2014. Description" (comma-separated, no quotes)
+    comma = _comma_style(raw)
+    if comma is not None:
+        return comma
+    if len(parts) < 2:
         return None
     # Title first: "Title. Authors (2010)." / "Title. Authors. Venue 2010."
     second = re.sub(rf"\(?{_YEAR}\)?", "", parts[1]).strip(" .,")

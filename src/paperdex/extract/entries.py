@@ -60,17 +60,31 @@ _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[
 _QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
 
 
+_CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
+
+
 def split_multi(entries: list[Entry]) -> list[Entry]:
-    """A line naming several papers, each quoted and cited ("the method “A” (X, 2015) and “B” (Y, 2016)"),
-    is one entry per paper."""
+    """A line naming several papers, each cited ("“A” (X, 2015) and “B” (Y, 2016)", "A (X, 2016) and
+    B (Y, 2018)"), is one entry per paper."""
     out: list[Entry] = []
     for e in entries:
-        found = list(_QUOTED_CITE.finditer(e.head))
-        if len(found) < 2 or e.node.kind not in ("item", "line", "paragraph"):
+        if e.node.kind not in ("item", "line", "paragraph"):
             out.append(e)
             continue
-        for m in found:
-            out.append(Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path))
+        quoted = list(_QUOTED_CITE.finditer(e.head))
+        if len(quoted) >= 2:
+            out += [Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path) for m in quoted]
+            continue
+        cites = list(_CITE_PAREN.finditer(e.head))
+        if len(cites) < 2:
+            out.append(e)
+            continue
+        start = 0
+        for m in cites:
+            piece = e.head[start:m.end()].strip()
+            piece = re.sub(r"^(?:and|,|;|\.)\s+", "", piece)
+            out.append(Entry(e.node, piece, e.score, e.evidence, e.path))
+            start = m.end()
     return out
 
 
