@@ -77,6 +77,8 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
         return False
     if re.search(r"\bet\s+al\b", t, re.I):
         return len(t.split()) <= 8
+    if ":" in t or "：" in t or any(len(chunk.split()) > 5 for chunk in re.split(r",|\band\b|&", t)):
+        return False  # "Multimodal Machine Learning: A Survey and Taxonomy" is a title, not names
     if re.search(r"[\u4e00-\u9fff]", t):
         return bool(re.fullmatch(r"[\u4e00-\u9fff·\s,，、]+(?:等)?", t))
     words = t.replace(",", " , ").split()
@@ -136,9 +138,12 @@ def parse_citation(text: str) -> Citation | None:
     m = _TITLE_PAREN.match(raw)
     if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
         title = m.group("t")
-        by = re.match(r"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^,]+(?:,[^,]+)*)$", title)
-        if by and is_author_list(re.sub(r"\bet al\.?", "", by.group("a")).strip(" ,."), lone_name=False):
-            title = by.group("t")
+        # "Title, Julian Hough and David Schlangen." / "Title by Elizabeth Cha et al.": names after the title.
+        for cut in re.finditer(r",\s+|\s+by\s+", title):
+            names = title[cut.end():].strip(" ,.")
+            if re.search(r"\bet al\b", names) or is_author_list(names, lone_name=False):
+                title = title[: cut.start()]
+                break
         return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
     # Title first, authors after a comma or "by", a parenthetical citation at the end:
     # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
