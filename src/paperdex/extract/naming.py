@@ -75,7 +75,7 @@ def title_from_head(head: str) -> tuple[str, dict]:
         raw = plain(bold.group("t"))
     else:
         visible = plain(text)
-        cite = parse_citation(visible) if len(visible) > 30 else None
+        cite = parse_citation(plain(text, keep_emphasis=True)) if len(visible) > 30 else None
         if cite and (cite.style != "title-first" or not title_like(_cut(text))):
             raw = cite.title
             if cite.year:
