@@ -213,3 +213,75 @@ def test_data_file_records():
     assert doc.blocks[0].line == 1 and doc.blocks[1].line == 7
     [doc] = datafile.read("Title,Link\nDeep Residual Learning,https://arxiv.org/abs/1512.03385\n", "list.csv")
     assert doc.blocks[0].identifiers[0].value == "1512.03385"
+
+
+def test_numbered_named_headings_are_a_round_up_and_numbered_chapters_are_not():
+    roundup = """# 对比学习串烧
+
+## 第一阶段
+## 1.InstDisc
+[Unsupervised Feature Learning via Non-Parametric Instance Discrimination](https://arxiv.org/abs/1805.01978)
+## 2.InvaSpread
+memory bank free
+## 3.MoCo v1
+momentum encoder
+## 4.SimCLR v1
+big batches
+"""
+    assert [p.title for p in _papers(roundup)] == [
+        "Unsupervised Feature Learning via Non-Parametric Instance Discrimination", "InvaSpread", "MoCo v1",
+        "SimCLR v1"]
+    chapters = """# Mamba: Linear-Time Sequence Modeling with Selective State Spaces
+
+## Metadata
+- [paper](https://arxiv.org/abs/2312.00752) (arXiv 2023)
+- **Venue**: arXiv 2023
+
+## 1. Introduction
+## 2. State Space Models
+## 3. Selective State Space Models
+"""
+    [paper] = _papers(chapters, "LLM/Mamba/paper.md")
+    assert paper.title.startswith("Mamba") and paper.identifiers[0].value == "2312.00752"
+
+
+def test_several_cited_papers_on_one_line_and_shared_labels():
+    text = """Reading list
+
+1. General: Multimodal Machine Learning: A Survey and Taxonomy (Baltrusaitis et al., 2019)
+2. General: Representation learning: A review and new perspectives (Bengio et al., 2013)
+3. Parsing: Deep biaffine attention for neural dependency parsing (Dozat and Manning, 2016) and Constituency parsing with a self-attentive encoder (Kitaev and Klein, 2018).
+"""
+    papers = _papers(text, "list.txt", "text")
+    assert [p.title for p in papers][:2] == ["Multimodal Machine Learning: A Survey and Taxonomy",
+                                             "Representation learning: A review and new perspectives"]
+    assert papers[0].section == "General"
+    assert "Constituency parsing with a self-attentive encoder" in [p.title for p in papers]
+
+
+def test_a_page_that_embeds_its_pdf_is_titled_by_it():
+    text = "- ![2013_Chen_Gu et al_Symmetry protected topological orders.pdf](file://zotero/SPT/x.pdf)\n- # Setup\n"
+    [paper] = _papers(text, "pages/2013_Chen_Gu et al_SPT and Group Cohomology.md")
+    assert paper.title == "Symmetry protected topological orders"
+
+
+def test_weak_rows_ride_along_only_in_the_shape_of_the_strong_ones():
+    text = """| Date | Paper |
+|---|---|
+| 01/03 | A. Yu, Q. Le. **Learning to Skim Text**. ACL 2017 |
+| 08/03 | A. See, C. Manning. **Get To The Point: Summarization with Pointer-Generator Networks**. ACL 2017 |
+| 15/03 | Static & Dynamic RNN in Tensorflow |
+"""
+    assert len(_papers(text)) == 2
+
+
+def test_metadata_fields_and_link_rows_are_not_papers():
+    text = """# Attention Is All You Need
+
+- **Authors**: Ashish Vaswani, Noam Shazeer
+- **Venue**: NeurIPS 2017
+- [paper](https://arxiv.org/abs/1706.03762) (NeurIPS 2017)
+- [code](https://github.com/tensorflow/tensor2tensor) | [slides](https://example.org/s.pdf)
+"""
+    [paper] = _papers(text, "notes/attention.md")
+    assert paper.title == "Attention Is All You Need" and paper.identifiers[0].value == "1706.03762"

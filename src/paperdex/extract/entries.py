@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from paperdex.extract.evidence import (
+    CITE_PAREN,
     REFERENCE_HEADINGS,
     Evidence,
     head_evidence,
@@ -60,9 +61,6 @@ _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[
 _QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
 
 
-_CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
-
-
 def split_multi(entries: list[Entry]) -> list[Entry]:
     """A line naming several papers, each cited ("“A” (X, 2015) and “B” (Y, 2016)", "A (X, 2016) and
     B (Y, 2018)"), is one entry per paper."""
@@ -75,7 +73,7 @@ def split_multi(entries: list[Entry]) -> list[Entry]:
         if len(quoted) >= 2:
             out += [Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path) for m in quoted]
             continue
-        cites = list(_CITE_PAREN.finditer(e.head))
+        cites = list(CITE_PAREN.finditer(e.head))
         if len(cites) < 2:
             out.append(e)
             continue

@@ -60,6 +60,8 @@ REFERENCE_HEADINGS = re.compile(
 _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.google.com/assets",
                 "travis-ci", "circleci", "codecov.io", "zenodo.org/badge", "awesome.re", "forthebadge")
 WEAK = 0.3
+# A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
+CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?]|[.](?:\s|$)")
 
@@ -136,9 +138,16 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
                    identifiers=list(ev.identifiers), signals=list(ev.signals))
 
 
+# A head longer than this is prose or a pasted dump, never one paper's name (and not worth a regex pass).
+MAX_HEAD_CHARS = 4000
+
+
 @lru_cache(maxsize=32768)
 def _head_evidence(text: str) -> Evidence:
     ev = Evidence()
+    if len(text) > MAX_HEAD_CHARS:
+        ev.junk = "too long"
+        return ev
     ev.links = [link for link in find_links(text) if not is_badge(link)]
     for link in ev.links:
         if is_image(link) or is_anchor(link.url):
@@ -174,6 +183,11 @@ def _head_evidence(text: str) -> Evidence:
     named = ev.titleish and (ev.paper_links or ev.note_links) and text.lstrip(" *_[").startswith(
         ev.links[0].text[:8]) if ev.links else False
     ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 and not named else None
+    if ev.citation is None and not named and len(visible) < 600:
+        # Several cited works on one line ("A (X, 2016) and B (Y, 2018)"): the first one stands for the line.
+        cites = list(CITE_PAREN.finditer(visible))
+        if len(cites) >= 2:
+            ev.citation = parse_citation(visible[: cites[0].end()])
     if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
         ev.citation = None
     prefix = _prefix(text)

@@ -119,6 +119,14 @@ def title_from_heading(heading: str) -> tuple[str, dict]:
 
 def labelled_title(section_text: str) -> tuple[str, str] | None:
     """A `Paper: [Title](url)` line under a heading: the paper's own title and its link."""
+    body = [line for line in section_text.split("\n")[1:] if line.strip()]
+    if body:  # the section's first line is just a link named by the paper's title
+        links = [link for link in find_links(body[0]) if not is_image(link)]
+        rest = body[0]
+        for link in links:
+            rest = rest.replace(body[0][link.start:link.end], "")
+        if len(links) == 1 and is_paper_url(links[0].url) and title_like(links[0].text) and not rest.strip(" -*>:：|"):
+            return plain(links[0].text), links[0].url
     for line in section_text.split("\n")[1:]:
         m = re.match(r"^\s*(?:[-*+]\s*)?(?:\*\*)?(?:paper|论文|原文|статья|論文|논문)(?:\*\*)?\s*[:：]\s*(?P<rest>.+)$",
                      line, re.I)
