@@ -8,31 +8,36 @@ people-facing output.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-import weakref
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paperdex.errors import UsageError
-from paperdex.library import fts, vectors
+from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.model import Note
-from paperdex.search import bm25
-from paperdex.search.analyze import match_spans, query_terms
-from paperdex.search.embed import Embedder, configured
+from paperdex.search.analyze import query_terms
 from paperdex.search.fusion import rrf
+from paperdex.search.snippet import make_snippet, mark, spans_in, window
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from paperdex.search import bm25
+    from paperdex.search.embed import Embedder
 
 MODES = ("hybrid", "keyword", "semantic")
-MARK_OPEN, MARK_CLOSE = "«", "»"
-SNIPPET_CHARS = 220
 # How many index rows each ranking looks at per wanted result (rows of one paper collapse).
 POOL_FACTOR = 5
 MIN_POOL = 50
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact).
 PIN_RATIO = 1.8
+# Seconds one search request may take (see search()); generous, it only stops pathological cases.
+TIMEOUT = 5.0
 
 Key = tuple[str, str]  # ("paper", paper id) | ("document", source id) | ("note", note id)
 
@@ -62,22 +67,52 @@ class _Cache:
     model: str
     generation: int
     ids: np.ndarray
-    matrix: np.ndarray
+    matrix: np.ndarray  # float16, memory-mapped
+    full: np.ndarray | None = None  # float32 copy, kept by long-running processes (see warm)
 
 
-# One vector matrix per open library and process; a changed generation reloads it.
-_MATRICES: weakref.WeakKeyDictionary[Library, _Cache] = weakref.WeakKeyDictionary()
+# The vector matrix of each library file and model this process loaded; a changed generation reloads it.
+_MATRICES: dict[tuple[str, str], _Cache] = {}
+# Rows scored per step of a cold scan: converts float16 a slice at a time, so RSS stays small.
+SCAN_ROWS = 16_384
+
+
+def _vectors(lib: Library, model: str) -> _Cache:
+    from paperdex.library import vectors
+
+    current = vectors.generation(lib)
+    key = (_keyword_key(lib), model)
+    cached = _MATRICES.get(key)
+    if cached is None or cached.generation != current:
+        ids, matrix = vectors.matrix(lib, model)
+        cached = _MATRICES[key] = _Cache(model, current, ids, matrix)
+    return cached
 
 
 def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row ids, unit vectors) of every stored row under `model`, cached until the index changes."""
-    current = vectors.generation(lib)
-    cached = _MATRICES.get(lib)
-    if cached is None or cached.model != model or cached.generation != current:
-        ids, matrix = vectors.load(lib, model)
-        cached = _Cache(model, current, ids, matrix)
-        _MATRICES[lib] = cached
-    return cached.ids, cached.matrix
+    """(row ids, float32 unit vectors) of every stored row under `model`, cached until the index changes."""
+    import numpy as np
+
+    cached = _vectors(lib, model)
+    if cached.full is None:
+        cached.full = np.asarray(cached.matrix, dtype=np.float32)
+    return cached.ids, cached.full
+
+
+def _cosines(lib: Library, model: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row ids, cosine of each row with the unit `query`): from the float32 copy when this process
+    keeps one, else straight off the mapped float16 file in slices."""
+    import numpy as np
+
+    cached = _vectors(lib, model)
+    query = query.astype(np.float32)
+    if cached.full is not None:
+        return cached.ids, cached.full @ query
+    n = len(cached.ids)
+    scores = np.empty(n, dtype=np.float32)
+    for start in range(0, n, SCAN_ROWS):
+        scores[start:start + SCAN_ROWS] = np.asarray(cached.matrix[start:start + SCAN_ROWS], np.float32) @ query
+    return cached.ids, scores
 
 
 # In-memory keyword indexes this process warmed, by library file (every thread's connection to one
@@ -103,7 +138,13 @@ def warm(lib: Library) -> None:
     key = _keyword_key(lib)
     cached = _KEYWORD.get(key)
     if cached is None or cached.generation != current:
+        from paperdex.search import bm25
+
         _KEYWORD[key] = bm25.build(current, fts.index_rows(lib))
+    from paperdex.library import vectors
+
+    for model in vectors.counts(lib):  # float32 copies: a warm semantic scan is one BLAS product
+        vector_matrix(lib, model)
 
 
 def warm_in_background(path: str | Path) -> threading.Thread | None:
@@ -173,11 +214,12 @@ def _group(hits: list[fts.Hit]) -> dict[Key, list[fts.Hit]]:
 
 
 def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int) -> list[fts.Hit]:
-    """Rows nearest the query by cosine (brute force over the cached matrix), filters applied."""
-    ids, matrix = vector_matrix(lib, embedder.name)
+    """Rows nearest the query by cosine (brute force over the stored matrix), filters applied."""
+    import numpy as np
+
+    ids, scores = _cosines(lib, embedder.name, embedder.query(query))
     if not len(ids):
         return []
-    scores = matrix @ embedder.query(query).astype(np.float32)
     wanted = pool if flt.is_empty() else pool * 20
     while True:
         take = min(wanted, len(ids))
@@ -195,9 +237,18 @@ def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter
         wanted *= 8
 
 
+class SearchTimeout(UsageError):
+    """A request ran past its time bound (a pathological note or query); nothing was changed."""
+
+
 def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter | None = None, limit: int = 10,
-           embedder: Embedder | None = None) -> list[SearchResult]:
-    """The best `limit` results for `query`, best first."""
+           embedder: Embedder | None = None, timeout: float | None = TIMEOUT) -> list[SearchResult]:
+    """The best `limit` results for `query`, best first.
+
+    `timeout` bounds the request: past it, snippets stop being marked (the
+    note's start is shown) and a query still running in SQLite is stopped
+    with SearchTimeout, so one request can never hold a web worker for long.
+    """
     if mode not in MODES:
         raise UsageError(f"unknown search mode {mode!r}; use one of: {', '.join(MODES)}")
     flt = flt or PaperFilter()
@@ -205,13 +256,29 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     if not query or limit <= 0:
         return []
     fts.ensure_current(lib)
+    deadline = _Deadline(timeout)
+    try:
+        with fts.time_limit(lib, deadline.at):
+            return _search(lib, query, mode, flt, limit, embedder, deadline)
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+        raise SearchTimeout(f"search for {query!r} took longer than {timeout:g} s and was stopped; "
+                            "try more specific words or a filter") from exc
+
+
+def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, embedder: Embedder | None,
+            deadline: _Deadline) -> list[SearchResult]:
     terms = query_terms(query)
     pool = max(MIN_POOL, limit * POOL_FACTOR)
     rankings: list[dict[Key, list[fts.Hit]]] = []
     if mode in ("keyword", "hybrid"):
         rankings.append(_group(keyword_hits(lib, terms, flt, pool)))
     if mode in ("semantic", "hybrid"):
-        embedder = embedder or configured()
+        if embedder is None:
+            from paperdex.search.embed import configured
+
+            embedder = configured()
         if embedder is None:
             if mode == "semantic":
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
@@ -226,7 +293,7 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
             ordered = _pin_exact(rankings[0], ordered)
     items = [(key, score, [h for ranking in rankings for h in ranking.get(key, [])])
              for key, score in ordered[:limit]]
-    return _results(lib, items, set(terms))
+    return _results(lib, items, set(terms), deadline)
 
 
 def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
@@ -249,20 +316,38 @@ def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]
 
 
 def _note_text(note: Note) -> str:
-    return " ".join(" ".join([note.text or "", *note.thoughts]).split())
+    return "\n".join([note.text or "", *note.thoughts])
+
+
+class _Deadline:
+    """When a request must stop doing optional work (snippets) and stop SQLite (the rest)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() > self.at
 
 
 class _Text:
-    """A candidate snippet source whose match spans are computed once, on first use."""
+    """A candidate snippet source: its window (see snippet.window) and spans, computed on first use."""
 
-    def __init__(self, note: Note | None, text: str, wanted: set[str]) -> None:
-        self.note, self.text, self._wanted = note, text, wanted
+    def __init__(self, note: Note | None, raw: str, wanted: set[str], deadline: _Deadline) -> None:
+        self.note, self._raw, self._wanted, self._deadline = note, raw, wanted, deadline
+        self._text: str | None = None
         self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = window(self._raw, self._wanted)
+        return self._text
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = match_spans(self.text, self._wanted)
+            # Past the deadline the snippet is the note's start, unmarked: cheap, and still true.
+            self._spans = [] if self._deadline.passed() else spans_in(self.text, self._wanted)
         return self._spans
 
 
@@ -271,19 +356,21 @@ def _best_text(candidates: list[_Text]) -> tuple[Note | None, str, list]:
     best: _Text | None = None
     best_count = -1
     for candidate in candidates:
+        if best is not None and candidate._deadline.passed():
+            break
         count = len({candidate.text[a:b].casefold() for a, b in candidate.spans})
         if count > best_count:
             best, best_count = candidate, count
     return (best.note, best.text, best.spans) if best is not None else (None, "", [])
 
 
-def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted: set[str]
-             ) -> list[SearchResult]:
+def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted: set[str],
+             deadline: _Deadline) -> list[SearchResult]:
     """Results for the final few keys, fetching their notes and papers in a few batched queries."""
     note_ids = {key: list(dict.fromkeys(h.note_id for h in hits if h.note_id))[:8] for key, _s, hits in items}
     notes = fts.notes_by_id(lib, [nid for ids in note_ids.values() for nid in ids])
     papers = fts.papers_by_id(lib, [key[1] for key, _s, _h in items if key[0] == "paper"])
-    texts = {key: [_Text(notes[nid], _note_text(notes[nid]), wanted) for nid in ids if nid in notes]
+    texts = {key: [_Text(notes[nid], _note_text(notes[nid]), wanted, deadline) for nid in ids if nid in notes]
              for key, ids in note_ids.items()}
     # A paper none of whose matched notes shows a query word: look at its other notes and abstract too.
     fallback = [key[1] for key, _s, _h in items if key[0] == "paper" and key[1] in papers
@@ -299,10 +386,10 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
                 continue
             if ident in others:
                 paper.notes = others[ident]
-                candidates = candidates + [_Text(n, _note_text(n), wanted) for n in paper.notes
+                candidates = candidates + [_Text(n, _note_text(n), wanted, deadline) for n in paper.notes
                                            if n.id not in note_ids[key]]
                 if paper.abstract:
-                    candidates.append(_Text(None, " ".join(paper.abstract.split()), wanted))
+                    candidates.append(_Text(None, paper.abstract, wanted, deadline))
             note, text, spans = _best_text(candidates)
             source = note.source if note else (paper.notes[0].source if paper.notes else None)
             out.append(_finish(SearchResult(
@@ -318,42 +405,6 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
                                         snippet="", source=note.source, note_id=note.id, year=note.year),
                            text, spans))
     return out
-
-
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
-                 ) -> tuple[str, list[tuple[int, int]]]:
-    """A window of `text` around the densest run of matches, and the match spans inside it."""
-    if len(text) <= width:
-        return text, spans
-    start = 0
-    if spans:
-        best = -1
-        for a, _b in spans:
-            begin = max(0, a - width // 5)
-            inside = sum(1 for x, y in spans if x >= begin and y <= begin + width)
-            if inside > best:
-                best, start = inside, begin
-    end = min(len(text), start + width)
-    start = max(0, min(start, end - width))
-    if start > 0:
-        space = text.find(" ", start, start + 20)
-        start = space + 1 if space != -1 else start
-    piece = text[start:end]
-    shown = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + piece + suffix, [(a + len(prefix), b + len(prefix)) for a, b in shown]
-
-
-def mark(text: str, spans: list[tuple[int, int]], open_: str = MARK_OPEN, close: str = MARK_CLOSE) -> str:
-    out, last = [], 0
-    for a, b in sorted(spans):
-        if a < last:
-            continue
-        out += [text[last:a], open_, text[a:b], close]
-        last = b
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _finish(result: SearchResult, text: str, spans: list[tuple[int, int]]) -> SearchResult:
