@@ -78,6 +78,17 @@ def _sidecar(lib: Library, model: str) -> Path:
     return lib.path.with_name(f"{lib.path.name}.vectors-{digest}")
 
 
+def _write(path: Path, array: np.ndarray) -> None:
+    """Write atomically: readers see the old file or the whole new one, never a part."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            np.save(fh, array)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, float16 matrix, memory-mapped) of every row with a vector under `model`.
 
@@ -100,14 +111,11 @@ def matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     ids, vecs = _rows(lib, model)
     try:
         for path, array in ((vec_path, vecs), (ids_path, ids)):
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                np.save(fh, array)
-            os.replace(tmp, path)
+            _write(path, array)
         for old in base.parent.glob(base.name + "-g*.npy"):
             if old not in (ids_path, vec_path):
                 old.unlink(missing_ok=True)
-    except OSError:
+    except OSError:  # read-only folder, full disk: search from memory, the library is untouched
         return ids, vecs
     return np.load(ids_path, mmap_mode="r"), np.load(vec_path, mmap_mode="r")
 

@@ -18,6 +18,7 @@ import Stemmer
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 # An arXiv id stays one term; a run of Han/kana goes to jieba; anything else alphanumeric is a word.
 _TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<han>[{_HAN}]+)|(?P<word>[^\W_]+)")
+_HAN_RUN = re.compile(rf"[{_HAN}]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -121,10 +122,13 @@ def term_of(word: str) -> str | None:
     return word  # digits, Han words
 
 
-def _raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(folded word, start, end) over `text`, positions in the folded string."""
+def _raw_tokens(text: str, han: bool = True) -> Iterator[tuple[str, int, int]]:
+    """(folded word, start, end) over `text`, positions in the folded string; runs of Han/kana are
+    segmented only when `han` (a query with no Chinese words cannot match them)."""
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "han":
+            if not han:
+                continue
             base = match.start()
             for word, start, end in _jieba().tokenize(match.group()):
                 yield word, base + start, base + end
@@ -222,7 +226,8 @@ def match_spans(text: str, wanted: set[str], limit: int | None = None) -> list[t
         for index, piece in enumerate(pieces or []):
             mapping.extend([index] * len(piece))
         mapping.append(len(text))
-    for word, start, end in _raw_tokens(folded):
+    han = any(_HAN_RUN.search(term) for term in wanted)
+    for word, start, end in _raw_tokens(folded, han):
         if term_of(word) in wanted:
             spans.append((start, end) if mapping is None else (mapping[start], mapping[end - 1] + 1))
             if limit is not None and len(spans) >= limit:
