@@ -56,21 +56,30 @@ def store(lib: Library, model: str, hashes: list[str], vectors: np.ndarray) -> N
 
 
 def _rows(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row ids, float16 matrix) read from SQLite: one query, one join of the blobs, no per-row arrays."""
-    rows = lib.conn.execute(
-        "SELECT d.id, e.dim, e.vec FROM search_docs d JOIN embeddings e "
-        "ON e.model = ? AND e.text_hash = d.embed_hash ORDER BY d.id", (model,)).fetchall()
-    if rows:
-        # The most common width wins: a vector from a differently configured endpoint under the same
-        # name is left out rather than mixed in.
-        dims = [r[1] for r in rows]
-        dim = max(set(dims), key=dims.count)
-        rows = [r for r in rows if r[1] == dim]
-    if not rows:
+    """(row ids, float16 matrix) read from SQLite in slices into one preallocated array.
+
+    The most common width wins: a vector from a differently configured
+    endpoint under the same name is left out rather than mixed in.
+    """
+    join = ("FROM search_docs d JOIN embeddings e ON e.model = ? AND e.text_hash = d.embed_hash")
+    widths = lib.conn.execute(f"SELECT e.dim, count(*) {join} GROUP BY e.dim", (model,)).fetchall()
+    if not widths:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=STORED_DTYPE)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=STORED_DTYPE).reshape(len(rows), dim)
-    return ids, matrix
+    dim, total = max(widths, key=lambda r: (r[1], r[0]))
+    ids = np.empty(total, dtype=np.int64)
+    matrix = np.empty((total, dim), dtype=STORED_DTYPE)
+    cursor = lib.conn.execute(f"SELECT d.id, e.vec {join} AND e.dim = ? ORDER BY d.id", (model, dim))
+    filled = 0
+    while chunk := cursor.fetchmany(8192):
+        take = min(len(chunk), total - filled)  # rows added meanwhile wait for the next generation
+        if take <= 0:
+            break
+        chunk = chunk[:take]
+        ids[filled:filled + take] = [r[0] for r in chunk]
+        matrix[filled:filled + take] = np.frombuffer(b"".join(r[1] for r in chunk),
+                                                     dtype=STORED_DTYPE).reshape(take, dim)
+        filled += take
+    return ids[:filled], matrix[:filled]
 
 
 def _sidecar(lib: Library, model: str) -> Path:
