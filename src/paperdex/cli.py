@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_search",
     "paperdex.cli_web",
     "paperdex.cli_maintenance",
+    "paperdex.cli_sync",
 )
 
 
@@ -70,9 +71,11 @@ class PaperdexGroup(click.Group):
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             sys.exit(1)
         except sqlite3.DatabaseError as exc:
-            db = getattr(ctx.obj, "db_path", "the library")
-            err.print(f"[red]error:[/red] the library {escape(str(db))} is damaged or unreadable ({escape(str(exc))}); "
-                      "run `paperdex check`, or restore a copy made with `paperdex backup`", soft_wrap=True)
+            # Read-only, disk full or damaged: each has its own fix, and only damage wants a backup.
+            from paperdex.library.diagnosis import diagnose
+
+            db = getattr(ctx.obj, "db_path", None) or settings.get("db")
+            err.print(f"[red]error:[/red] {escape(str(diagnose(db, exc)))}", soft_wrap=True)
             sys.exit(1)
 
 
@@ -131,7 +134,7 @@ def make_filter(section=None, year_range=None, reader=None, source=None, has_tho
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "format_", metavar="NAME", help="Force an input format (default: detected from content).")
-@click.option("--shape", metavar="NAME", help="Force a note shape (readme_list, title_fields, lark, telegram, ...).")
+@click.option("--shape", metavar="NAME", help="Force a reader: structure (the default extractor), document (no papers), lark, telegram, title_fields.")
 @click.option("--encoding", help="Force a text encoding (e.g. gbk, cp1251) instead of detecting it.")
 @click.option("--reader", help="Whose notes these are (default: from the file, e.g. front matter or channel).")
 @click.option("--max-size", "max_size_mb", type=int, help="Refuse files larger than this many MB (default 64).")
@@ -143,8 +146,9 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
     """Read note files, folders, globs or URLs into the library.
 
     Each file is cut into one note per paper; the same paper noted twice (or by
-    two readers) becomes one paper with both notes. Re-adding an unchanged
-    file changes nothing; an edited file has its notes updated.
+    two readers) becomes one paper with both notes. Adding a folder again
+    syncs it: unchanged files are not read, edited files update their notes,
+    renamed files keep theirs, deleted files' notes go to `paperdex trash`.
 
     \b
     Examples:
@@ -153,36 +157,32 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
       paperdex add result.json                  a Telegram Desktop export
       paperdex add notes.txt --encoding gbk     Chinese notes saved on Windows
     """
-    from paperdex import importer
 
     if format_:
         from paperdex.formats import get
 
         get(format_)  # unknown names fail before any work
     max_bytes = (max_size_mb or settings.get("max_size_mb")) * 1024 * 1024
+    from paperdex.cli_sync import print_summary
+    from paperdex.sync import SyncOptions, SyncSummary, sync_paths
+
     lib = ctx.lib
     urls = [i for i in inputs if i.startswith(("http://", "https://"))]
     paths = [i for i in inputs if i not in urls]
-    planned = importer.plan(paths)
-    summary = importer.AddSummary()
+    summary = SyncSummary()
     with _progress() as progress:
-        task = progress.add_task("importing", total=len(planned) + len(urls))
-        for source, path, error in planned:
-            progress.update(task, description=_short(source))
-            if error is not None or path is None:
-                summary.failures.append(importer.Failure(source, importer.describe(error)))
-            else:
-                importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
-                                 max_bytes=max_bytes, force=force, summary=summary)
-            progress.advance(task)
+        # A folder added before is synced: unchanged files are not read, renames keep their notes.
+        task = progress.add_task("importing", total=None)
+        options = SyncOptions(format=format_, encoding=encoding, reader=reader, shape=shape, max_bytes=max_bytes,
+                              force=force)
+        sync_paths(lib, paths, options, summary=summary,
+                   progress=lambda source: progress.update(task, description=_short(source), advance=1))
         for url in urls:
             progress.update(task, description=_short(url))
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
-    click.echo(summary.line())  # the notes are stored and keyword-searchable from here on
+    print_summary(summary)  # the notes are stored and keyword-searchable from here on
     _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
-    for failure in summary.failures:
-        err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}", soft_wrap=True)
     if summary.failures and not summary.imported:
         sys.exit(1)
 
@@ -325,19 +325,23 @@ def _print_paper(paper) -> None:
 
 @main.command()
 @click.option("--format", "format_", default="jsonl", show_default=True, metavar="NAME",
-              help="jsonl, bibtex, csl-json, markdown, obsidian or site.")
+              help="jsonl, bibtex, biblatex, ris, csv, csl-json, markdown, obsidian or site.")
+@click.option("--no-notes", is_flag=True, help="bibtex, biblatex, ris, csl-json: the references without the notes.")
 @click.option("--out", "out_path", type=click.Path(), help="Write here (a folder for obsidian/site) instead of stdout.")
 @click.option("--per-reader", is_flag=True,
               help="markdown: one digest per reader in the --out folder, so re-adding keeps who wrote what.")
 @filter_options
 @pass_ctx
-def export(ctx: Context, format_, out_path, per_reader, section, year_range, reader, source, has_thoughts) -> None:
+def export(ctx: Context, format_, out_path, no_notes, per_reader, section, year_range, reader, source,
+           has_thoughts) -> None:
     """Write the library (or a filtered part of it) in another format.
 
     \b
     Examples:
       paperdex export --format jsonl > library.jsonl
       paperdex export --format bibtex --section LLM --out llm.bib
+      paperdex export --format ris --out zotero.ris   (Zotero, EndNote, Mendeley)
+      paperdex export --format csv --out papers.csv   (a spreadsheet)
       paperdex export --format obsidian --out ~/vault/papers
       paperdex export --format markdown --per-reader --out digests/
       paperdex export --format site --out public/      (a static site with search)
@@ -346,7 +350,8 @@ def export(ctx: Context, format_, out_path, per_reader, section, year_range, rea
     from paperdex.export.options import ExportOptions
 
     module = exporters.get(format_)
-    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts))
+    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts),
+                            notes=not no_notes)
     if per_reader:
         if format_ != "markdown" or not out_path:
             raise UsageError("--per-reader goes with --format markdown --out FOLDER")
@@ -379,21 +384,6 @@ def info(ctx: Context) -> None:
             ("notes without a paper", c["paperless_notes"])]
     for key, value in rows:
         click.echo(f"{key:<23}{value}")
-
-
-@main.command()
-@pass_ctx
-def sources(ctx: Context) -> None:
-    """The files and URLs in the library, with their note counts."""
-    from paperdex.library.store import sources as list_sources
-
-    table = Table(box=None)
-    for col in ("path", "format", "reader", "notes", "updated"):
-        table.add_column(col)
-    for row in list_sources(ctx.lib):
-        table.add_row(escape(row["path"]), row["format"], escape(row["reader"] or ""), str(row["notes"]),
-                      row["updated_at"][:19])
-    out.print(table)
 
 
 @main.command()

@@ -211,7 +211,9 @@ def looks_like_title(line: str) -> bool:
         return False
     if text[-1] in ".。,，;；:：、" or text.endswith("..."):
         return False
-    if re.search(r"[.!?]\s+[A-Z]", text):  # two sentences, or a citation "(2024). Title"
+    if re.search(r"[.]\s+[A-Z]", text):  # two sentences, or a citation "(2024). Title"
+        return False
+    if re.search(r"[!?]\s+[A-Z]", text) and len(text.split()) > 20:  # "Can You Unpack That? Learning to..."
         return False
     letters = sum(ch.isalpha() for ch in text)
     if len(_CYRILLIC.findall(text)) * 2 > letters:

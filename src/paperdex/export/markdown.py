@@ -41,6 +41,7 @@ from paperdex.ids import identifier_from_url
 from paperdex.library.db import Library
 from paperdex.library.store import iter_papers
 from paperdex.model import Note, Paper
+from paperdex.segment.readme_list import DIGEST_MARKER
 from paperdex.titles import parse_venue
 
 NAME = "markdown"
@@ -185,7 +186,8 @@ def render(papers: list[Paper], title: str, state: LinkState | None = None) -> s
     lines: list[str] = []
     if single_reader:
         lines += ["---", f"reader: {_yaml_scalar(single_reader)}", "---"]
-    lines += [f"# {title}", "", f"Total Count：{len(papers)}"]
+    # The marker tells `paperdex add` to read this digest back exactly (segment/readme_list.py).
+    lines += [f"# {title}", "", DIGEST_MARKER, "", f"Total Count：{len(papers)}"]
     previous: tuple[str, ...] = ()
     for path, entries in layout(papers, state):
         common = 0

@@ -15,7 +15,7 @@ import yaml
 from paperdex.model import Document
 
 NAME = "markdown"
-EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
+EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n\1[ \t]*(?:\r?\n|\Z)", re.S)
 _MD_HINTS = re.compile(r"^(#{1,6} |\s*[-*+] \[|\s*[-*+] |\[.+\]\(.+\))", re.M)

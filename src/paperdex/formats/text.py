@@ -5,7 +5,7 @@ from __future__ import annotations
 from paperdex.model import Document
 
 NAME = "text"
-EXTENSIONS = (".txt", ".text", "")
+EXTENSIONS = (".txt", ".text", ".rst", "")
 
 
 def detect(path: str, head: str) -> float:

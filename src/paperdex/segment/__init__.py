@@ -1,18 +1,23 @@
 """Cut a Document into NoteBlocks: one per paper, as a careful human reader would.
 
-Notes come in shapes (a README bullet list, a blog of title lines with
-`- key: value` fields, a Lark export, Telegram posts...). Each shape module
-exposes NAME, `score(doc) -> float` (how well the document fits, 0..1) and
-`segment(doc) -> list[NoteBlock]`. The best-scoring shape cuts the document;
-below MIN_SCORE the document holds no paper list and stays one searchable
-document (lecture notes). Everything here is pure: strings in, blocks out.
+Free text goes to the structural extractor (`paperdex.extract`), which reads
+the document's tree and decides entries from evidence. Exports whose records
+say where one note ends keep their record readers here: Telegram posts (a
+channel's web preview or a Desktop export) and Lark/Feishu item lists with
+`[arxiv][website]` tag runs and APA citation blocks, a blog's title lines with
+`- arxiv:` field lists (title_fields), and paperdex's own vault notes and Markdown digests
+(single_note, readme_list: exact round trips of its exports); each exposes NAME,
+`score(doc) -> float` and `segment(doc)`, and is used only when its record
+markers are unmistakable (RECORD_SCORE). Everything here is pure.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
+from paperdex import extract
 from paperdex.errors import UsageError
+from paperdex.extract.blocks import year_of_arxiv
 from paperdex.model import Document, NoteBlock
 from paperdex.plugins import load_modules
 from paperdex.segment.language import detect_language
@@ -20,12 +25,12 @@ from paperdex.segment.language import detect_language
 # Explicit order breaks ties: more specific shapes first.
 SHAPE_MODULES: tuple[str, ...] = (
     "paperdex.segment.single_note",
+    "paperdex.segment.readme_list",
     "paperdex.segment.lark",
     "paperdex.segment.telegram",
-    "paperdex.segment.readme_list",
     "paperdex.segment.title_fields",
 )
-MIN_SCORE = 0.2
+RECORD_SCORE = 0.5
 
 
 def shapes() -> list[ModuleType]:
@@ -33,7 +38,7 @@ def shapes() -> list[ModuleType]:
 
 
 def shape_names() -> list[str]:
-    return [m.NAME for m in shapes()] + ["document"]
+    return [m.NAME for m in shapes()] + ["structure", "document"]
 
 
 def choose_shape(doc: Document) -> tuple[ModuleType | None, float]:
@@ -42,7 +47,7 @@ def choose_shape(doc: Document) -> tuple[ModuleType | None, float]:
         score = module.score(doc)
         if score > best_score:
             best, best_score = module, score
-    if best_score < MIN_SCORE:
+    if best_score < RECORD_SCORE:
         return None, best_score
     return best, best_score
 
@@ -56,7 +61,7 @@ def segment(doc: Document, shape: str | None = None) -> list[NoteBlock]:
 
         blocks = telegram.segment_posts(doc)
     else:
-        if shape == "document":
+        if shape in ("document", "structure"):
             module = None
         elif shape:
             matches = [m for m in shapes() if m.NAME == shape]
@@ -65,11 +70,14 @@ def segment(doc: Document, shape: str | None = None) -> list[NoteBlock]:
             module = matches[0]
         else:
             module, _ = choose_shape(doc)
-        blocks = module.segment(doc) if module is not None else []
-        if not any(b.kind in ("paper", "note") for b in blocks):
-            from paperdex.segment import document
-
-            blocks = document.segment(doc)
+        if shape == "document":
+            blocks = extract.document_blocks(doc)
+        elif module is not None:
+            blocks = module.segment(doc)
+        else:
+            blocks = extract.extract(doc)
+        if not any(b.kind in ("paper", "note") for b in blocks) and module is not None:
+            blocks = extract.extract(doc)
     return [_finish(block, doc) for block in blocks]
 
 
@@ -79,6 +87,9 @@ def _finish(block: NoteBlock, doc: Document) -> NoteBlock:
         block.reader = doc.reader
     if block.date is None and doc.date is not None and block.kind == "document":
         block.date = doc.date
+    if block.year is None:
+        block.year = year_of_arxiv(block)
     if block.language is None:
         block.language = detect_language(" ".join(filter(None, [block.text, *block.thoughts])) or block.title or "")
     return block
+

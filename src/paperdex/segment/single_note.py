@@ -174,6 +174,10 @@ def _analyse(doc: Document) -> tuple[float, dict]:
 
 
 def score(doc: Document) -> float:
+    """Only paperdex's own vault notes (front matter `paperdex: <id>`) are read as records here; any other
+    one-paper note is recognised by the structural extractor."""
+    if "paperdex" not in (doc.metadata or {}):
+        return 0.0
     return round(_analyse(doc)[0], 3)
 
 

@@ -142,6 +142,8 @@ def segment(doc: Document) -> list[NoteBlock]:
 
 def score(doc: Document) -> float:
     """High when several title lines carry `- key: value` fields; a list of bare titles alone is not enough."""
+    if re.search(r"^#{1,6}\s", doc.text, re.M):
+        return 0.0  # headings give structure: the structural extractor reads it
     blocks, with_fields = _parse(doc)
     if with_fields < 2 or not blocks:
         return 0.0

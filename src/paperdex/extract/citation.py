@@ -1,0 +1,211 @@
+"""Citation grammars: find the title inside a reference, whatever the style.
+
+APA `Authors (2020). Title. Venue`, ACL `Authors. 2020. Title. Venue`, MLA
+`Authors. "Title." Venue, 2020`, IEEE `A. Author, "Title," in Venue, 2020`,
+GB/T 7714 `Authors. Title[J]. Venue, 2020`, title-first `Title. Authors (2020)`,
+and `Author et al. (2020): Title`. A reference is cut into sentences; the one
+that is neither an author list, a year nor a venue is the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)[a-z]?"
+_QUOTED = re.compile(r"[\"“”«»「」『』]\s*(?P<t>[^\"“”«»「」『』]{8,300}?)[,.]?\s*[\"“”«»「」『』]")
+_BOLD = re.compile(r"(?<![*_\w])(\*\*|__)(?P<t>[^*_]{6,300}?)\1(?![*_\w])")
+_GBT = re.compile(r"^(?P<a>.{2,300}?)[.．]\s*(?P<t>[^.．\[\]]{6,300}?)\s*\[(?P<k>[JCMDRSPNGZ]|EB/OL|J/OL|C/OL)\]", re.S)
+_PAREN_YEAR = re.compile(rf"\(\s*(?:[^()]*?,\s*)?(?P<y>{_YEAR})(?:,\s*[^()]*)?\s*\)")
+_AUTHOR_YEAR_COLON = re.compile(rf"^(?P<a>[^:：]{{2,120}}?)\(\s*(?P<y>{_YEAR})\s*\)\s*[:：]\s*(?P<t>.+)$")
+_TITLE_BY = re.compile(rf"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^()]+?)\.?\s*\((?P<c>[^()]*?{_YEAR})\)\s*\.?$")
+_TITLE_PAREN = re.compile(
+    rf"^(?P<t>[^()]{{6,}}?)\s*\((?P<a>[A-Z][^()]*?(?:et al\.?|and|&)?[^()]*?(?:,?\s*{_YEAR})?)\)\s*[.;,]?\s*$")
+_PERSON = re.compile(r"^(?:and\s+)?(?:[A-Z][\w'’´`-]*\.?\s*|[A-Z]\.\s*|(?:van|von|de|der|da|di|du|le|la)\s+){1,5}"
+                     r"(?:II|III|Jr\.?)?$")
+_ETAL = re.compile(r"\bet\s+al\b\.?|\band\b|&|,", re.I)
+_INITIAL = re.compile(r"(?:^|[\s,.(])(?:[A-Z]|Th|Ch|Sh|Ph)\.(?=\s|,|$|-)")
+_VENUE_WORDS = re.compile(
+    r"^(?:In\b|In:|Proc(?:eedings|\.)|arXiv|CoRR|Journal|Trans(?:actions|\.)|Advances in|Conference|"
+    r"Workshop|Association for|Findings|IEEE|ACM|Springer|Elsevier|Nature|Science\b|Neural Information|"
+    r"Computational Linguistics|pp\.|pages?\b|Vol\.|Volume|\d+\s*\(\d+\)|\d+:\d+|Lecture Notes|"
+    r"International|Annual|Meeting|Technical report|Tech\. rep|Ph\.?D\.? thesis|Master|preprint|"
+    r"Available|Retrieved|https?://|doi:|Online|OpenReview|ICLR|NeurIPS|NIPS|ICML|ACL|EMNLP|NAACL|"
+    r"COLING|EACL|AAAI|IJCAI|CVPR|ICCV|ECCV|SIGIR|KDD|WWW|TACL|JMLR|TPAMI|PMLR)", re.I)
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    authors: str | None = None
+    year: int | None = None
+    venue: str | None = None
+    style: str = ""
+
+
+def _clean(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip()
+    title = title.strip(" .,;:\"“”'«»*_")
+    return re.sub(r"\s*\[[JCMDRSPNGZ]\]$", "", title)
+
+
+def _sentences(text: str) -> list[str]:
+    """Split at '. ' (and '? ', '! ') but not after an initial (J.), 'et al.' or a number; also at a period
+    glued to the next word ("texts.Political Analysis", a PDF copy's lost space)."""
+    parts: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])", text):
+        before = text[max(0, m.start() - 6):m.start() + 1]
+        if re.search(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|Assoc|Comput|Linguist|Natl|Univ|Trans)\.$",
+                     before):
+            continue
+        piece = text[start:m.end()].strip()
+        if piece:
+            parts.append(piece)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def is_author_list(text: str, lone_name: bool = True) -> bool:
+    """'Vaswani, A., Shazeer, N., & Polosukhin, I.' / 'Kenneth Church' / 'Peters et al.' / '张三, 李四'."""
+    t = text.strip().rstrip(".").strip()
+    if not t or len(t) > 400:
+        return False
+    if re.search(r"\bet\s+al\b", t, re.I):
+        return len(t.split()) <= 8
+    if re.search(r"[\u4e00-\u9fff]", t):
+        return bool(re.fullmatch(r"[\u4e00-\u9fff·\s,，、]+(?:等)?", t))
+    words = t.replace(",", " , ").split()
+    if not words:
+        return False
+    initials = len(_INITIAL.findall(" " + t))
+    separators = len(_ETAL.findall(t))
+    caps = sum(w[0].isupper() for w in words if w[0].isalpha())
+    lower = [w for w in words if w[0].islower() and w not in ("and", "van", "von", "de", "der", "den", "la", "le", "di",
+                                                               "da", "du", "del", "dos", "bin", "al")]
+    if lower:
+        return False
+    if initials >= 1 and caps >= 2:
+        return True
+    if separators >= 1 and caps >= 2 and len(words) <= 60:
+        return True
+    # A lone name: "Kenneth Church", "Jean-Pierre Dupont" (not "Zero-shot Image Generation")
+    return lone_name and 2 <= len(words) <= 3 and all(
+        re.fullmatch(r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]\.", w) for w in words)
+
+
+def _is_venue(text: str) -> bool:
+    return bool(_VENUE_WORDS.match(text.strip())) or bool(re.fullmatch(rf"\(?{_YEAR}\)?\.?", text.strip()))
+
+
+def _year_of(text: str) -> int | None:
+    m = re.search(rf"(?<!\d)({_YEAR})(?!\d)", text)
+    return int(m.group(1)[:4]) if m else None
+
+
+@lru_cache(maxsize=32768)
+def parse_citation(text: str) -> Citation | None:
+    """The title (and authors, year) of a reference line, or None when it is not a reference."""
+    raw = re.sub(r"\s+", " ", text).strip()
+    raw = re.sub(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*", "", raw)
+    if len(raw) < 15:
+        return None
+    m = _BOLD.search(raw)
+    if m and (raw[: m.start()].strip() or raw[m.end():].strip()):
+        before = re.sub(r"^`[^`]*`\s*[:：]?", "", raw[: m.start()]).strip(" .,:")
+        if _year_of(raw[m.end():]) or (before and is_author_list(before)):
+            return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="bold")
+    m = _GBT.match(raw)
+    if m and is_author_list(m.group("a")):
+        return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(raw[m.end():]),
+                        style="gbt7714")
+    m = _QUOTED.search(raw)
+    if m and len(m.group("t").split()) >= 2:
+        before = raw[: m.start()].strip(" ,.")
+        if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
+            return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
+    m = _AUTHOR_YEAR_COLON.match(raw)
+    if m and (is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):
+        return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
+                        style="author-year-colon")
+    # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
+    m = _TITLE_PAREN.match(raw)
+    if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
+        title = m.group("t")
+        by = re.match(r"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^,]+(?:,[^,]+)*)$", title)
+        if by and is_author_list(re.sub(r"\bet al\.?", "", by.group("a")).strip(" ,."), lone_name=False):
+            title = by.group("t")
+        return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
+    # Title first, authors after a comma or "by", a parenthetical citation at the end:
+    # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
+    m = _TITLE_BY.match(raw)
+    if m and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
+        return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(m.group("c")),
+                        style="title-authors")
+    # APA: "Authors (2020). Title. Venue."
+    m = _PAREN_YEAR.search(raw)
+    if m and m.start() > 0 and is_author_list(raw[: m.start()]):
+        rest = raw[m.end():].lstrip(" .:,")
+        parts = _sentences(rest)
+        if parts and not _is_venue(parts[0]) and len(parts[0].split()) >= 2:
+            return Citation(_clean(parts[0]), authors=raw[: m.start()].strip(), year=int(m.group("y")[:4]),
+                            venue=" ".join(parts[1:]) or None, style="apa")
+    # "Authors, Title, Venue 2014. Description" (comma-separated, no quotes)
+    comma = _comma_style(raw)
+    if comma is not None:
+        return comma
+    parts = _sentences(raw)
+    if len(parts) < 2:
+        return None
+    # ACL / ACM: "Authors. 2020. Title. Venue." or "Authors. Title. Venue, 2020."
+    if is_author_list(parts[0]):
+        rest = parts[1:]
+        year = None
+        if rest and re.fullmatch(rf"\(?{_YEAR}\)?\.?", rest[0].strip()):
+            year = int(rest[0].strip(" ().")[:4])
+            rest = rest[1:]
+        if rest and not _is_venue(rest[0]) and len(rest[0].split()) >= 2:
+            return Citation(_clean(rest[0]), authors=parts[0], year=year or _year_of(" ".join(rest[1:])),
+                            venue=" ".join(rest[1:]) or None, style="acl")
+        return None
+    # Title first: "Title. Authors (2010)." / "Title. Authors. Venue 2010."
+    second = re.sub(rf"\(?{_YEAR}\)?", "", parts[1]).strip(" .,")
+    if len(parts[0].split()) >= 2 and second and is_author_list(second) and not _is_venue(parts[0]) \
+            and _year_of(raw):
+        return Citation(_clean(parts[0]), authors=second, year=_year_of(raw), style="title-first")
+    return None
+
+
+def _comma_style(raw: str) -> Citation | None:
+    """'A. Author, B. Author and C. Author, Title of the Paper, EMNLP 2014. Notes...' """
+    head = re.split(r"(?<=\d{4})\.\s", raw, maxsplit=1)[0]
+    parts = [p.strip() for p in re.split(r",\s+", head)]
+    if len(parts) < 3:
+        return None
+    names = 0
+    for part in parts:
+        pieces = [x for x in re.split(r"\s+and\s+", part) if x]
+        if pieces and all(_PERSON.match(x.strip()) and 1 <= len(x.split()) <= 5 for x in pieces):
+            names += 1
+            continue
+        break
+    if names < 1 or names >= len(parts) - 1:
+        return None
+    rest = parts[names:]
+    title_parts = []
+    for part in rest:
+        if title_parts and (_is_venue(part) or re.search(rf"\b{_YEAR}\b", part)):
+            break
+        title_parts.append(part)
+    title = ", ".join(title_parts)
+    if len(title.split()) < 2 or len(title_parts) == len(rest):
+        return None
+    return Citation(_clean(title), authors=", ".join(parts[:names]), year=_year_of(head), style="comma")
+
+
+def looks_like_citation(text: str) -> bool:
+    return parse_citation(text) is not None

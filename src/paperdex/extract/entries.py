@@ -1,0 +1,344 @@
+"""Decide which nodes are paper entries: granularity from structure, not from a shape name.
+
+Top down through the section tree. At each section the candidates are its
+subsections, the items of each list, the rows of each table and the lines or
+paragraphs of its text. Siblings of one shape form a group; a group whose
+members carry paper evidence is a list of entries, and then members with
+weaker evidence of the same shape ride along (repeated siblings). A
+subsection is an entry when its heading names a paper and it holds at most
+one entry of its own (median over its siblings); otherwise it is a topic
+that groups entries, and the search goes on inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from paperdex.extract.evidence import (
+    REFERENCE_HEADINGS,
+    Evidence,
+    head_evidence,
+    is_generic_heading,
+    is_label,
+    own_links_near_top,
+    plain,
+    score,
+    title_like,
+)
+from paperdex.extract.links import find_links, is_paper_url
+from paperdex.extract.tree import Node
+
+STRONG = 0.6
+WEAK = 0.3
+_FIELD = re.compile(r"^\s*(?:\*\*)?[^\s:：\[\]()]{1,20}(?:\*\*)?\s*[:：]")
+_TITLE_COLUMNS = re.compile(
+    r"^(?:title|paper|papers|paper title|name|article|publication|reading|论文|标题|题目|文章|名称|название|статья|"
+    r"работа|タイトル|論文|논문|제목)\b", re.I)
+
+
+@dataclass
+class Entry:
+    """One paper entry: the node that holds it and what was read off it."""
+
+    node: Node
+    head: str
+    score: float
+    evidence: Evidence
+    path: list[str] = field(default_factory=list)
+    extra: list[Node] = field(default_factory=list)  # following blocks that are its note
+    title_cell: int | None = None  # a table row's title column
+
+    @property
+    def line(self) -> int:
+        return self.node.line
+
+
+_LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[:：]\s+(?=\S)")
+
+
+_QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
+
+
+def split_multi(entries: list[Entry]) -> list[Entry]:
+    """A line naming several papers, each quoted and cited ("the method “A” (X, 2015) and “B” (Y, 2016)"),
+    is one entry per paper."""
+    out: list[Entry] = []
+    for e in entries:
+        found = list(_QUOTED_CITE.finditer(e.head))
+        if len(found) < 2 or e.node.kind not in ("item", "line", "paragraph"):
+            out.append(e)
+            continue
+        for m in found:
+            out.append(Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path))
+    return out
+
+
+def shared_labels(entries: list[Entry]) -> list[Entry]:
+    """Siblings that start with the same short label ("Representation: Title (Author, 2020)") carry a topic,
+    not part of their titles: the label moves to the entry's section."""
+    labels: dict[str, int] = {}
+    for e in entries:
+        m = _LABEL.match(e.head)  # on the raw head: a label inside a link's text is part of a title
+        if m and len(m.group("label").split()) <= 3:
+            labels[m.group("label")] = labels.get(m.group("label"), 0) + 1
+    repeated = {k for k, n in labels.items() if n >= 2}
+    if not repeated:
+        return entries
+    for e in entries:
+        m = _LABEL.match(e.head)
+        if m and m.group("label") in repeated and e.node.kind in ("item", "line", "paragraph"):
+            e.head = e.head[m.end():]
+            e.path = [*e.path, m.group("label")]
+    return entries
+
+
+def find_entries(root: Node) -> list[Entry]:
+    """Every paper entry of a document, in reading order, reference sections left out when others exist."""
+    found = _container(root, [])
+    main = [e for e in found if not _in_references(e)]
+    return main if main else found
+
+
+def _in_references(entry: Entry) -> bool:
+    return any(REFERENCE_HEADINGS.match(plain(p)) for p in entry.path)
+
+
+_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*)?(\d{1,3})(?:[.)、:：]|\s)\s*(?=\S)")
+
+
+_NAME_TOKEN = re.compile(r"[a-z][A-Z]|[A-Z]{2,}|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def _name_like(text: str) -> bool:
+    """A paper's or model's name ("MOCO v2", "SimCLR", "R(2+1)D", "C3D") or a title, not a chapter ("Method")."""
+    return bool(_NAME_TOKEN.search(text.split("（")[0].split("(")[0])) or title_like(text)
+
+
+def _numbered(subs: list[Node]) -> set[int]:
+    """Indexes of sibling headings numbered 1, 2, 3... in order (a numbered run of at least three)."""
+    nums = [(i, int(m.group(1))) for i, s in enumerate(subs)
+            if (m := _NUMBER.match(plain(s.head))) and _name_like(plain(s.head)[m.end():])]
+    run: set[int] = set()
+    for k in range(1, len(nums)):
+        if nums[k][1] == nums[k - 1][1] + 1:
+            run |= {nums[k][0], nums[k - 1][0]}
+    return run if len(run) >= 3 else set()
+
+
+def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence]:
+    ev = head_evidence(sec)
+    if numbered:
+        ev.signals.append("numbered")
+    body = "\n".join(sec.text.split("\n")[1:])
+    # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
+    ev.body_paper_link = bool(own_links_near_top(body, lines=len(body.split("\n")))) or bool(
+        re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
+    return score(sec, ev), ev
+
+
+def _container(section: Node, path: list[str]) -> list[Entry]:
+    content = [c for c in section.children if c.kind != "section"]
+    own = _content_entries(content, path)
+    subs = section.sections()
+    if not subs:
+        return own
+    numbered = _numbered(subs)
+    scored = [section_evidence(s, i in numbered) for i, s in enumerate(subs)]
+    # A document's lone top heading is its title, not a section its entries belong to.
+    titled = section.kind == "root" and len(subs) == 1
+    inner = [_container(s, path if titled else [*path, s.head]) for s in subs]
+    candidates = [i for i, s in enumerate(subs) if not is_generic_heading(s.head)]
+    strong = [i for i in candidates if scored[i][0] >= STRONG]
+    as_entries = False
+    run = sorted(numbered & set(candidates))
+    if (strong and len(strong) >= 0.5 * len(candidates)) or (run and len(run) >= 0.5 * len(candidates)):
+        counts = sorted(len(inner[i]) for i in (strong or run))
+        as_entries = counts[len(counts) // 2] <= 1
+    out = list(own)
+    for i, sub in enumerate(subs):
+        s, ev = scored[i]
+        # Among paper sections, a strong one is a paper even when it lists a few others (datasets it used);
+        # a weak one only when it holds no list of its own.
+        if as_entries and i in candidates and (s >= STRONG or (s >= WEAK and len(inner[i]) <= 2)):
+            out.append(Entry(sub, sub.head, s, ev, path))
+        else:
+            out.extend(inner[i])
+    return out
+
+
+def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:
+    """Entries among a section's own blocks: list items, table rows, lines and paragraphs."""
+    out: list[Entry] = []
+    text_cands: list[tuple[int, Entry]] = []  # (block index, candidate) for lines/paragraphs
+    for i, block in enumerate(blocks):
+        if block.kind == "list":
+            out.extend(_list_entries(block, path))
+        elif block.kind == "table":
+            out.extend(_table_entries(block, path))
+        elif block.kind == "paragraph":
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            for cand in _paragraph_candidates(block, nxt, path):
+                text_cands.append((i, cand))
+    strong = [c for _, c in text_cands if c.score >= STRONG]
+    take_weak = len(strong) >= 2
+    chosen = [(i, c) for i, c in text_cands if c.score >= STRONG or (take_weak and c.score >= WEAK)]
+    # Blocks after a text entry, up to the next entry, are its note (a title line and its field list).
+    starts = {c.node.line for _, c in chosen}
+    for n, (i, cand) in enumerate(chosen):
+        stop = chosen[n + 1][0] if n + 1 < len(chosen) else len(blocks)
+        for block in blocks[i + 1:stop]:
+            if block.kind in ("list", "paragraph", "quote", "code", "table") and block.line not in starts:
+                if block.kind == "list" and any(e.node in block.children for e in out):
+                    continue
+                cand.extra.append(block)
+        out.append(cand)
+    out.sort(key=lambda e: e.line)
+    return split_multi(shared_labels(out))
+
+
+def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[Entry]:
+    lines = [ln for ln in par.head.split("\n")]
+    line_nodes = []
+    for k, ln in enumerate(lines):
+        if not ln.strip():
+            continue
+        node = Node("line", head=ln.strip(), text=ln, line=par.line + k, parent=par.parent)
+        ev = head_evidence(node)
+        if k == len(lines) - 1 and nxt is not None and nxt.kind == "list" and _field_list_has_paper(nxt):
+            ev.body_paper_link = True
+        line_nodes.append(Entry(node, node.head, score(node, ev), ev, path))
+    strong_lines = [c for c in line_nodes if c.score >= STRONG]
+    if len(line_nodes) >= 2 and strong_lines and (
+            len(strong_lines) >= 2 or strong_lines[0] is not line_nodes[0] or _line_list(line_nodes)):
+        # Lines are entries; the lines after one, up to the next, are its note.
+        chosen = line_nodes if _line_list(line_nodes) else strong_lines
+        take_weak = len(strong_lines) >= 2 or _line_list(line_nodes)
+        out = [c for c in line_nodes if c.score >= STRONG or (take_weak and c in chosen and c.score >= WEAK)]
+        for n, cand in enumerate(out):
+            stop = out[n + 1].node.line if n + 1 < len(out) else 10**9
+            cand.extra.extend(c.node for c in line_nodes if cand.node.line < c.node.line < stop)
+        return out
+    # One paragraph, one candidate: its first line names it, its links anywhere count.
+    ev = head_evidence(par)
+    first = lines[0] if lines else ""
+    if len(lines) > 1:
+        ev_first = head_evidence(Node("line", head=first))
+        ev.titleish = ev_first.titleish
+        ev.citation = ev.citation or ev_first.citation
+        distinct = {link.url for link in ev.paper_links}
+        if len(distinct) > 1:
+            ev.paper_links = []  # a paragraph citing several papers is prose, not one entry
+            ev.identifiers = []
+        if ev.junk == "link row" and (ev_first.titleish or ev_first.citation):
+            ev.junk = None
+    if nxt is not None and nxt.kind == "list" and _field_list_has_paper(nxt):
+        ev.body_paper_link = True
+    return [Entry(par, first if len(lines) > 1 and not ev.paper_links else par.head, score(par, ev), ev, path)]
+
+
+def _line_list(cands: list[Entry]) -> bool:
+    """Every line of the paragraph is an entry-like line (a reference list, a list of titles)."""
+    return sum(c.score >= WEAK for c in cands) >= max(2, 0.6 * len(cands))
+
+
+def _field_list_has_paper(lst: Node) -> bool:
+    """A list of `key: value` fields that carries a paper link (a blog's `- arxiv: URL` lines)."""
+    items = lst.children[:6]
+    if not items or not _FIELD.match(items[0].head):
+        return False
+    return any(is_paper_url(link.url) for it in items for link in find_links(it.head)) or any(
+        re.match(r"^\s*arxiv\s*[:：]\s*\d{4}\.\d{4,5}", it.head, re.I) for it in items)
+
+
+def _item_evidence(item: Node) -> tuple[float, Evidence]:
+    ev = head_evidence(item)
+    nested = [c for c in item.children if c.kind == "list"]
+    if nested and nested[0].children and (ev.titleish or ev.citation) and not ev.paper_links:
+        first = nested[0].children[0]
+        if _FIELD.match(first.head) or is_label(first.head.split("](")[0]):
+            ev.body_paper_link = any(is_paper_url(link.url) for link in find_links(first.head))
+    return score(item, ev), ev
+
+
+def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
+    items = lst.children
+    scored = [_item_evidence(it) for it in items]
+    nonjunk = [s for s, ev in scored if not ev.junk]
+    strong = [s for s in nonjunk if s >= STRONG]
+    take_weak = len(strong) >= 2 and len(strong) >= 0.5 * len(nonjunk)
+    out: list[Entry] = []
+    for item, (s, ev) in zip(items, scored, strict=True):
+        nested = [c for c in item.children if c.kind in ("list", "table")]
+        inner: list[Entry] = []
+        for child in nested:
+            inner.extend(_list_entries(child, [*path, item.head]) if child.kind == "list"
+                         else _table_entries(child, [*path, item.head]))
+        # An item that names a topic and holds a list of entries is a group, not a paper.
+        if len([e for e in inner if e.score >= STRONG]) >= 2 and not ev.paper_links:
+            out.extend(inner)
+        elif s >= STRONG or (take_weak and s >= WEAK):
+            out.append(Entry(item, item.head, s, ev, path))
+        else:
+            out.extend(inner)
+    return split_multi(shared_labels(out))
+
+
+def title_column(header: list[str], rows: list[Node]) -> int | None:
+    """The column that names the paper: by its header, else the one with the most paper links or titles."""
+    for i, name in enumerate(header):
+        if _TITLE_COLUMNS.match(plain(name).strip()):
+            return i
+    width = max((len(r.cells) for r in rows), default=0)
+    best, best_score = None, 0.0
+    for i in range(width):
+        total = 0.0
+        for r in rows:
+            cell = r.cells[i] if i < len(r.cells) else ""
+            ev = head_evidence(Node("line", head=cell))
+            total += (0.6 if ev.paper_links else 0) + (0.3 if ev.titleish else 0) + (0.5 if ev.citation else 0)
+        if total > best_score:
+            best, best_score = i, total
+    return best
+
+
+def _table_entries(table: Node, path: list[str]) -> list[Entry]:
+    rows = table.children
+    if not rows:
+        return []
+    col = title_column(rows[0].header, rows)
+    if col is None:
+        return []
+    scored: list[tuple[Node, float, Evidence]] = []
+    for row in rows:
+        cell = row.cells[col] if col < len(row.cells) else ""
+        ev = head_evidence(Node("line", head=cell))
+        row_links = [link for c in row.cells for link in find_links(c)]
+        if not ev.paper_links and not ev.junk:
+            ev.paper_links = [link for link in row_links if is_paper_url(link.url)][:1]
+        ev.titleish = ev.titleish or bool(re.search(r"\*\*[^*]{6,}\*\*", cell))
+        scored.append((row, score(row, ev), ev))
+    strong = [s for _, s, ev in scored if s >= STRONG]
+    nonjunk = [s for _, s, ev in scored if not ev.junk]
+    take_weak = len(strong) >= 2 and len(strong) >= 0.4 * max(1, len(nonjunk))
+    out = []
+    for row, s, ev in scored:
+        if s >= STRONG or (take_weak and s >= WEAK):
+            cell = row.cells[col] if col < len(row.cells) else ""
+            out.append(Entry(row, cell, s, ev, path, title_cell=col))
+    return out
+
+
+def single_paper_signals(root: Node) -> dict:
+    """What says a document is about one paper: a lone top heading, a paper link near the top."""
+    sections = [n for n in root.walk() if n.kind == "section"]
+    top = min((s.level for s in sections), default=0)
+    top_sections = [s for s in sections if s.level == top]
+    head_lines = "\n".join(root.text.split("\n")[:25])
+    links = [link for link in find_links(root.text) if not link.image]
+    return {
+        "h1": top_sections[0] if len(top_sections) == 1 else None,
+        "paper_link_near_top": next((link for link in find_links(head_lines) if is_paper_url(link.url)), None),
+        "links": len(links),
+        "title_like": title_like,
+    }

@@ -1,0 +1,269 @@
+"""Evidence that a node of the tree is one paper entry, combined into one score.
+
+Each candidate (a heading section, a list item, a table row, a paragraph or
+one line of it) is read for named signals: a paper link or identifier of its
+own, a link to a local note file, a citation grammar, a title-like name, a
+paper link in its body; and junk (badges, navigation, link rows such as
+"Code | Slides | Video", dates and generic headings). `score()` weighs them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from paperdex.extract.citation import Citation, parse_citation
+from paperdex.extract.links import Link, find_links, is_anchor, is_image, is_local_note, is_paper_url
+from paperdex.extract.tree import Node
+from paperdex.ids import find_identifiers
+from paperdex.model import Identifier
+from paperdex.titles import looks_like_title
+
+# Link text that names what a link is, not which paper: "[arXiv]", "[Paper]", "[code]".
+PAPER_LABELS = re.compile(
+    r"^(?:paper|papers|pdf|arxiv|abs|abstract|link|links|url|doi|openreview|acl|here|full ?text|"
+    r"preprint|publication|article|journal|proceedings|springer|ieee|acm|pubmed|pmc|论文|原文|链接|地址|"
+    r"статья|ссылка|論文|リンク|논문|paper link|📄|🔗|html|ssrn|biorxiv|semantic ?scholar|"
+    r"papers? ?with ?code|hf|hugging ?face|alphaxiv|s2|cvf|pmlr|neurips|nips|icml|iclr|cvpr|iccv|eccv|"
+    r"aaai|ijcai|emnlp|naacl|coling|arxiv \d{4}\.\d{4,5}(?:v\d+)?|\d{4}\.\d{4,5}(?:v\d+)?)\.?$",
+    re.I)
+OTHER_LABELS = re.compile(
+    r"^(?:code|github|gitlab|repo|repository|project|project page|page|website|homepage|home|site|blog|"
+    r"post|video|videos|youtube|bilibili|talk|slides?|ppt|poster|demo|colab|notebook|tweet|twitter|thread|"
+    r"notes?|my notes|summary|review|data|dataset|datasets|model|models|weights|checkpoint|benchmark|"
+    r"leaderboard|docs?|documentation|tutorial|reddit|discussion|medium|zhihu|知乎|代码|项目|主页|视频|博客|"
+    r"讲解|笔记|数据集|模型|演示|код|видео|блог|コード|動画|코드|click here(?: for the code)?|"
+    r"short read|short video explanation|read more|more|details|source|official|unofficial|pytorch|"
+    r"tensorflow|jax|implementation|\W+)\.?$", re.I)
+# Headings that organise a note, never a paper: template sections, navigation, dates.
+GENERIC_HEADINGS = re.compile(
+    r"^(?:abstract|introduction|intro|background|motivation|problem|method|methods|methodology|approach|"
+    r"results?|experiments?|evaluation|discussion|conclusions?|summary|tl;?dr|overview|contents?|"
+    r"table of contents|toc|references?|bibliography|citations?|related( work| papers)?|resources|links|"
+    r"further reading|see also|notes?|my notes|thoughts|my thoughts|comments?|todo|to ?do|to read|"
+    r"reading list|papers|paper list|list|index|about|about me|license|contributing|acknowledge?ments?|"
+    r"key (?:ideas?|insights?|findings|contributions?|takeaways?)|contributions?|limitations?|"
+    r"future work|questions?|details?|technical details|metadata|authors?|venue|code|datasets?|"
+    r"highlights?|takeaways?|tags?|keywords?|appendix|faq|changelog|"
+    r"news|updates?|introduction and motivation|main idea|general idea|idea|pros|cons|strengths?|"
+    r"weaknesses?)\W*$", re.I)
+_DATE_LIKE = re.compile(
+    r"^(?:\W*(?:19|20)\d{2}(?:[-./年]\s*\d{1,2}(?:[-./月]\s*\d{1,2})?\s*日?\s*月?)?(?:\s*(?:and before|以前|之前))?"
+    r"(?:\s*[\(（]\d+[\)）])?\W*|"
+    r"\W*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\W*|"
+    r"\W*(?:week|day|неделя|день|第)\s*\d+.*)$", re.I)
+REFERENCE_HEADINGS = re.compile(
+    r"^\W*(?:references?|bibliography|citations?|related(?: work| papers| reading)?|resources|further reading|"
+    r"see also|links|useful links|other links|more|参考(?:文献|资料)?|相关(?:工作|论文)|引用|литература|ссылки|"
+    r"参考文献|関連|참고(?:문헌)?|paper references)\W*$", re.I)
+_BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.google.com/assets",
+                "travis-ci", "circleci", "codecov.io", "zenodo.org/badge", "awesome.re", "forthebadge")
+WEAK = 0.3
+_ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
+_SENTENCE_END = re.compile(r"[。！？!?]|[.](?:\s|$)")
+
+
+@dataclass
+class Evidence:
+    links: list[Link] = field(default_factory=list)
+    paper_links: list[Link] = field(default_factory=list)
+    note_links: list[Link] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    citation: Citation | None = None
+    titleish: bool = False
+    junk: str | None = None
+    body_paper_link: bool = False
+    signals: list[str] = field(default_factory=list)
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.paper_links or self.identifiers or self.note_links or self.citation)
+
+
+@lru_cache(maxsize=65536)
+def plain(text: str, keep_emphasis: bool = False) -> str:
+    """Link text in place of links, no images, no emphasis markers or tags: what a reader sees."""
+    out = text
+    for link in reversed(find_links(text)):
+        keep = "" if is_image(link) else link.text
+        out = out[: link.start] + keep + out[link.end:]
+    out = re.sub(r"<[^>]{1,200}>", " ", out)
+    out = re.sub(r"(~~|`)" if keep_emphasis else r"(\*\*|__|~~|`)", "", out)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def is_badge(link: Link) -> bool:
+    return is_image(link) and (any(h in link.url for h in _BADGE_HOSTS) or "badge" in link.url.lower())
+
+
+def is_label(text: str) -> bool:
+    t = plain(text).strip(" []()*_:：|·-")
+    return not t or bool(PAPER_LABELS.match(t) or OTHER_LABELS.match(t))
+
+
+def is_date_heading(text: str) -> bool:
+    return bool(_DATE_LIKE.match(plain(text)))
+
+
+def is_generic_heading(text: str) -> bool:
+    t = re.sub(r"^[\W\d_]+", "", plain(text)).strip()
+    return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text)
+
+
+@lru_cache(maxsize=65536)
+def title_like(text: str) -> bool:
+    """A name that reads like a paper title (Latin-script titles, or a short CJK/Cyrillic name with a colon)."""
+    t = plain(text)
+    t = re.sub(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*", "", t)
+    t = re.sub(r"^(?:19|20)\d{2}\s*[-–—:：]\s*", "", t)
+    return looks_like_title(t)
+
+
+def head_evidence(node: Node, head: str | None = None) -> Evidence:
+    """The signals in a candidate's own head (its heading, first line, row, or line): a fresh copy of the
+    cached reading of that text, so callers may add to it."""
+    ev = _head_evidence(node.head if head is None else head)
+    return replace(ev, links=list(ev.links), paper_links=list(ev.paper_links), note_links=list(ev.note_links),
+                   identifiers=list(ev.identifiers), signals=list(ev.signals))
+
+
+@lru_cache(maxsize=32768)
+def _head_evidence(text: str) -> Evidence:
+    ev = Evidence()
+    ev.links = [link for link in find_links(text) if not is_badge(link)]
+    for link in ev.links:
+        if is_image(link) or is_anchor(link.url):
+            continue
+        if is_paper_url(link.url):
+            ev.paper_links.append(link)
+        elif is_local_note(link.url):
+            ev.note_links.append(link)
+    ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
+        if _ID_HINT.search(text) else []
+    visible = plain(text)
+    if not visible or re.fullmatch(r"[\W\d_]*", visible):
+        ev.junk = "empty"
+        return ev
+    anchors = [link for link in ev.links if is_anchor(link.url)]
+    if anchors and not ev.paper_links and len(anchors) >= len([x for x in ev.links if not is_image(x)]):
+        ev.junk = "table of contents"
+        return ev
+    if ev.links and all(is_label(link.text) for link in ev.links if not is_image(link)):
+        rest = _without_links(text)
+        rest = re.sub(r"\b(?:[A-Za-z]{2,12}\s*'?)?(?:19|20)\d{2}\b|\b(?:oral|poster|spotlight|workshop|preprint)\b",
+                      " ", rest, flags=re.I).strip()  # "[paper](url) (NeurIPS 2022)": a venue tag
+        if is_label(rest) or not re.search(r"\w{3}", rest):
+            ev.junk = "link row"
+            ev.signals.append("link row")
+    if len(visible) > 600:
+        ev.signals.append("long")
+    ev.titleish = title_like(_title_part(text))
+    # A linked title needs no citation grammar; everything else is tried against it.
+    named = ev.titleish and (ev.paper_links or ev.note_links) and text.lstrip(" *_[").startswith(
+        ev.links[0].text[:8]) if ev.links else False
+    ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 and not named else None
+    if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
+        ev.citation = None
+    prefix = _prefix(text)
+    if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
+        ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
+    # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
+    linked = bool(ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation
+    if linked and prefix and not is_label(prefix) and (
+            _LEADS_INTO.search(prefix) or (len(prefix.split()) > 4 and not title_like(prefix))):
+        ev.signals.append("link in prose")
+    return ev
+
+
+_LEAD = re.compile(r"^[\s>*_~]*(?:\[[ xX]\]\s*)?(?:(?:19|20)\d{2}\s*[-–—:：|]\s*|\d{1,3}[.)]\s*|\[\d{1,3}\]\s*|#\d+\s*)?"
+                   r"[\s*_]*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]*\s*")
+
+
+_LEADS_INTO = re.compile(r"\b(?:of|in|as|by|from|the|to|with|like|see|and|or|for|on|than|via|is|are|e\.g\.|i\.e\.)"
+                         r"\s*[:,]?\s*$", re.I)
+
+
+def _prefix(text: str) -> str:
+    """The visible text before the first link, decoration (numbers, boxes, year, emoji) removed."""
+    first = next((link for link in find_links(text) if not is_badge(link)), None)
+    before = text[: first.start] if first else text
+    before = _LEAD.sub("", before, count=1)
+    return plain(before).strip(" [(*_")
+
+
+def _strip_images(text: str) -> str:
+    return re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+
+
+def _without_links(text: str) -> str:
+    out = text
+    for link in reversed(find_links(text)):
+        out = out[: link.start] + " " + out[link.end:]
+    return re.sub(r"[\[\]()|/·,;:-]", " ", out).strip()
+
+
+def _title_part(text: str) -> str:
+    """What names the entry: the first link's text when it is not a label, else the text before links."""
+    for link in find_links(text):
+        if is_image(link) or is_anchor(link.url):
+            continue
+        if link.text and not is_label(link.text):
+            return link.text
+        break
+    first = re.split(r"\s\[\[|\s\[|<kbd>|\s\|\s|https?://", text, maxsplit=1)[0]
+    return first
+
+
+def score(node: Node, ev: Evidence) -> float:
+    """How surely the candidate is one paper entry, 0..1."""
+    if ev.junk:
+        return 0.0
+    s = 0.0
+    in_prose = "link in prose" in ev.signals
+    if ev.paper_links or ev.identifiers:
+        s += 0.15 if in_prose else 0.6
+        ev.signals.append("paper link")
+    if ev.note_links and not ev.paper_links:
+        s += 0.15 if in_prose else 0.6
+        ev.signals.append("note link")
+    if ev.citation is not None:
+        s += 0.6
+        ev.signals.append("citation")
+    if ev.titleish:
+        s += 0.3
+        ev.signals.append("title-like")
+    if ev.body_paper_link:
+        s += 0.3
+        ev.signals.append("body paper link")
+    if re.match(r"^\s*\[[ xX]\]\s+\S", node.head) and s < WEAK:
+        s += WEAK  # a task-list item of a reading list ("- [ ] DiT")
+        ev.signals.append("task item")
+    if "numbered" in ev.signals and s < WEAK:
+        s += WEAK
+    if node.kind == "section" and is_generic_heading(node.head):
+        return 0.0
+    if "long" in ev.signals and not ev.citation:
+        s -= 0.3
+    return max(0.0, min(1.0, s))
+
+
+def sentence_like(text: str) -> bool:
+    t = plain(text)
+    return len(t.split()) > 25 or bool(_SENTENCE_END.search(t[:-1]))
+
+
+def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
+    """Paper links near the top that are the note's own: labelled (`[Paper](..)`, `Link: URL`), bare,
+    or named by a title; not a link that a sentence leads into ("as in [X](..)")."""
+    out = []
+    for line in text.split("\n")[:lines]:
+        for link in find_links(line):
+            if is_image(link) or not is_paper_url(link.url):
+                continue
+            before = plain(line[: link.start]).strip(" -*>|:：")
+            if before and _LEADS_INTO.search(before):
+                continue
+            if not link.text or is_label(link.text) or title_like(link.text) or not before or len(before) < 30:
+                out.append(link)
+    return out

@@ -1,0 +1,175 @@
+"""Links in note text, and what each points at: a paper, a local note, an anchor, or something else.
+
+Pure functions over strings. A paper link is one whose target identifies a paper
+(arXiv, DOI, OpenReview, CVF, ACL Anthology, PMLR, NeurIPS...) or lives on a host
+that serves papers (publishers, Semantic Scholar, Papers with Code, a PDF).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from paperdex.ids import find_urls, identifier_from_url
+from paperdex.model import Identifier
+
+# [text](url "title") with one level of nested brackets in the text; <url>; [[url][desc]] is made
+# Markdown by the org reader before this runs.
+_MD_LINK = re.compile(
+    r"(?P<img>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^\s)<>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_ANGLE = re.compile(r"<(?P<url>https?://[^>\s]+)>")
+
+PAPER_HOSTS = (
+    "arxiv.org", "doi.org", "dx.doi.org", "openreview.net", "aclanthology.org", "aclweb.org",
+    "proceedings.mlr.press", "papers.nips.cc", "proceedings.neurips.cc", "papers.neurips.cc",
+    "openaccess.thecvf.com", "semanticscholar.org", "paperswithcode.com", "dl.acm.org",
+    "ieeexplore.ieee.org", "link.springer.com", "sciencedirect.com", "nature.com", "science.org",
+    "biorxiv.org", "medrxiv.org", "ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov", "jmlr.org",
+    "ojs.aaai.org", "aaai.org", "ijcai.org", "iclr.cc", "proceedings.iclr.cc", "isca-archive.org",
+    "isca-speech.org", "researchgate.net", "ssrn.com", "papers.ssrn.com", "academic.oup.com",
+    "journals.aps.org", "iopscience.iop.org", "pnas.org", "cell.com", "frontiersin.org",
+    "mdpi.com", "tandfonline.com", "onlinelibrary.wiley.com", "jstor.org", "plos.org",
+    "journals.plos.org", "elifesciences.org", "cv-foundation.org", "ecva.net", "bmva.org",
+    "alphaxiv.org", "huggingface.co", "scholar.archive.org", "citeseerx.ist.psu.edu",
+    "eccv2018.org", "robotics.sciencemag.org", "roboticsproceedings.org", "mlsys.org",
+    "usenix.org", "vldb.org", "computer.org", "hal.science", "hal.archives-ouvertes.fr",
+)
+_PAPER_PATH = {
+    "huggingface.co": ("papers",),
+    "paperswithcode.com": ("paper",),
+    "semanticscholar.org": ("paper", "arxiv"),
+    "researchgate.net": ("publication",),
+    "ncbi.nlm.nih.gov": ("pmc", "pubmed"),
+    "usenix.org": ("conference", "system", "legacy"),
+    "computer.org": ("csdl",),
+}
+# Hosts whose links are never the paper: code, video, social, blogs, slides.
+NON_PAPER_HOSTS = (
+    "github.com", "gitlab.com", "youtube.com", "youtu.be", "bilibili.com", "twitter.com", "x.com",
+    "t.co", "medium.com", "zhihu.com", "zhuanlan.zhihu.com", "reddit.com", "colab.research.google.com",
+    "img.shields.io", "shields.io", "badgen.net", "imgur.com", "i.imgur.com", "linkedin.com",
+    "facebook.com", "instagram.com", "discord.gg", "discord.com", "t.me", "telegram.me", "patreon.com",
+    "buymeacoffee.com", "ko-fi.com", "docs.google.com", "drive.google.com", "slideshare.net",
+    "speakerdeck.com", "vimeo.com", "tiktok.com", "weibo.com", "mp.weixin.qq.com", "notion.so",
+    "wikipedia.org", "en.wikipedia.org", "stackoverflow.com", "kaggle.com", "pypi.org", "npmjs.com",
+    "hub.docker.com", "substack.com", "blogspot.com", "wordpress.com", "csdn.net", "cnblogs.com",
+    "jianshu.com", "juejin.cn", "udemy.com", "coursera.org", "edx.org", "courses.edx.org",
+)
+_LOCAL_NOTE = re.compile(r"\.(?:md|markdown|org|txt|html?)(?:#.*)?$", re.I)
+_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico)(?:\?.*)?$", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+    start: int
+    end: int
+    image: bool = False
+
+    @property
+    def host(self) -> str:
+        return host_of(self.url)
+
+
+def host_of(url: str) -> str:
+    try:
+        host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+@lru_cache(maxsize=65536)
+def find_links(text: str) -> tuple[Link, ...]:
+    """Markdown links and images, <angle> links and bare URLs, in order of appearance (cached: the
+    extractor asks about the same lines from several levels of the tree)."""
+    found: list[Link] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MD_LINK.finditer(text):
+        found.append(Link(m.group("text").strip(), m.group("url").strip(), m.start(), m.end(), bool(m.group("img"))))
+        taken.append((m.start(), m.end()))
+        # an image inside a link's text: [![badge](img)](target)
+        inner = m.group("text")
+        if inner.startswith("!["):
+            found[-1] = Link(inner, m.group("url").strip(), m.start(), m.end(), True)
+    for m in _ANGLE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            found.append(Link("", m.group("url"), m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    masked = list(text)
+    for a, b in taken:
+        masked[a:b] = " " * (b - a)
+    rest = "".join(masked)
+    for url in find_urls(rest):
+        pos = rest.find(url)
+        found.append(Link("", url, pos, pos + len(url)))
+        rest = rest[:pos] + " " * len(url) + rest[pos + len(url):]
+    found.sort(key=lambda link: link.start)
+    return tuple(found)
+
+
+def is_local(url: str) -> bool:
+    """A relative link inside the collection: no scheme (`cite:`, `mailto:`, `file:`), not an anchor."""
+    return bool(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and not url.startswith(("#", "//"))
+
+
+def is_anchor(url: str) -> bool:
+    return url.startswith("#")
+
+
+_ASSET = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js|json|ya?ml|csv|zip|gz|pdf|mp4|mp3|ipynb|py)$", re.I)
+
+
+def is_local_note(url: str) -> bool:
+    """A link to another note or page of the same collection (an index line pointing at its note)."""
+    if not is_local(url):
+        return False
+    raw = unquote(url.split("?")[0].split("#")[0])
+    path = raw.strip("/")
+    if not path or re.search(r"\s", path) or _ASSET.search(path):
+        return False
+    if _LOCAL_NOTE.search(path):
+        return True
+    # Without an extension: a site's page (`/2024-05/2401.01234-some-paper-slug`), not a folder (`Topic/`).
+    return not raw.endswith("/") and ("/" in path or path.count("-") >= 2)
+
+
+def is_image(link: Link) -> bool:
+    return link.image or bool(_IMAGE.search(link.url.split("#")[0]))
+
+
+def identifier(url: str) -> Identifier | None:
+    if not url or not re.match(r"^(?:https?://|www\.|[a-z0-9.-]+\.[a-z]{2,}/)", url, re.I):
+        return None
+    return identifier_from_url(url)
+
+
+@lru_cache(maxsize=65536)
+def is_paper_url(url: str) -> bool:
+    """Whether a link's target is a paper (an identifier, a paper host, or a PDF off code hosts)."""
+    if not url or is_local(url) or url.startswith(("#", "mailto:", "file:")):
+        return False
+    host = host_of(url)
+    if not host:
+        return False
+    if identifier(url) is not None:
+        return True
+    if _host_in(host, NON_PAPER_HOSTS):
+        return False
+    path = urlsplit(url if "://" in url else "https://" + url).path.lower()
+    for h, prefixes in _PAPER_PATH.items():
+        if _host_in(host, (h,)):
+            segs = [s for s in path.split("/") if s]
+            return bool(segs) and segs[0] in prefixes
+    if host.endswith("arxiv.org"):
+        return False  # an arXiv page that names no paper: a listing, a search, an author page
+    if _host_in(host, PAPER_HOSTS):
+        return True
+    return path.endswith(".pdf") or "/pdf/" in path

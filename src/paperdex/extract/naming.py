@@ -1,0 +1,132 @@
+"""The title of an entry: the paper's name, never a badge, emoji, number, venue tag or author block.
+
+Where a note gives a headline and the paper's own title (a `Paper: [Title](url)`
+line under a paraphrased heading), the original title wins and the headline is
+kept as the note's heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperdex.extract.citation import parse_citation
+from paperdex.extract.evidence import is_label, plain, title_like
+from paperdex.extract.links import find_links, is_anchor, is_image, is_local_note, is_paper_url
+from paperdex.titles import clean_title, parse_venue
+
+_NUMBERING = re.compile(r"^\s*(?:#?\d{1,3}[.)：:]|\[\d{1,3}\]|#\d{1,3}|No\.\s*\d+[.:]?|第\s*\d+\s*[篇个]?[.:：]?)\s*")
+_TRAILING_NUMBER = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\))\s*$")
+_YEAR_PREFIX = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*[-–—:：|]\s*")
+_CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
+_LABEL_PREFIX = re.compile(
+    r"^\s*(?:paper|title|论文|标题|题目|название|статья|タイトル|論文|논문|제목)\s*[:：]\s*", re.I)
+_TAIL_CUT = re.compile(r"\s+\[\[|\s*\[[^\]]*\]\(|<kbd>|\s\|\s|\s+[-–—]\s+\[|https?://|\s+\(\[")
+_TODO_WORDS = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|CANCELL?ED|READ|READING|SKIM(?:MED)?|WIP)\s+")
+
+
+def strip_decoration(text: str) -> tuple[str, dict]:
+    """Leading numbers, check boxes, year prefixes, task words and marks off a head; what they said."""
+    meta: dict = {}
+    t = plain(text, keep_emphasis=True) if "](" not in text else text
+    t = t.strip()
+    for _ in range(4):
+        before = t
+        t = _CHECKBOX.sub("", t)
+        m = _YEAR_PREFIX.match(t)
+        if m:
+            meta.setdefault("year", int(m.group("year")))
+            t = t[m.end():]
+        t = _NUMBERING.sub("", t)
+        t = _TODO_WORDS.sub("", t)
+        t = _LABEL_PREFIX.sub("", t)
+        t = t.lstrip("*_ ").strip()
+        if t == before:
+            break
+    return t, meta
+
+
+def _link_title(text: str) -> tuple[str, str | None] | None:
+    """(title, url) when the head's name is a link's text: `[Title](url)`, not `[code](url)`."""
+    for link in find_links(text):
+        if is_image(link) or is_anchor(link.url):
+            continue
+        if link.text and not is_label(link.text) and (
+                is_paper_url(link.url) or is_local_note(link.url) or not link.url or text.lstrip(" *_[").startswith(
+                    link.text[:10])):
+            return plain(link.text), link.url or None
+        if link.text and not is_label(link.text):
+            continue
+    return None
+
+
+def title_from_head(head: str) -> tuple[str, dict]:
+    """The title a list item, line or table cell gives its paper, with the year/venue/marks around it."""
+    text, meta = strip_decoration(head.split("\n")[0] if "\n" in head and "](" in head.split("\n")[0] else
+                                  " ".join(head.split("\n")))
+    bold = re.match(r"^\s*(\*\*|__)(?P<t>.+?)\1", text)
+    spans = [m.group(2) for m in re.finditer(r"(\*\*|__)(.+?)\1", text)]
+    if not bold and len(spans) == 1 and title_like(spans[0]):
+        bold = re.search(r"(\*\*|__)(?P<t>.+?)\1", text)
+    linked = _link_title(text)
+    raw = None
+    if linked and text.lstrip(" *_[").startswith(linked[0][:8]):
+        raw = linked[0]
+    elif bold and not is_label(bold.group("t")):
+        raw = plain(bold.group("t"))
+    else:
+        visible = plain(text)
+        cite = parse_citation(visible) if len(visible) > 30 else None
+        if cite and (cite.style != "title-first" or not title_like(_cut(text))):
+            raw = cite.title
+            if cite.year:
+                meta.setdefault("year", cite.year)
+        elif linked and not _cut(text).strip():
+            raw = linked[0]
+        else:
+            raw = plain(_cut(text))
+            if linked and (not raw or is_label(raw)):
+                raw = linked[0]
+            elif cite and not title_like(raw):
+                raw = cite.title
+    raw = re.sub(r"\s+", " ", raw or "").strip(" :：-–—|")
+    tagged = re.match(r"^(?P<title>.+?):\s*(?P<venue>[^:]+)$", raw)
+    if tagged:
+        venue = parse_venue(tagged.group("venue"))
+        if venue and not venue[2]:
+            raw = tagged.group("title")
+            meta.setdefault("venue", venue[0])
+            meta.setdefault("year", venue[1])
+    title, more = clean_title(raw)
+    for key, value in more.items():
+        if key == "marks":
+            meta.setdefault("marks", []).extend(value)
+        else:
+            meta.setdefault(key, value)
+    return _TRAILING_NUMBER.sub("", title).strip(), meta
+
+
+def _cut(text: str) -> str:
+    return _TAIL_CUT.split(text, maxsplit=1)[0]
+
+
+def title_from_heading(heading: str) -> tuple[str, dict]:
+    """A heading's title: `## 3. Title [3]<a name="3"></a>` -> `Title`."""
+    text = re.sub(r"<a\b[^>]*>\s*</a>", "", heading)
+    text = re.sub(r"\{#[^}]*\}\s*$", "", text)
+    text = _TRAILING_NUMBER.sub("", text.strip())
+    return title_from_head(text)
+
+
+def labelled_title(section_text: str) -> tuple[str, str] | None:
+    """A `Paper: [Title](url)` line under a heading: the paper's own title and its link."""
+    for line in section_text.split("\n")[1:]:
+        m = re.match(r"^\s*(?:[-*+]\s*)?(?:\*\*)?(?:paper|论文|原文|статья|論文|논문)(?:\*\*)?\s*[:：]\s*(?P<rest>.+)$",
+                     line, re.I)
+        if not m:
+            continue
+        for link in find_links(m.group("rest")):
+            if link.text and not is_label(link.text) and is_paper_url(link.url):
+                title = plain(link.text)
+                if title_like(title) or len(title.split()) >= 3:
+                    return title, link.url
+    return None

@@ -1,0 +1,215 @@
+"""The structural extractor on short excerpts written for each structure (not copies of any collection)."""
+
+from __future__ import annotations
+
+from paperdex.extract import extract, title_from_filename
+from paperdex.extract.citation import parse_citation
+from paperdex.model import Document
+
+
+def _papers(text: str, source: str = "notes.md", fmt: str = "markdown", **meta) -> list:
+    doc = Document(source=source, format=fmt, text=text, metadata=meta)
+    return [b for b in extract(doc) if b.kind == "paper"]
+
+
+def test_heading_entries_with_notes_and_links_below():
+    text = """# Reading notes
+
+## 1. Scaling Laws for Neural Language Models
+Kaplan et al., 2020
+- loss follows a power law in compute
+Paper link - https://arxiv.org/abs/2001.08361
+
+## 2. Training Compute-Optimal Large Language Models
+- fewer parameters, more tokens
+- [paper](https://arxiv.org/pdf/2203.15556)
+"""
+    papers = _papers(text)
+    assert [p.title for p in papers] == ["Scaling Laws for Neural Language Models",
+                                         "Training Compute-Optimal Large Language Models"]
+    assert [p.identifiers[0].value for p in papers] == ["2001.08361", "2203.15556"]
+    assert "power law" in papers[0].text
+
+
+def test_topic_headings_group_list_entries_and_dates_are_not_sections():
+    text = """# My list
+
+## Vision
+- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)
+- An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale [[arXiv](https://arxiv.org/abs/2010.11929)]
+
+## 2021-03
+- [Learning Transferable Visual Models From Natural Language Supervision](https://arxiv.org/abs/2103.00020)
+"""
+    papers = _papers(text)
+    assert len(papers) == 3
+    assert papers[0].section == "Vision" and papers[1].section == "Vision"
+    assert papers[2].section is None and papers[2].date == "2021-03"
+    assert papers[1].title.startswith("An Image is Worth 16x16 Words")
+    assert papers[0].year == 2015  # from the arXiv id
+
+
+def test_table_rows_by_title_column():
+    text = """| Date | Presenter | Paper |
+|---|---|---|
+| 01/03 | Ann | A. Smith, B. Jones. **Learning to Skim Text**. ACL 2017 |
+| 08/03 | Bo | C. Lee. **Get To The Point: Summarization with Pointer-Generator Networks**. ACL 2017 |
+| | | `Topic label:` |
+"""
+    assert [p.title for p in _papers(text)] == [
+        "Learning to Skim Text", "Get To The Point: Summarization with Pointer-Generator Networks"]
+
+
+def test_citation_styles():
+    cases = {
+        "Vaswani, A., Shazeer, N., & Polosukhin, I. (2017). Attention is all you need. NeurIPS.":
+            "Attention is all you need",
+        "Kenneth Church and Mark Liberman. 2005. Last words: Reviewing the reviewers. Computational Linguistics.":
+            "Last words: Reviewing the reviewers",
+        'Smith, John. "Deep Learning for Cats." Journal of Pets, 2019.': "Deep Learning for Cats",
+        "张三, 李四. 基于深度学习的图像分割方法研究[J]. 计算机学报, 2020.": "基于深度学习的图像分割方法研究",
+        "Pennington et al. (2014): GloVe: Global vectors for word representation":
+            "GloVe: Global vectors for word representation",
+        "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)": "Grounding in communication",
+    }
+    for text, title in cases.items():
+        cite = parse_citation(text)
+        assert cite is not None and cite.title == title, text
+    assert parse_citation("Organize my reading notes. Total Count: 38") is None
+    assert parse_citation("**You can set links to headers**, which create a bookmark. For example:") is None
+
+
+def test_plain_text_reference_list():
+    text = """Recommended reading
+
+• Mitchell and Lapata (2010). Composition in Distributional Models of Semantics
+• Socher et al. (2012). Semantic Compositionality through Recursive Matrix-Vector Spaces
+• Turney and Pantel (2010). From frequency to meaning: Vector space models of semantics
+"""
+    papers = _papers(text, "list.txt", "text")
+    assert [p.title for p in papers] == ["Composition in Distributional Models of Semantics",
+                                         "Semantic Compositionality through Recursive Matrix-Vector Spaces",
+                                         "From frequency to meaning: Vector space models of semantics"]
+
+
+def test_plain_text_titles_with_field_lists():
+    text = """Reading log | March
+Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks (2017)
+- arxiv:https://arxiv.org/abs/1703.03400
+- notes: meta-gradient through the inner update
+Efficient Exploration via State Marginal Matching
+- source: openreview
+Off-Policy Deep Reinforcement Learning without Exploration
+- arxiv:https://arxiv.org/abs/1812.02900
+"""
+    papers = _papers(text, "blog.txt", "text")
+    assert [p.title for p in papers] == ["Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
+                                         "Efficient Exploration via State Marginal Matching",
+                                         "Off-Policy Deep Reinforcement Learning without Exploration"]
+    assert papers[0].identifiers[0].value == "1703.03400" and papers[0].year == 2017
+    assert "meta-gradient" in papers[0].text
+
+
+def test_template_note_is_one_paper_and_its_links_are_references():
+    text = """# BERT
+
+[Paper](https://arxiv.org/abs/1810.04805) | [Code](https://github.com/google-research/bert)
+
+## Method
+- masked language modelling, like [ELMo](https://arxiv.org/abs/1802.05365) but deeper
+## Related
+- [RoBERTa: A Robustly Optimized BERT Pretraining Approach](https://arxiv.org/abs/1907.11692)
+- [ALBERT: A Lite BERT for Self-supervised Learning](https://arxiv.org/abs/1909.11942)
+"""
+    [paper] = _papers(text, "notes/002_bert.md")
+    assert paper.title == "BERT" and paper.identifiers[0].value == "1810.04805"
+    assert "arxiv:1907.11692" in paper.references
+
+
+def test_front_matter_names_the_paper():
+    text = "# TL;DR\nspikes are sparse\n\n[論文](https://www.biorxiv.org/content/10.1101/123456v1)\n"
+    [paper] = _papers(text, "_posts/2020-01-01-x.markdown",
+                      title="Sparse Coding in Cortex (Smith et al., 2019)")
+    assert paper.title == "Sparse Coding in Cortex"
+
+
+def test_one_bullet_file_is_a_paper_and_lecture_notes_are_not():
+    assert [p.title for p in _papers("- [Denoising Diffusion Probabilistic Models](https://arxiv.org/abs/2006.11239)\n")] \
+        == ["Denoising Diffusion Probabilistic Models"]
+    doc = Document(source="lecture.md", format="markdown", metadata={"title": "Notes on policy gradients"},
+                   text="## Why\nValue methods take an argmax.\n\n## Variance\nSubtract a baseline.\n")
+    blocks = extract(doc)
+    assert blocks and all(b.kind == "document" for b in blocks)
+
+
+def test_prose_that_mentions_papers_is_not_a_list():
+    text = """# Notes on detection
+
+- The paper seems to follow the idea of [DETR](https://arxiv.org/abs/2005.12872) closely.
+- This could be reduced to a softmax as in [Attention](https://arxiv.org/abs/1706.03762).
+- The anchors are from [Faster R-CNN](https://arxiv.org/abs/1506.01497) but smaller.
+"""
+    assert _papers(text) == []
+
+
+def test_org_reading_queue():
+    text = """#+TITLE: Papers
+* TODO Food Recommender Systems: Important Contributions, Challenges and Future Re
+[[cite:trattner-2017][Trattner & Elsweiler 2017: Food Recommender Systems]]
+* DONE Deep Residual Learning for Image Recognition
+CLOSED: [2018-01-02 Tue 10:00]
+[[cite:he-2016-resnet][He et al. 2016]]
+* TODO No More Pesky Learning Rates
+"""
+    papers = _papers(text, "papers.org", "org")
+    assert [p.title for p in papers] == [
+        "Food Recommender Systems: Important Contributions, Challenges and Future Re",
+        "Deep Residual Learning for Image Recognition", "No More Pesky Learning Rates"]
+
+
+def test_zotfile_names_and_page_names():
+    assert title_from_filename("pages/2018_Burnell_Anyon condensation and its applications.md") == \
+        "Anyon condensation and its applications"
+    assert title_from_filename("hls__Meuwly et al_2003_Application of Adaptive Image Processing.md") == \
+        "Application of Adaptive Image Processing"
+    assert title_from_filename("2012_Hung_Wan_String-Net Models with $Z_N$ Fusion Algebra.md") == \
+        "String-Net Models with $Z_N$ Fusion Algebra"
+    assert title_from_filename("Attention is All You Need.md") == "Attention is All You Need"
+    assert title_from_filename("README.md") is None
+
+
+def test_localized_headline_keeps_the_original_title():
+    text = """## DALL·E: pictures from words by OpenAI [1]
+A short blurb.
+* Paper: [Zero-Shot Text-to-Image Generation](https://arxiv.org/pdf/2102.12092.pdf)
+* Code: [Click here for the code](https://github.com/openai/DALL-E)
+
+## GIRAFFE - Controllable Image Generation [2]
+* Paper: [GIRAFFE: Representing Scenes as Compositional Generative Neural Feature Fields](https://arxiv.org/abs/2011.12100)
+"""
+    papers = _papers(text)
+    assert [p.title for p in papers] == [
+        "Zero-Shot Text-to-Image Generation",
+        "GIRAFFE: Representing Scenes as Compositional Generative Neural Feature Fields"]
+    assert papers[0].fields["heading"].startswith("DALL·E")
+
+
+def test_data_file_records():
+    from paperdex.formats import datafile
+
+    yml = """- title: "FocalCodec: Low-Bitrate Speech Coding via Focal Modulation Networks"
+  category: Audio
+  date: 2025-01-02
+  link: https://arxiv.org/abs/2502.04465
+  note: >
+    Codec at very low bitrate.
+- title: Gemma 3 Technical Report
+  link: https://example.org/gemma3.pdf
+"""
+    [doc] = datafile.read(yml, "data/papers.yml")
+    assert [b.title for b in doc.blocks] == ["FocalCodec: Low-Bitrate Speech Coding via Focal Modulation Networks",
+                                             "Gemma 3 Technical Report"]
+    assert doc.blocks[0].identifiers[0].value == "2502.04465" and doc.blocks[0].section == "Audio"
+    assert doc.blocks[0].line == 1 and doc.blocks[1].line == 7
+    [doc] = datafile.read("Title,Link\nDeep Residual Learning,https://arxiv.org/abs/1512.03385\n", "list.csv")
+    assert doc.blocks[0].identifiers[0].value == "1512.03385"
