@@ -55,6 +55,15 @@ pass_ctx = click.make_pass_decorator(Context)
 class PaperdexGroup(click.Group):
     """Turns paperdex's own errors into one clear line and exit status 1, never a traceback."""
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            _load_command_modules(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _load_command_modules()
+        return super().list_commands(ctx)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -172,8 +181,8 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
             progress.update(task, description=_short(url))
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
+    print_summary(summary)  # the notes are stored and keyword-searchable from here on
     _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
-    print_summary(summary)
     if summary.failures and not summary.imported:
         sys.exit(1)
 
@@ -203,7 +212,12 @@ def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool) -> None:
         except ModuleNotFoundError:
             pass
         else:
-            embed_pending(ctx.lib, progress_console=err)
+            try:
+                embed_pending(ctx.lib, progress_console=err)
+            except KeyboardInterrupt:  # finished batches are kept; the notes were stored before
+                err.print("embedding stopped: the notes are stored and keyword search works; "
+                          "run `paperdex embed` to finish the vectors")
+                resolve = False
     if resolve and (summary.added or summary.updated):
         try:
             from paperdex.cli_resolve import resolve_after_add
@@ -385,15 +399,29 @@ def remove(ctx: Context, path: str) -> None:
     out.print(f"removed {path}")
 
 
-def _load_command_modules() -> None:
+_LOADED: set[str] = set()
+
+
+def _load_command_modules(name: str | None = None) -> None:
+    """Add the commands of COMMAND_MODULES to `main`, importing modules only when asked.
+
+    A command is looked for first in paperdex.cli_<name>, then in every module:
+    `paperdex search` imports cli_search alone, never the resolver and httpx
+    (0.2 s of a cold start).
+    """
     from paperdex.plugins import load_modules
 
-    for module in load_modules(COMMAND_MODULES):
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
-
-
-_load_command_modules()
+    home = f"paperdex.cli_{name}" if name else None
+    order = ([home] if home in COMMAND_MODULES else []) + list(COMMAND_MODULES)
+    for module_name in order:
+        if module_name in _LOADED:
+            continue
+        _LOADED.add(module_name)
+        for module in load_modules((module_name,)):
+            for command in getattr(module, "COMMANDS", ()):
+                main.add_command(command)
+        if name is not None and name in main.commands:
+            return
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -33,11 +33,10 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
       paperdex search RIFE --mode keyword --json
     """
     from paperdex.search.engine import search as run_search
-    from paperdex.search.jobs import embed_pending
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
     if mode != "keyword":
-        embed_pending(ctx.lib, progress_console=err)  # notes added with --no-embed
+        _catch_up_vectors(ctx)
     results = run_search(ctx.lib, " ".join(query), mode=mode, flt=flt, limit=limit)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
@@ -54,6 +53,29 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
         out.print("    " + _highlight(result.snippet_text, result.highlights))
         if result.source:
             out.print(f"    [dim]{escape(result.source)}  score {result.score:.3f}[/dim]")
+
+
+# A search embeds this many missing texts itself (a few seconds at most); more are left to `paperdex embed`.
+CATCH_UP = 32
+
+
+def _catch_up_vectors(ctx: Context) -> None:
+    """Embed a few missing texts now; with more missing, search what has vectors and say so."""
+    from paperdex.library import fts
+    from paperdex.search.embed import configured
+    from paperdex.search.engine import missing_vectors
+    from paperdex.search.jobs import embed_pending
+
+    embedder = configured()
+    if embedder is None:
+        return
+    fts.ensure_current(ctx.lib)
+    missing = missing_vectors(ctx.lib, embedder.name)
+    if 0 < missing <= CATCH_UP:
+        embed_pending(ctx.lib, embedder=embedder)
+    elif missing:
+        err.print(f"[yellow]note:[/yellow] {missing} notes have no semantic vectors yet and are found by "
+                  "keyword only; run `paperdex embed` to finish them")
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:

