@@ -32,8 +32,9 @@ def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: b
 
     \b
     Examples:
-      paperdex serve                          http://127.0.0.1:8765/ (only this machine)
-      paperdex serve --host 0.0.0.0 --token S share on the network; open http://HOST:8765/?token=S once
+      paperdex serve                               http://127.0.0.1:8765/ (only this machine)
+      paperdex serve --port 8080 --open            on another port, in your browser
+      paperdex serve --host 0.0.0.0 --token S3cret  share on the network; open http://HOST:8765/?token=S3cret
     """
     import uvicorn
 

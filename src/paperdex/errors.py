@@ -9,6 +9,7 @@
     ├── LibraryError          the SQLite library cannot be opened or written
     │   └── LibraryBusy       another process holds the write lock too long
     ├── ResolveError          a provider failed (recorded, retried later)
+    ├── NotFound              what the user named is not in the library
     └── UsageError            a bad command-line value (unknown format, bad range)
 
 Every message says what failed, where, and what to do about it.
@@ -62,3 +63,7 @@ class ResolveError(PaperdexError):
 
 class UsageError(PaperdexError):
     pass
+
+
+class NotFound(PaperdexError):
+    """A paper, source or candidate the user named is not in the library (exit 1, not a usage error)."""

@@ -1,0 +1,129 @@
+"""Every command's `--help` shows one to three examples, and each runs as written beside `examples/`.
+
+The examples are read from the help text itself, so an example edited into a
+docstring is run here without touching this file. They run in one folder that
+holds a copy of the bundled examples/ (and the arXiv snapshot sample under the
+name of the Kaggle file), each against its own copy of a library built from
+examples/, the way a new user would type them.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from paperdex.cli import main
+from tests.conftest import EXAMPLES, FIXTURES
+
+REVIEWED = "p11ac069c443b"  # HumanPlus in examples/: the paper the review examples name
+
+
+def _commands(group: click.Group = main, prefix: tuple[str, ...] = ()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def examples_of(command: click.Command) -> list[str]:
+    """The command lines under `Examples:` in a help text (the description after two spaces dropped)."""
+    text = command.help or ""
+    if "Examples:" not in text:
+        return []
+    lines = []
+    for line in text.split("Examples:", 1)[1].splitlines()[1:]:
+        if not line.strip():
+            break
+        lines.append(re.split(r"\s{2,}", line.strip())[0])
+    return [line for line in lines if line.startswith(("paperdex ", "cat "))]
+
+
+COMMANDS = list(_commands())
+EXAMPLE_LINES = [(" ".join(path), line) for path, command in COMMANDS for line in examples_of(command)]
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_one_to_three_examples(path, command):
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Examples:" in result.output, f"`paperdex {' '.join(path)} --help` shows no example"
+    assert 1 <= len(examples_of(command)) <= 3, examples_of(command)
+    for line in examples_of(command):
+        assert line.split()[:1 + len(path)] in (["paperdex", *path], ["cat"]), line
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """A folder as a new user has it: examples/ beside them, the snapshot file downloaded, a library built."""
+    root = tmp_path_factory.mktemp("user")
+    shutil.copytree(EXAMPLES, root / "examples")
+    shutil.copy(FIXTURES / "arxiv_snapshot" / "arxiv-metadata-oai-snapshot.first200.jsonl",
+                root / "arxiv-metadata-oai-snapshot.json")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(root)
+    mp.setenv("PAPERDEX_DB", str(root / "base.db"))
+    mp.setenv("PAPERDEX_OFFLINE", "1")
+    mp.setenv("PAPERDEX_EMBEDDER", "none")
+    result = CliRunner().invoke(main, ["add", "examples/", "--no-resolve"])
+    mp.undo()
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _plant_review(db: Path) -> None:
+    """Leave REVIEWED waiting for review with two candidates, as an unsure `resolve` does."""
+    from paperdex.library.db import Library
+    from paperdex.library.resolution import record_status
+    from paperdex.model import Identifier
+    from paperdex.resolve.records import Record
+
+    with Library(db) as lib:
+        title = lib.conn.execute("SELECT title FROM papers WHERE id = ?", (REVIEWED,)).fetchone()[0]
+        found = [Record(provider="snapshot", raw_id=f"2406.1045{n}", title=title, authors=["Zipeng Fu"], year=2024,
+                        identifiers=[Identifier("arxiv", f"2406.1045{n}")]) for n in (4, 5)]
+        record_status(lib, REVIEWED, "ambiguous", provider="snapshot", score=0.64,
+                      evidence={"candidate": found[0].raw_id, "title": 0.64}, candidate=found[0],
+                      alternatives=[(found[1], 0.61, {"candidate": found[1].raw_id, "title": 0.61})])
+
+
+@pytest.mark.parametrize("command,line", EXAMPLE_LINES, ids=[line for _, line in EXAMPLE_LINES])
+def test_help_example_runs_as_written(command, line, workdir, tmp_path, monkeypatch):
+    db = tmp_path / "library.db"
+    shutil.copy(workdir / "base.db", db)
+    monkeypatch.setenv("PAPERDEX_DB", str(db))
+    monkeypatch.setenv("HOME", str(workdir))
+    monkeypatch.chdir(workdir)
+    if command.startswith("review "):
+        _plant_review(db)
+    served: list[dict] = []
+    import webbrowser
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw))
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
+
+    stdin = None
+    if line.startswith("cat "):
+        piped, line = (part.strip() for part in line.split("|", 1))
+        stdin = (workdir / piped.split()[1]).read_bytes()
+    words = shlex.split(line)
+    target = None
+    if ">" in words:
+        target = workdir / words[words.index(">") + 1]
+        words = words[:words.index(">")]
+    assert words[0] == "paperdex"
+    result = CliRunner().invoke(main, [str(Path(w).expanduser()) if w.startswith("~") else w for w in words[1:]],
+                                input=stdin)
+    assert result.exit_code == 0, f"{line}\n{result.output}"
+    if target is not None:
+        target.write_text(result.stdout, encoding="utf-8")
+        assert target.stat().st_size > 0
+    if command == "serve":
+        assert served and served[0]["port"] in (8765, 8080)
