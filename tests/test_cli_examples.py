@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from paperdex.cli import main
 from tests.conftest import EXAMPLES, FIXTURES
 
-REVIEWED = "p11ac069c443b"  # HumanPlus in examples/: the paper the review examples name
+REVIEWED = "p691308660233"  # "What Matters for On-Policy Deep Actor-Critic Methods?" in examples/, no id yet
 
 
 def _commands(group: click.Group = main, prefix: tuple[str, ...] = ()):
@@ -55,7 +55,8 @@ def test_every_command_has_one_to_three_examples(path, command):
     assert "Examples:" in result.output, f"`paperdex {' '.join(path)} --help` shows no example"
     assert 1 <= len(examples_of(command)) <= 3, examples_of(command)
     for line in examples_of(command):
-        assert line.split()[:1 + len(path)] in (["paperdex", *path], ["cat"]), line
+        command_line = line.split("|", 1)[-1].split()  # `cat FILE | paperdex ...` pipes notes in
+        assert command_line[:1 + len(path)] == ["paperdex", *path], line
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,8 @@ def workdir(tmp_path_factory) -> Path:
 
 
 def _plant_review(db: Path) -> None:
-    """Leave REVIEWED waiting for review with two candidates, as an unsure `resolve` does."""
+    """Leave REVIEWED waiting for review with two candidates (the right one, and a lookalike), as an unsure
+    `resolve` does."""
     from paperdex.library.db import Library
     from paperdex.library.resolution import record_status
     from paperdex.model import Identifier
@@ -85,11 +87,15 @@ def _plant_review(db: Path) -> None:
 
     with Library(db) as lib:
         title = lib.conn.execute("SELECT title FROM papers WHERE id = ?", (REVIEWED,)).fetchone()[0]
-        found = [Record(provider="snapshot", raw_id=f"2406.1045{n}", title=title, authors=["Zipeng Fu"], year=2024,
-                        identifiers=[Identifier("arxiv", f"2406.1045{n}")]) for n in (4, 5)]
-        record_status(lib, REVIEWED, "ambiguous", provider="snapshot", score=0.64,
-                      evidence={"candidate": found[0].raw_id, "title": 0.64}, candidate=found[0],
-                      alternatives=[(found[1], 0.61, {"candidate": found[1].raw_id, "title": 0.61})])
+        found = [Record(provider="snapshot", raw_id="2006.05990", title=title, year=2020,
+                        authors=["Marcin Andrychowicz", "Anton Raichuk", "Piotr Stańczyk"],
+                        identifiers=[Identifier("arxiv", "2006.05990")]),
+                 Record(provider="snapshot", raw_id="2005.12729", year=2020,
+                        title="Implementation Matters in Deep Policy Gradients: A Case Study on PPO and TRPO",
+                        authors=["Logan Engstrom", "Andrew Ilyas"], identifiers=[Identifier("arxiv", "2005.12729")])]
+        record_status(lib, REVIEWED, "ambiguous", provider="snapshot", score=0.68,
+                      evidence={"candidate": found[0].raw_id, "title": 0.68}, candidate=found[0],
+                      alternatives=[(found[1], 0.41, {"candidate": found[1].raw_id, "title": 0.41})])
 
 
 @pytest.mark.parametrize("command,line", EXAMPLE_LINES, ids=[line for _, line in EXAMPLE_LINES])
@@ -127,3 +133,6 @@ def test_help_example_runs_as_written(command, line, workdir, tmp_path, monkeypa
         assert target.stat().st_size > 0
     if command == "serve":
         assert served and served[0]["port"] in (8765, 8080)
+    if command in ("review accept", "review reject"):  # decided: no longer waiting
+        waiting = CliRunner().invoke(main, ["review", "--json"]).stdout
+        assert REVIEWED not in waiting

@@ -315,7 +315,7 @@ def list_(ctx: Context, section, year_range, reader, source, has_thoughts, sort,
 
     \b
     Examples:
-      paperdex list --section Video              papers noted under a heading
+      paperdex list --has-thoughts               papers with the reader's own thoughts
       paperdex list --year 2022.. --sort title   recent papers, by title
       paperdex list --reader Анна --json         one reader's papers, for scripts
     """

@@ -22,11 +22,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "paperdex review --json",
     ),
     "review accept": (
-        "paperdex review accept p11ac069c443b    take the best candidate",
-        "paperdex review accept p11ac069c443b --candidate 2",
+        "paperdex review accept p691308660233    take the best candidate",
+        "paperdex review accept p691308660233 --candidate 2",
     ),
     "review reject": (
-        "paperdex review reject p11ac069c443b    none is right; never proposed again",
+        "paperdex review reject p691308660233    none is right; never proposed again",
     ),
     "snapshot": (
         "paperdex snapshot import arxiv-metadata-oai-snapshot.json   titles resolve offline",
