@@ -95,6 +95,8 @@ def main(ctx: click.Context, db: str | None) -> None:
       paperdex export --format jsonl > lib.jsonl  hand the library to other tools
 
     The library is one SQLite file (see `paperdex info`); nothing to start or configure.
+    Exit status: 0 all good, 1 something failed (e.g. an input could not be read; the
+    rest was done), 2 a usage error. `--json` on most commands prints for programs.
     """
     ctx.obj = Context(db)
     ctx.call_on_close(lambda: ctx.obj._lib.close() if ctx.obj._lib else None)
