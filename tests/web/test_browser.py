@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+# Seconds per test even on an idle machine: out of the quick loop, run by `.ci/run` with `pytest -m slow`.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ILQL = "Offline RL for Natural Language Generation with Implicit Language Q Learning"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
