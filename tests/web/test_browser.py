@@ -235,9 +235,12 @@ def _ilql_url(page, server: str) -> str:
     return page.locator(".hit a.title", has_text="Implicit Language Q Learning").first.get_attribute("href")
 
 
-def test_every_page_fits_a_phone(browser, server, awaiting_review, wide_note):
-    """No page scrolls sideways at 390x844 (a phone), even with a note holding a long link and a wide table."""
-    phone = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+@pytest.mark.parametrize("width", [390, 360])
+def test_every_page_fits_a_phone(browser, server, awaiting_review, wide_note, width):
+    """No page scrolls sideways on a phone (390x844, and the narrowest common 360 px), even with a note
+    holding a long link and a wide table."""
+    phone = browser.new_page(viewport={**PHONE, "width": width}, is_mobile=True, has_touch=True,
+                             device_scale_factor=1)
     urls = _urls(phone, server, wide_note)
     too_wide = {}
     for name, url in urls.items():
