@@ -133,7 +133,7 @@ def test_add_json_is_one_object_with_every_count_and_failure(tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.stdout)  # nothing but the JSON on stdout
     assert set(data) == {"files", "added", "updated", "unchanged", "papers", "new_papers", "notes", "merged",
-                         "documents_without_papers", "not_tried", "failures", "resolve"}
+                         "documents_without_papers", "not_tried", "failures", "empty", "resolve"}
     files = sum(1 for p in EXAMPLES.rglob("*") if p.is_file())
     assert data["files"] == files + 1 and data["added"] == files and data["papers"] == 12
     assert [f["source"] for f in data["failures"]] == [str(bad)] and "PDF" in data["failures"][0]["reason"]
@@ -142,6 +142,20 @@ def test_add_json_is_one_object_with_every_count_and_failure(tmp_path):
     assert data["resolve"]["left_for_later"] == data["papers"]
     again = json.loads(run("add", str(EXAMPLES), "--json").stdout)
     assert again["unchanged"] == files and again["added"] == 0 and again["resolve"] is None
+
+
+def test_an_empty_file_is_skipped_but_is_no_failure(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "reading-list.md").write_bytes((EXAMPLES / "reading-list.md").read_bytes())
+    (notes / "draft.md").write_text("\n  \n", encoding="utf-8")  # started, never written
+    result = run("add", str(notes), "--no-resolve")
+    assert result.stdout.strip().endswith("0 errors (1 empty file skipped)")
+    assert "draft.md: is empty" in result.stderr and "failed" not in result.stderr
+    data = json.loads(run("add", str(notes), "--no-resolve", "--json", "--force").stdout)
+    assert data["failures"] == [] and [p.rsplit("/", 1)[-1] for p in data["empty"]] == ["draft.md"]
+    (notes / "scan.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n")
+    assert run("add", str(notes), "--no-resolve", ok=False).exit_code == 1
 
 
 def test_offline_add_says_so_in_one_line_and_exits_0():
@@ -167,7 +181,7 @@ def test_add_dash_reads_stdin_and_keeps_earlier_stdin_notes():
     run("remove", stdin_sources[0]["path"])
     assert len(json.loads(run("sources", "--json").stdout)) == 1
     empty = CliRunner().invoke(main, ["add", "-", "--no-resolve"], input=b"  \n")
-    assert empty.exit_code == 1 and "stdin" in empty.stderr and "empty" in empty.stderr
+    assert empty.exit_code == 0 and "skipped stdin: is empty" in empty.stderr  # nothing to import is no failure
 
 
 def test_info_sources_stats_json_shapes():

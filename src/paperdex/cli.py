@@ -205,10 +205,10 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
         for failure in summary.failures:
             err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}",
                       soft_wrap=True)
-    if summary.failures:
+    if summary.failed:
         if not as_json:
             rest = "the others were imported" if summary.imported else "nothing was imported"
-            err.print(f"{len(summary.failures)} of {summary.files} inputs failed "
+            err.print(f"{len(summary.failed)} of {summary.files} inputs failed "
                       f"(listed above); {rest}", soft_wrap=True)
         sys.exit(EXIT_FAILED)
 
@@ -219,7 +219,8 @@ def _add_dict(summary, resolved: dict | None) -> dict:
             "unchanged": summary.unchanged, "papers": len(summary.papers), "new_papers": summary.new_papers,
             "notes": summary.notes, "merged": summary.merged, "documents_without_papers": summary.paperless_documents,
             "not_tried": summary.not_tried,
-            "failures": [{"source": f.source, "reason": f.reason} for f in summary.failures],
+            "failures": [{"source": f.source, "reason": f.reason} for f in summary.failed],
+            "empty": [f.source for f in summary.failures if f.empty],
             "resolve": resolved}
 
 
@@ -229,7 +230,7 @@ def _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary)
     change nothing."""
     from paperdex import importer
     from paperdex.errors import InputError
-    from paperdex.formats.load import load_bytes, too_large
+    from paperdex.formats.load import EmptyInput, load_bytes, too_large
 
     summary.files += 1
     data = sys.stdin.buffer.read(max_bytes + 1)
@@ -241,7 +242,7 @@ def _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary)
         importer.store_loaded(lib, loaded, key=key, path=key, reader=reader, shape=shape, force=force,
                               summary=summary)
     except InputError as exc:
-        summary.failures.append(importer.Failure("stdin", importer.describe(exc)))
+        summary.failures.append(importer.Failure("stdin", importer.describe(exc), empty=isinstance(exc, EmptyInput)))
     except PaperdexError as exc:
         summary.failures.append(importer.Failure("stdin", str(exc)))
 
