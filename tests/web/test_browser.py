@@ -164,15 +164,25 @@ def test_screenshots_of_every_page(browser, server):
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 # Content a real reading list holds that is wider than a phone: a long link, a wide table, a long code line.
-WIDE_NOTES = """# Long-context reading list
+WIDE_NOTES = r"""# Long-context reading list
 
 ## Efficient attention
 
-- **Longformer: The Long-Document Transformer** (2020) https://arxiv.org/abs/2004.05150?utm_source=reading-list&utm_medium=telegram&utm_campaign=long-context-attention-survey-2024-spring-edition
-  | model | params | context | attention | memory | speed | dataset | score | notes | year | venue | code |
-  |---|---|---|---|---|---|---|---|---|---|---|---|
-  | Longformer-base | 149M | 4096 | sliding+global | linear | 1.0x | WikiHop | 75.0 | strong baseline | 2020 | arXiv | allenai/longformer |
-  `python -m torch.distributed.launch --nproc_per_node=8 train.py --attention_window 512 --max_seq_len 4096 --fp16`
+* 2020 - [Longformer: The Long-Document Transformer](https://arxiv.org/abs/2004.05150?utm_source=reading-list&utm_medium=telegram&utm_campaign=long-context-attention-survey-2024-spring-edition)
+  - sliding window + global attention; the baseline every later paper compares with
+
+    | model | params | context | attention | memory | speed | dataset | score | notes | year | venue | code |
+    |---|---|---|---|---|---|---|---|---|---|---|---|
+    | Longformer-base | 149M | 4096 | sliding+global | linear | 1.0x | WikiHop | 75.0 | strong baseline | 2020 | arXiv | allenai/longformer |
+
+  - `python -m torch.distributed.launch --nproc_per_node=8 train.py --attention_window 512 --max_seq_len 4096 --fp16`
+* 2019 - [Transformer-XL: Attentive Language Models beyond a Fixed-Length Context](https://arxiv.org/abs/1901.02860)
+  - segment-level recurrence with relative positions; memory of the previous segment, no gradient through it
+
+## Offline RL
+
+* 2020 - [Conservative Q-Learning for Offline Reinforcement Learning](https://arxiv.org/abs/2006.04779)
+  - loss: $\mathcal{L}(\theta)=\alpha\,\mathbb{E}_{s\sim\mathcal{D}}\left[\log\sum_a\exp Q_\theta(s,a)-\mathbb{E}_{a\sim\hat\pi_\beta(a|s)}Q_\theta(s,a)\right]+\tfrac{1}{2}\mathbb{E}_{(s,a,s')\sim\mathcal{D}}\left[\left(Q_\theta-\hat{\mathcal{B}}^\pi\hat{Q}\right)^2\right]$
 """
 
 
@@ -205,15 +215,19 @@ def wide_note(seed_library, tmp_path):
     path.write_text(WIDE_NOTES, encoding="utf-8")
     with Library(seed_library) as lib:
         summary = importer.add(lib, [str(path)], max_bytes=1 << 20)
-    assert not summary.failures and summary.papers, summary
-    return next(iter(summary.papers))
+    assert not summary.failures and len(summary.papers) == 3, summary
+    return sorted(summary.papers)
 
 
 OVERFLOW_JS = """() => {
   const vw = document.documentElement.clientWidth, wide = [];
   for (const el of document.querySelectorAll("body *")) {
     const r = el.getBoundingClientRect();
-    if (r.width && r.right > vw + 1 && el.closest("pre, .scroll, .katex-display, .prose table, .api-docs table") === null
+    // Scrolling boxes (code, charts, display math, tables) may be wider; KaTeX's hidden MathML copy and the
+    // inside of SVG drawings are clipped by their own boxes.
+    if (r.width && r.right > vw + 1
+        && el.closest("pre, .scroll, .katex-display, .wide-math, .prose table, .api-docs table, .katex-mathml") === null
+        && !(el instanceof SVGElement && el.tagName.toLowerCase() !== "svg")
         && getComputedStyle(el).position !== "absolute") {
       wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
     }
@@ -222,12 +236,12 @@ OVERFLOW_JS = """() => {
 }"""
 
 
-def _urls(page, server: str, paper_id: str) -> dict[str, str]:
+def _urls(page, server: str, wide: list[str]) -> dict[str, str]:
     page.goto(server + "/documents")
     doc = page.locator(".docs a.title").first.get_attribute("href")
     return {"library": "/", "paper": _ilql_url(page, server), "search": "/search?q=offline+reinforcement+learning",
             "review": "/review", "documents": "/documents", "document": doc, "stats": "/stats", "api": "/api/docs",
-            "paper-wide-note": f"/papers/{paper_id}"}
+            **{f"wide-note-{n}": f"/papers/{pid}" for n, pid in enumerate(wide, start=1)}}
 
 
 def _ilql_url(page, server: str) -> str:

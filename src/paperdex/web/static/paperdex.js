@@ -20,6 +20,15 @@
     for (var i = 0; i < targets.length; i++) {
       try { window.renderMathInElement(targets[i], options); } catch (e) { /* a bad formula stays as text */ }
     }
+    // An inline formula wider than its column (a phone) scrolls on its own instead of widening the page;
+    // narrower ones keep breaking across lines as KaTeX lays them out.
+    var inline = (root || document).querySelectorAll(".prose .katex, .snippet .katex, .excerpt .katex");
+    for (var j = 0; j < inline.length; j++) {
+      var box = inline[j].closest(".prose, .snippet, .excerpt");
+      if (box && inline[j].getBoundingClientRect().right > box.getBoundingClientRect().right + 1) {
+        inline[j].classList.add("wide-math");
+      }
+    }
   }
 
   // "/" focuses the search box, as on GitHub and most docs sites; never while typing in a field.
