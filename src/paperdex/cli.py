@@ -205,12 +205,22 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
         for failure in summary.failures:
             err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}",
                       soft_wrap=True)
+        if resolved and resolved["offline"]:
+            _print_offline(resolved)
     if summary.failed:
         if not as_json:
             rest = "the others were imported" if summary.imported else "nothing was imported"
             err.print(f"{len(summary.failed)} of {summary.files} inputs failed "
                       f"(listed above); {rest}", soft_wrap=True)
         sys.exit(EXIT_FAILED)
+
+
+def _print_offline(resolved: dict) -> None:
+    """Offline is a state the user chose: one line on what waits for the network, no failure counts."""
+    waiting = resolved["left_for_later"] + resolved["failed"]
+    found = f"{resolved['resolved']} resolved from the local snapshot; " if resolved["resolved"] else ""
+    err.print(f"offline: {found}{waiting} paper{'' if waiting == 1 else 's'} not yet resolved; "
+              "run `paperdex resolve` when online", soft_wrap=True)
 
 
 def _add_dict(summary, resolved: dict | None) -> dict:
@@ -267,8 +277,8 @@ def _add_url(lib, url, format_, reader, shape, max_bytes, force, summary) -> Non
 def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool = False) -> dict | None:
     """Optional follow-ups of an import: embeddings for search, online resolution.
 
-    Offline is a state the user chose, not a failure: resolution then says in one
-    line how many papers wait for the network. Returns what resolve did (for --json).
+    Offline, resolution runs silently (the caller prints one line about it, not a
+    failure count). Returns what resolve did, for that line and for --json.
     """
     if embed and (summary.added or summary.updated):
         try:
@@ -288,11 +298,6 @@ def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool
     result = resolve_after_add(ctx.lib, console=muted if (offline or quiet) else err)
     if result is None:
         return None
-    waiting = result.untouched + result.failed
-    if offline and not quiet:
-        found = f"{result.resolved} resolved from the local snapshot; " if result.resolved else ""
-        err.print(f"offline: {found}{waiting} paper{'' if waiting == 1 else 's'} not yet resolved; "
-                  "run `paperdex resolve` when online", soft_wrap=True)
     return {"offline": offline, "resolved": result.resolved, "ambiguous": result.ambiguous,
             "not_found": result.not_found, "failed": result.failed, "left_for_later": result.untouched}
 
