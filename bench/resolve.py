@@ -3,22 +3,33 @@
     python bench/resolve.py --records 200000        # quick run
     python bench/resolve.py                          # 2.5M records, the size of the real snapshot
     python bench/resolve.py --workdir W --reuse      # resolve again over W's snapshot (no import)
+    python bench/resolve.py --records 2700000 --workdir W --baseline-src ../main/src
+                                                     # + the library (CLI) path, today's code side by side
 
 Generates a deterministic snapshot in the Kaggle JSON-lines format, imports it
 through `paperdex snapshot import`'s code path (time, peak RSS), then resolves
 10k titles with typos and case changes (10% of them are papers NOT in the
 snapshot, so precision is measured against real false positives). Also times
 a plain rapidfuzz scan over a 100k-title slice on the same queries, for the
-index's speed-up. Prints a Markdown block for docs/benchmarks.md.
+index's speed-up. Then the library path `paperdex resolve` takes
+(`resolve_library`: pending papers, candidates, decision, batched writes) on
+two sets of notes added to the library: "clean" titles (as copied, case
+changed) and "noisy" ones (the typos above); with `--baseline-src` the same
+measurement runs again in a subprocess on another checkout's code (e.g. main)
+and both are printed side by side. Prints a Markdown block for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import random
 import resource
 import string
+import subprocess
 import sys
 import tempfile
 import time
@@ -132,7 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="Keep files here (default: a temp dir).")
     ap.add_argument("--reuse", action="store_true",
                     help="Reuse the workdir's snapshot and library from an earlier run (times resolving only).")
+    ap.add_argument("--library-queries", type=int, default=5_000, help="Notes per set on the library path.")
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="Another checkout's src/ (e.g. ../main/src): run the library path on its code too.")
+    ap.add_argument("--library-only", choices=["clean", "noisy"], default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.library_only:
+        print(json.dumps(library_path(args.workdir, args.records, args.library_only, args.library_queries)))
+        return 0
     work = args.workdir or Path(tempfile.mkdtemp(prefix="paperdex-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     snap, db, saved = work / "snapshot.jsonl", work / "bench.db", work / f"queries-{args.records}.json"
@@ -212,8 +230,8 @@ deterministic generator, Kaggle JSON-lines format, {snap.stat().st_size / 1e6:.0
 | measure | value |
 |---|---|
 | records imported | {stats.written:,} |
-| import time (stream, batched upsert, FTS5 word and word-pair indexes, typo keys){" (reused: not measured)" if reuse else ""} | {import_s:.1f} s ({stats.written / import_s:,.0f} records/s) |
-| peak RSS after import (whole process) | {rss_import:.0f} MB (before import: {rss_before:.0f} MB) |
+| import time (stream, batched upsert, FTS5 word and word-pair indexes, typo keys) | {"reused: not measured" if reuse else f"{import_s:.1f} s ({stats.written / import_s:,.0f} records/s)"} |
+| peak RSS after import (whole process) | {"reused: not measured" if reuse else f"{rss_import:.0f} MB (before import: {rss_before:.0f} MB)"} |
 | library size | {db.stat().st_size / 1e6:.0f} MB |
 | titles resolved (typos + case changes; {len(absent)} of them absent from the snapshot) | {n:,} |
 | resolve throughput (search + rapidfuzz rescoring + validation) | {n / resolve_s:,.0f} titles/s wall, {n / resolve_cpu:,.0f} titles per CPU-second |
@@ -221,8 +239,96 @@ deterministic generator, Kaggle JSON-lines format, {snap.stat().st_size / 1e6:.0
 | plain rapidfuzz scan over a {len(slice_titles):,}-title slice ({len(scan_q)} queries) | {len(scan_q) / scan_s:,.1f} titles/s, top-1 correct {scan_hits}/{len(scan_q)} |
 | index on the same queries (over all {stats.written:,} titles) | {len(scan_q) / index_s:,.0f} titles/s: {scan_s / index_s:,.0f}x faster |
 """
+    rows = []
+    for kind in ("clean", "noisy"):
+        mine = run_library_path(work, args.records, kind, args.library_queries, None)
+        base = (run_library_path(work, args.records, kind, args.library_queries, args.baseline_src)
+                if args.baseline_src else None)
+        rows.append((kind, mine, base))
+    report += f"""
+Library path (`paperdex resolve`: `resolve_library` over {rows[0][1]['notes']:,} notes added to the library,
+10% absent from the snapshot; a fresh process each run){" — this branch beside " + str(args.baseline_src)
+    if args.baseline_src else ""}:
+
+| notes | this code: titles/s wall (per CPU-s) | peak RSS | resolved / review / right / wrong |"""
+    report += " baseline: titles/s wall (per CPU-s) | baseline peak RSS | baseline resolved / review / right / wrong | ratio (CPU) |" if args.baseline_src else ""
+    report += "\n|---|---|---|---|" + ("---|---|---|---|" if args.baseline_src else "") + "\n"
+    for kind, mine, base in rows:
+        line = (f"| {kind} | {mine['per_s']:,.0f} ({mine['per_cpu_s']:,.0f}) | {mine['rss_mb']:.0f} MB | "
+                f"{mine['resolved']} / {mine['ambiguous']} / {mine['right']} / {mine['wrong']} |")
+        if base:
+            line += (f" {base['per_s']:,.0f} ({base['per_cpu_s']:,.0f}) | {base['rss_mb']:.0f} MB | "
+                     f"{base['resolved']} / {base['ambiguous']} / {base['right']} / {base['wrong']} | "
+                     f"{mine['per_cpu_s'] / max(1e-9, base['per_cpu_s']):.2f}x |")
+        report += line + "\n"
     print(report)
     return 0
+
+
+def library_queries(work: Path, records: int, kind: str, n: int) -> list[tuple[str, str | None]]:
+    """(title as noted, its arXiv id or None) for the library path, from the saved query papers."""
+    present, absent = json.loads((work / f"queries-{records}.json").read_text())
+    if len(present) < int(n * 0.9):
+        raise SystemExit(f"--library-queries {n} needs --queries of at least {n} (the snapshot holds "
+                         f"{len(present)} query papers)")
+    rng = random.Random(23 if kind == "clean" else 29)
+    take = [tuple(p) for p in present[: int(n * 0.9)]]
+    out: list[tuple[str, str | None]] = []
+    for ident, title in take:
+        if kind == "clean":
+            out.append((title.lower() if rng.random() < 0.3 else title, ident))
+        else:
+            out.append((perturb(rng, title), ident))
+    out += [(t if kind == "clean" else perturb(rng, t), None) for t in absent[: n - len(take)]]
+    return out
+
+
+def library_path(work: Path, records: int, kind: str, n: int) -> dict:
+    """Add n notes to the bench library, time `resolve_library` as the CLI runs it, then remove them again."""
+    from paperdex.library.ingest import SourceInput, import_source
+    from paperdex.model import NoteBlock
+    from paperdex.resolve.resolver import resolve_library
+
+    queries = library_queries(work, records, kind, n)
+    lib = Library(work / "bench.db")
+    _clear_papers(lib)
+    blocks = [NoteBlock(title=t, text=t) for t, _ in queries]
+    import_source(lib, SourceInput(key=f"/bench/{kind}.md", path=f"{kind}.md", format="text",
+                                   content_hash=hashlib.sha1(kind.encode()).hexdigest()), blocks)
+    rss0 = peak_rss_mb()
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    summary = resolve_library(lib, offline=True)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    got = {r[0]: r[1] for r in lib.conn.execute(
+        "SELECT n.title, i.value FROM notes n JOIN identifiers i ON i.paper_id = n.paper_id AND i.scheme = 'arxiv'")}
+    right = sum(1 for t, truth in queries if truth is not None and got.get(t) == truth)
+    wrong = sum(1 for t, truth in queries if got.get(t) is not None and got.get(t) != truth)
+    _clear_papers(lib)
+    lib.close()
+    import paperdex
+
+    n = len(queries)
+    return {"code": str(Path(paperdex.__file__).parent), "notes": n, "per_s": n / wall, "per_cpu_s": n / cpu,
+            "rss_mb": peak_rss_mb(), "rss_before_mb": rss0,
+            "resolved": summary.resolved, "ambiguous": summary.ambiguous, "right": right, "wrong": wrong}
+
+
+def _clear_papers(lib: Library) -> None:
+    with lib.transaction() as conn:
+        for table in ("notes", "sources", "identifiers", "paper_titles", "resolutions", "papers"):
+            conn.execute(f"DELETE FROM {table}")
+
+
+def run_library_path(work: Path, records: int, kind: str, n: int, src: Path | None) -> dict:
+    """The library path in a fresh process (its own peak RSS), on this code or on `src`'s."""
+    env = dict(os.environ, PAPERDEX_EMBEDDER="none", PAPERDEX_OFFLINE="1")
+    if src is not None:
+        env["PYTHONPATH"] = str(Path(src).resolve())
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--workdir", str(work), "--records", str(records),
+           "--library-only", kind, "--library-queries", str(n)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True,
+                          cwd=str(Path(src).resolve().parent) if src else None)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

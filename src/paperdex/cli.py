@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_search",
     "paperdex.cli_web",
     "paperdex.cli_maintenance",
+    "paperdex.cli_sync",
     "paperdex.cli_stats",
 )
 
@@ -74,9 +75,11 @@ class PaperdexGroup(click.Group):
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             sys.exit(EXIT_FAILED)
         except sqlite3.DatabaseError as exc:
-            db = getattr(ctx.obj, "db_path", "the library")
-            err.print(f"[red]error:[/red] the library {escape(str(db))} is damaged or unreadable ({escape(str(exc))}); "
-                      "run `paperdex check`, or restore a copy made with `paperdex backup`", soft_wrap=True)
+            # Read-only, disk full or damaged: each has its own fix, and only damage wants a backup.
+            from paperdex.library.diagnosis import diagnose
+
+            db = getattr(ctx.obj, "db_path", None) or settings.get("db")
+            err.print(f"[red]error:[/red] {escape(str(diagnose(db, exc)))}", soft_wrap=True)
             sys.exit(EXIT_FAILED)
 
 
@@ -151,8 +154,9 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
     """Read note files, folders, globs or URLs (or `-` for stdin) into the library.
 
     Each file is cut into one note per paper; the same paper noted twice (or by
-    two readers) becomes one paper with both notes. Re-adding an unchanged
-    file changes nothing; an edited file has its notes updated.
+    two readers) becomes one paper with both notes. Adding a folder again
+    syncs it: unchanged files are not read, edited files update their notes,
+    renamed files keep theirs, deleted files' notes go to `paperdex trash`.
 
     Exits 1 when any input could not be read (the others are imported; the
     reasons go to stderr), 2 on a bad option.
@@ -163,59 +167,55 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
       paperdex add examples/reading-list.md --reader alice   attribute the notes to alice
       cat examples/telegram-channel.json | paperdex add - --json   notes piped in; a JSON summary
     """
-    from paperdex import importer
 
     if format_:
         from paperdex.formats import get
 
         get(format_)  # unknown names fail before any work
     max_bytes = (max_size_mb or settings.get("max_size_mb")) * 1024 * 1024
+    from paperdex.cli_sync import print_summary
+    from paperdex.sync import SyncOptions, SyncSummary, sync_paths
+
     lib = ctx.lib
     urls = [i for i in inputs if i.startswith(("http://", "https://"))]
     stdin = [i for i in inputs if i == "-"]
     if len(stdin) > 1:
         raise UsageError("`-` (stdin) can be named only once")
     paths = [i for i in inputs if i not in urls and i != "-"]
-    planned = importer.plan(paths)
-    summary = importer.AddSummary()
+    summary = SyncSummary()
     with _progress() as progress:
-        task = progress.add_task("importing", total=len(planned) + len(urls) + len(stdin))
+        # A folder added before is synced: unchanged files are not read, renames keep their notes.
+        task = progress.add_task("importing", total=None)
         if stdin:
             progress.update(task, description="stdin")
             _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary)
             progress.advance(task)
-        for source, path, error in planned:
-            progress.update(task, description=_short(source))
-            if error is not None or path is None:
-                summary.files += 1  # counted as an input, like files that fail later
-                summary.failures.append(importer.Failure(source, importer.describe(error)))
-            else:
-                importer.add_one(lib, source, path, format=format_, encoding=encoding, reader=reader, shape=shape,
-                                 max_bytes=max_bytes, force=force, summary=summary, root=importer.root_for(path, paths))
-            progress.advance(task)
+        options = SyncOptions(format=format_, encoding=encoding, reader=reader, shape=shape, max_bytes=max_bytes,
+                              force=force)
+        sync_paths(lib, paths, options, summary=summary,
+                   progress=lambda source: progress.update(task, description=_short(source), advance=1))
         for url in urls:
             progress.update(task, description=_short(url))
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
-    resolved = _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve, quiet=as_json)
+    # The offline line comes last, after the summary and the skipped files.
+    resolved = _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve, quiet=as_json,
+                          offline_line=False)
     if as_json:
         click.echo(json.dumps(_add_dict(summary, resolved), ensure_ascii=False, sort_keys=True))
     else:
-        click.echo(summary.line())
-        for failure in summary.failures:
-            err.print(f"  [yellow]skipped[/yellow] {escape(failure.source)}: {escape(failure.reason)}",
-                      soft_wrap=True)
+        print_summary(summary)
         if resolved and resolved["offline"]:
-            _print_offline(resolved)
+            print_offline(resolved)
     if summary.failed:
         if not as_json:
             rest = "the others were imported" if summary.imported else "nothing was imported"
-            err.print(f"{len(summary.failed)} of {summary.files} inputs failed "
-                      f"(listed above); {rest}", soft_wrap=True)
+            n = len(summary.failed)
+            err.print(f"{n} input{'' if n == 1 else 's'} failed (listed above); {rest}", soft_wrap=True)
         sys.exit(EXIT_FAILED)
 
 
-def _print_offline(resolved: dict) -> None:
+def print_offline(resolved: dict) -> None:
     """Offline is a state the user chose: one line on what waits for the network, no failure counts."""
     waiting = resolved["left_for_later"] + resolved["failed"]
     found = f"{resolved['resolved']} resolved from the local snapshot; " if resolved["resolved"] else ""
@@ -274,11 +274,14 @@ def _add_url(lib, url, format_, reader, shape, max_bytes, force, summary) -> Non
         summary.failures.append(importer.Failure(url, str(exc)))
 
 
-def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool = False) -> dict | None:
+def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool = False,
+               offline_line: bool = True) -> dict | None:
     """Optional follow-ups of an import: embeddings for search, online resolution.
 
-    Offline, resolution runs silently (the caller prints one line about it, not a
-    failure count). Returns what resolve did, for that line and for --json.
+    Offline is a state the user chose, not a failure: resolution then runs silently
+    and one line says how many papers wait for the network (`offline_line=False`:
+    the caller prints it later). `quiet` (for --json) prints nothing. Returns what
+    resolve did.
     """
     if embed and (summary.added or summary.updated):
         try:
@@ -298,8 +301,11 @@ def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool
     result = resolve_after_add(ctx.lib, console=muted if (offline or quiet) else err)
     if result is None:
         return None
-    return {"offline": offline, "resolved": result.resolved, "ambiguous": result.ambiguous,
-            "not_found": result.not_found, "failed": result.failed, "left_for_later": result.untouched}
+    resolved = {"offline": offline, "resolved": result.resolved, "ambiguous": result.ambiguous,
+                "not_found": result.not_found, "failed": result.failed, "left_for_later": result.untouched}
+    if offline and offline_line and not quiet:
+        print_offline(resolved)
+    return resolved
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -416,26 +422,29 @@ def _print_paper(paper) -> None:
 
 @main.command()
 @click.option("--format", "format_", default="jsonl", show_default=True, metavar="NAME",
-              help="jsonl, bibtex, csl-json, markdown, obsidian or site.")
+              help="jsonl, bibtex, biblatex, ris, csv, csl-json, markdown, obsidian or site.")
+@click.option("--no-notes", is_flag=True, help="bibtex, biblatex, ris, csl-json: the references without the notes.")
 @click.option("--out", "out_path", type=click.Path(), help="Write here (a folder for obsidian/site) instead of stdout.")
 @click.option("--per-reader", is_flag=True,
               help="markdown: one digest per reader in the --out folder, so re-adding keeps who wrote what.")
 @filter_options
 @pass_ctx
-def export(ctx: Context, format_, out_path, per_reader, section, year_range, reader, source, has_thoughts) -> None:
+def export(ctx: Context, format_, out_path, no_notes, per_reader, section, year_range, reader, source,
+           has_thoughts) -> None:
     """Write the library (or a filtered part of it) in another format.
 
     \b
     Examples:
-      paperdex export --format jsonl > library.jsonl
-      paperdex export --format bibtex --section LLM --out llm.bib
+      paperdex export --format bibtex --out refs.bib
+      paperdex export --format ris --out zotero.ris    for Zotero, EndNote, Mendeley
       paperdex export --format site --out public/      a static site with search
     """
     from paperdex import export as exporters
     from paperdex.export.options import ExportOptions
 
     module = exporters.get(format_)
-    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts))
+    options = ExportOptions(filter=make_filter(section, year_range, reader, source, has_thoughts),
+                            notes=not no_notes)
     if per_reader:
         if format_ != "markdown" or not out_path:
             raise UsageError("--per-reader goes with --format markdown --out FOLDER")
@@ -478,33 +487,6 @@ def info(ctx: Context, as_json: bool) -> None:
             ("notes without a paper", c["paperless_notes"])]
     for key, value in rows:
         click.echo(f"{key:<23}{value}")
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per source (docs/cli.md).")
-@pass_ctx
-def sources(ctx: Context, as_json: bool) -> None:
-    """The files and URLs in the library, with their note counts.
-
-    \b
-    Examples:
-      paperdex sources
-      paperdex sources --json
-    """
-    from paperdex.library.store import sources as list_sources
-
-    rows = list_sources(ctx.lib)
-    if as_json:
-        click.echo(json.dumps([{"path": r["path"], "format": r["format"], "reader": r["reader"], "notes": r["notes"],
-                                "updated_at": r["updated_at"]} for r in rows], ensure_ascii=False, indent=2))
-        return
-    table = Table(box=None)
-    for col in ("path", "format", "reader", "notes", "updated"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(escape(row["path"]), row["format"], escape(row["reader"] or ""), str(row["notes"]),
-                      row["updated_at"][:19])
-    out.print(table)
 
 
 @main.command()

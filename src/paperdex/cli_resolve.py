@@ -15,6 +15,7 @@ from rich.table import Table
 from paperdex.errors import NotFound
 from paperdex.library import resolution as store
 from paperdex.library.db import Library
+from paperdex.resolve.decision import explain
 from paperdex.resolve.resolver import ORDER, ResolveSummary, resolve_library
 
 err = Console(stderr=True, soft_wrap=True)
@@ -66,32 +67,67 @@ def resolve_cmd(ctx, providers: tuple[str, ...], retry_failed: bool, force: bool
 
 @click.group("review", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+@click.option("--accept-above", type=click.FloatRange(0, 1), metavar="SCORE",
+              help="Accept the best candidate of every paper scoring at least SCORE (not when a runner-up is "
+                   "too close to tell apart).")
+@click.option("--reject-below", type=click.FloatRange(0, 1), metavar="SCORE",
+              help="Reject every candidate of papers whose best candidate scores below SCORE.")
 @click.pass_context
-def review_cmd(click_ctx: click.Context, as_json: bool) -> None:
-    """List papers whose best candidate was below the threshold; accept or reject them by paper id."""
+def review_cmd(click_ctx: click.Context, as_json: bool, accept_above: float | None,
+               reject_below: float | None) -> None:
+    """List papers whose best candidate was not clear-cut; accept or reject them, one by one or in bulk.
+
+    \b
+    Examples:
+      paperdex review
+      paperdex review --reject-below 0.8 --accept-above 0.95
+      paperdex review undo
+    """
     if click_ctx.invoked_subcommand is not None:
         return
-    items = store.review_items(click_ctx.obj.lib)
+    lib = click_ctx.obj.lib
+    if accept_above is not None or reject_below is not None:
+        if accept_above is not None and reject_below is not None and reject_below > accept_above:
+            raise UsageError(f"--reject-below {reject_below} is above --accept-above {accept_above}")
+        result = store.decide_many(lib, accept_above=accept_above, reject_below=reject_below)
+        if as_json:
+            click.echo(json.dumps({"accepted": result.accepted, "rejected": result.rejected,
+                                   "skipped": [{"paper_id": p, "why": w} for p, w in result.skipped]},
+                                  sort_keys=True))
+            return
+        out.print(f"accepted {len(result.accepted)} · rejected {len(result.rejected)} · "
+                  f"left for you {len(result.skipped)}")
+        for pid, why in result.skipped:
+            out.print(escape(f"  {pid}: {why}"))
+        if result.accepted or result.rejected:
+            out.print("take it back with `paperdex review undo`")
+        return
+    items = store.review_items(lib)
+    for item in items:
+        for entry in item["candidates"]:
+            entry["why"] = explain(entry["evidence"])
     if as_json:
         click.echo(json.dumps(items, sort_keys=True, ensure_ascii=False))
         return
     if not items:
         out.print("nothing to review")
         return
-    table = Table("paper", "note title", "#", "candidate", "score", "evidence")
+    table = Table("paper", "note title", "#", "candidate", "score", "why")
     for item in items:
         for n, entry in enumerate(item["candidates"]):
             cand = entry["candidate"]
             ids = ", ".join(f"{s}:{v}" for s, v in cand["identifiers"][:2])
-            ev = {k: v for k, v in entry["evidence"].items()
-                  if k in ("title", "year", "authors", "venue", "identifier")}
+            why = explain(entry["evidence"])
+            if n == 0 and item["evidence"].get("reason"):
+                why = f"{item['evidence']['reason']}: {why}"
             table.add_row(item["paper_id"] if n == 0 else "", escape(item["paper_title"] or "") if n == 0 else "",
                           str(entry["index"]),
                           escape(f"{cand['title']} ({cand.get('year') or '?'}) [{cand['provider']}] {ids}"),
-                          f"{entry['score'] or 0:.2f}", escape(json.dumps(ev, ensure_ascii=False)))
+                          f"{entry['score'] or 0:.2f}", escape(why))
     out.print(table)
     out.print("accept the best with `paperdex review accept PAPER_ID` (another: `--candidate N`), "
-              "reject them all with `paperdex review reject PAPER_ID`")
+              "reject them all with `paperdex review reject PAPER_ID`; in bulk: `--accept-above`, "
+              "`--reject-below`; take back the last decision with `paperdex review undo`")
 
 
 @review_cmd.command("accept")
@@ -119,6 +155,24 @@ def review_reject(ctx, paper_id: str) -> None:
     except LookupError as exc:
         raise NotFound(str(exc)) from None  # what was named is not waiting for review: exit 1
     out.print(f"rejected the candidates for {paper_id}")
+
+
+@review_cmd.command("undo")
+@click.pass_obj
+def review_undo(ctx) -> None:
+    """Take back the last review decision (a bulk one as a whole): the papers wait for review again.
+
+    \b
+    Example:
+      paperdex review undo
+    """
+    undone = store.undo_last(ctx.lib)
+    if not undone:
+        out.print("nothing to undo")
+        return
+    accepted = sum(1 for u in undone if u["action"] == "accepted")
+    out.print(f"undone: {accepted} accepted, {len(undone) - accepted} rejected; "
+              f"{len(undone)} paper(s) wait for review again")
 
 
 @click.group("snapshot")

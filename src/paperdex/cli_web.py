@@ -26,15 +26,17 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--token", help="Access token every request must carry (default: $PAPERDEX_TOKEN).")
 @click.option("--open/--no-open", "open_browser", default=False, help="Open the library in the default browser.")
+@click.option("--watch", "watch_notes", is_flag=True,
+              help="Keep the library in sync with the folders added before while serving (see `paperdex watch`).")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: bool) -> None:
+def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: bool, watch_notes: bool) -> None:
     """Browse, read and search the library in a web browser.
 
     \b
     Examples:
       paperdex serve                               http://127.0.0.1:8765/ (only this machine)
-      paperdex serve --port 8080 --open            on another port, in your browser
       paperdex serve --host 0.0.0.0 --token S3cret  share on the network; open http://HOST:8765/?token=S3cret
+      paperdex serve --watch                       and pick up edits to the note folders as they happen
     """
     import uvicorn
 
@@ -49,6 +51,13 @@ def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: b
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     err.print(f"paperdex: serving {ctx.db_path} at [bold]{url}[/bold] (Ctrl+C stops)")
+    if watch_notes:
+        from rich.markup import escape
+
+        from paperdex.watch import start_background
+
+        start_background(ctx.db_path, report=lambda line: err.print(f"watch: {escape(line)}", soft_wrap=True,
+                                                                    highlight=False))
     if open_browser:
         import webbrowser
 

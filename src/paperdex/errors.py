@@ -7,7 +7,10 @@
     │   ├── InputTooLarge     above the configured size limit
     │   └── MalformedInput    JSON/HTML/BibTeX that does not parse
     ├── LibraryError          the SQLite library cannot be opened or written
-    │   └── LibraryBusy       another process holds the write lock too long
+    │   ├── LibraryBusy       another process holds the write lock too long
+    │   ├── LibraryReadOnly   the file, its folder or its disk cannot be written
+    │   ├── LibraryDiskFull   no room on the disk for the write
+    │   └── LibraryDamaged    `PRAGMA integrity_check` finds the file damaged
     ├── ResolveError          a provider failed (recorded, retried later)
     ├── NotFound              what the user named is not in the library
     └── UsageError            a bad command-line value (unknown format, bad range)
@@ -54,6 +57,18 @@ class LibraryError(PaperdexError):
 
 
 class LibraryBusy(LibraryError):
+    pass
+
+
+class LibraryReadOnly(LibraryError):
+    stops_import = True  # every later file of an import would fail the same way
+
+
+class LibraryDiskFull(LibraryError):
+    stops_import = True
+
+
+class LibraryDamaged(LibraryError):
     pass
 
 

@@ -14,7 +14,7 @@ from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import EmptyInput, Loaded, load_path
 from paperdex.library.db import Library
-from paperdex.library.ingest import SourceInput, import_source
+from paperdex.library.ingest import IngestResult, SourceInput, import_source
 
 
 @dataclass
@@ -46,7 +46,7 @@ class AddSummary:
     failures: list[Failure] = field(default_factory=list)
     # Once the library stayed locked past the busy timeout, later files are not
     # tried again: each would wait the whole timeout once more.
-    busy: LibraryBusy | None = None
+    busy: PaperdexError | None = None
     not_tried: int = 0
 
     @property
@@ -75,7 +75,9 @@ class AddSummary:
         if self.unchanged:
             text += f" ({self.unchanged} unchanged)"
         if self.not_tried:
-            text += f"; {plural(self.not_tried, 'file')} not tried because the library is busy: run again later"
+            why = "the library is busy: run again later" if isinstance(self.busy, LibraryBusy) else \
+                "of the library error above"
+            text += f"; {plural(self.not_tried, 'file')} not tried because {why}"
         return text
 
 
@@ -109,11 +111,14 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
+        if getattr(exc, "stops_import", False):  # read-only or full: every later file would fail alike
+            summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
 
 
 def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,
-                 force: bool, summary: AddSummary, fallback_reader: str | None = None) -> None:
+                 force: bool, summary: AddSummary, fallback_reader: str | None = None,
+                 mtime_ns: int | None = None) -> IngestResult | None:
     """Segment the documents of one loaded source and store them as one unit."""
     blocks = []
     title = date = None
@@ -121,22 +126,25 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
     for doc in loaded.documents:
         if reader:
             doc.reader = reader
-        elif not doc.reader and not any(p.author for p in doc.posts or []):
-            doc.reader = fallback_reader
-        blocks += segment.segment(doc, shape=shape)
+        found = segment.segment(doc, shape=shape)
+        for block in found:  # who wrote it, when neither the flag, the note nor the channel says
+            block.reader = block.reader or fallback_reader
+        blocks += found
         title = title or doc.title
         date = date or doc.date
         doc_reader = doc_reader or doc.reader
     if not loaded.documents:
         summary.failures.append(Failure(path, "is empty: nothing to import", empty=True))
-        return
+        return None
     src = SourceInput(key=key, path=path, format=loaded.format, content_hash=loaded.content_hash,
-                      size=loaded.size, reader=doc_reader, title=title, date=date,
-                      metadata={"documents": len(loaded.documents)})
+                      size=loaded.size, reader=doc_reader or fallback_reader, title=title, date=date,
+                      metadata={"documents": len(loaded.documents)}, mtime_ns=mtime_ns)
     result = import_source(lib, src, blocks, force=force)
+    # What the reader skipped inside the file (the rest is stored): each a failure with its place.
+    summary.failures += [Failure(path, problem) for problem in loaded.problems]
     if result.status == "unchanged":
         summary.unchanged += 1
-        return
+        return result
     setattr(summary, result.status, getattr(summary, result.status) + 1)
     summary.papers |= result.papers
     summary.new_papers += result.new_papers
@@ -144,6 +152,7 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
     summary.merged += result.merged
     if not result.papers:
         summary.paperless_documents += 1
+    return result
 
 
 def add(lib: Library, inputs: list[str], *, format: str | None = None, encoding: str | None = None,

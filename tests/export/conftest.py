@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import SEEDS
 from tests.export.helpers import build_library
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +21,26 @@ def seed_lib(tmp_path_factory):
     lib = build_library(tmp_path_factory.mktemp("seedlib") / "library.db", ["seeds"], cwd=SEEDS.parent)
     yield lib
     lib.close()
+
+
+@pytest.fixture(scope="session")
+def mixed_lib(tmp_path_factory):
+    """The seeds plus titles and notes that break naive exporters (`% & $ # _ ^ ~ { } \\`, Chinese,
+    Russian, an organisation as author), read from a CSL-JSON file so the titles are exact."""
+    folder = tmp_path_factory.mktemp("mixedlib")
+    (folder / "seeds").symlink_to(SEEDS)
+    (folder / "awkward.csl.json").write_bytes((DATA / "awkward.csl.json").read_bytes())
+    lib = build_library(folder / "library.db", ["seeds", "awkward.csl.json"], cwd=folder)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def pandoc() -> str:
+    """Debian's pandoc: .ci/run installs it, so in CI its absence is a failure, elsewhere a skip."""
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("pandoc is missing in CI: .ci/run installs it with apt-get install -y pandoc")
+    pytest.skip("pandoc is not installed (apt-get install pandoc); the pandoc checks need it")

@@ -56,3 +56,16 @@ def test_golden_and_deterministic(seed_lib):
     text = _export(seed_lib)
     assert text == _export(seed_lib)
     check_golden("seeds.csl.json", text)
+
+
+def test_language_id_note_and_links_validate(mixed_lib):
+    data = json.loads(_export(mixed_lib))
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft7Validator)
+    items = {i["id"]: i for i in data}
+    assert items["li2023"]["language"] == "zh" and items["petrov2021"]["language"] == "ru"
+    assert items["zhou2024"]["language"] == "en"
+    assert items["zhou2024"]["note"] == "arXiv: 2401.00001"
+    assert items["zhou2024"]["issued"] == {"date-parts": [[2024]]}
+    assert items["li2023"]["DOI"] == "10.1000/xyz_123%4"
+    assert items["petrov2021"]["URL"] == "https://example.org/papers/rl-robots?id=7&lang=ru#top"
+    assert items["li2023"]["author"] == [{"literal": "李明"}, {"literal": "张伟"}]

@@ -56,7 +56,7 @@ def test_mixed_reader_digest_round_trips_exactly(seed_lib, tmp_path):
 def test_per_reader_files_round_trip_readers(seed_lib, tmp_path):
     folder = tmp_path / "digests"
     written = markdown.export_per_reader(seed_lib, folder)
-    assert [p.name for p in written] == ["rizzearch.md", "unattributed.md"]
+    assert [p.name for p in written] == ["rizzearch.md", "seeds.md"]  # a folder names its reader
     assert written[0].read_text(encoding="utf-8").startswith('---\nreader: "rizzearch"\n---\n# ')
     again = build_library(tmp_path / "again.db", [str(folder)])
     before, after = papers_by_id(seed_lib), papers_by_id(again)

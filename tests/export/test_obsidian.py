@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import yaml
 
 from paperdex.export import obsidian
@@ -25,7 +28,8 @@ def test_golden_and_deterministic(seed_lib):
     papers = list(iter_papers(seed_lib))
     files = obsidian.build(papers, "Paper notes")
     assert files == obsidian.build(list(iter_papers(seed_lib)), "Paper notes")
-    check_golden("seeds.obsidian.txt", tree_text(files))
+    # The day the library was built is not part of the golden file.
+    check_golden("seeds.obsidian.txt", re.sub(r"(?m)^added: \d{4}-\d{2}-\d{2}$", "added: DATE", tree_text(files)))
 
 
 def test_front_matter_and_sections(seed_lib, tmp_path):
@@ -108,8 +112,34 @@ def test_part_headings_tell_reader_from_section(tmp_path):
     files = obsidian.build(list(iter_papers(lib)), "Notes")
     iql = files["papers/Offline Reinforcement Learning with Implicit Q-Learning.md"]
     meta, body, _ = split_front_matter(iql)
-    assert "reader" not in meta and meta["readers"] == ["alice"] and meta["tags"] == ["Old", "RL"]
-    assert "## alice · RL" in body and "\n## RL\n" in body and "## Old" in body
+    assert "reader" not in meta and meta["readers"] == ["alice", "notes"] and meta["tags"] == ["Old", "RL"]
+    # lab.md names no reader: its folder does ("notes"), so every part says whose it is.
+    assert "## alice · RL" in body and "\n## notes · RL\n" in body and "## notes · Old" in body
     vault = tmp_path / "vault"
     obsidian.export(lib, vault)
     assert_round_trip(before, papers_by_id(build_library(tmp_path / "again.db", [str(vault / "papers")])))
+
+
+def test_tags_obsidian_accepts_and_exact_sections():
+    """Tags: letters, digits, `_ - /`, never digits only; `sections` keeps the names, as links."""
+    assert obsidian.obsidian_tag("Base Model") == "Base-Model"
+    assert obsidian.obsidian_tag("RL / Offline") == "RL/Offline"
+    assert obsidian.obsidian_tag("2023") == "y2023"
+    assert obsidian.obsidian_tag("2020-05") == "y2020-05"
+    assert obsidian.obsidian_tag("Q&A, (VLM)!") == "Q-A-VLM"
+    assert obsidian.obsidian_tag("强化学习 综述") == "强化学习-综述"
+    assert obsidian.obsidian_tag("#!?") is None
+    from paperdex.model import Note, Paper
+
+    section = "Vision-Language (VLM) / 2023 picks"
+    note = Note(id="n1", kind="paper", source="notes.md", text="LLaVA: GPT-4 made the data.", section=section)
+    paper = Paper(id="p1", title="Visual Instruction Tuning", year=2023, notes=[note], added_at="2024-05-01T10:00:00Z")
+    files = obsidian.build([paper], "Notes", {"p1": ["to cite"]})
+    meta, _, _ = split_front_matter(files["papers/Visual Instruction Tuning.md"])
+    valid = re.compile(r"[\w/-]*[^\W\d][\w/-]*")
+    assert meta["tags"] == ["to-cite", "Vision-Language-VLM/2023-picks"]
+    assert all(valid.fullmatch(t) for t in meta["tags"])
+    assert meta["section"] == section
+    assert meta["sections"] == [f"[[sections/{obsidian.safe_name(section)}|{section}]]"]
+    assert meta["added"] == date(2024, 5, 1) and meta["year"] == 2023
+    assert f"sections/{obsidian.safe_name(section)}.md" in files

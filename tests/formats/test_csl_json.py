@@ -32,7 +32,7 @@ def test_zotero_csl_export() -> None:
     assert bert.authors == ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"]
     assert smoothing.authors[0] == "Rafael Müller" and smoothing.text == "Label smoothing 让表示更紧凑，但会伤害知识蒸馏。"
     assert smoothing.identifiers == [] and smoothing.year == 2019
-    assert doc.metadata["errors"] == ["item 4 (line 5): no title and no identifier"]
+    assert doc.metadata["errors"] == ["item 4 (line 5): no title and no identifier; skipped"]
 
 
 def test_better_bibtex_json_keeps_child_notes() -> None:

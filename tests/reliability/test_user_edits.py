@@ -111,7 +111,9 @@ def test_user_marks_survive_a_migration_from_schema_v1(edited, tmp_path):
     conn.execute("PRAGMA user_version = 1")
     conn.execute("ATTACH ? AS cur", (str(lib.path),))
     for table in ("sources", "papers", "identifiers", "paper_titles", "notes", "paper_tags", "paper_status"):
-        conn.execute(f"INSERT INTO {table} SELECT * FROM cur.{table}")
+        # Only v1's columns: later migrations add some (e.g. 0009's sync state).
+        columns = ", ".join(r[1] for r in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM cur.{table}")
     conn.commit()
     conn.execute("DETACH cur")
     conn.close()

@@ -39,8 +39,39 @@ def test_year_and_author_evidence_lower_the_score():
     far = score(Query(title="Deep residual learning for image recognition", year=2010), rec)
     other = score(Query(title="Deep residual learning for image recognition", authors=["Smith, J."]), rec)
     assert good.accepted and good.evidence["year"] == "ok"
-    assert not far.accepted and far.evidence["year"] == "off by 6"
+    assert not far.accepted and far.evidence["year"] == "off by 6 (note before record)"
     assert other.score < good.score and other.evidence["authors"] == "mismatch"
+
+
+def test_preprint_year_before_the_cited_year_is_consistent():
+    """A note cites the publication year (2022) of a paper whose arXiv record is from 2020 (seed 000: RIFE)."""
+    rec = Record("snapshot", "2011.06294", title="Real-Time Intermediate Flow Estimation for Video Frame Interpolation",
+                 year=2020)
+    for year, expected in ((2020, "ok"), (2021, "ok (preprint 1 year before)"), (2022, "ok (preprint 2 years before)"),
+                           (2023, "ok (preprint 3 years before)")):
+        s = score(Query(title="Real-Time Intermediate Flow Estimation for Video Frame Interpolation", year=year), rec)
+        assert s.score == 1.0 and s.evidence["year"] == expected
+    late = score(Query(title="Real-Time Intermediate Flow Estimation for Video Frame Interpolation", year=2026), rec)
+    assert late.accepted and late.evidence["year"] == "off by 6 (note after record)"
+
+
+def test_year_gap_weighs_less_as_the_title_gets_exact():
+    rec = Record("snapshot", "1", title="Learning to Paint with Model-based Deep Reinforcement Learning", year=2019)
+    exact = score(Query(title="Learning to Paint with Model-based Deep Reinforcement Learning", year=2026), rec)
+    near = score(Query(title="Learning to Draw with Model-based Deep Reinforcement Learning", year=2026), rec)
+    near_ok = score(Query(title="Learning to Draw with Model-based Deep Reinforcement Learning", year=2019), rec)
+    assert 1.0 - exact.score < near_ok.score - near.score  # the same gap costs the near title more
+    assert exact.accepted and not near.accepted
+
+
+def test_authors_overlap_helps_conflict_hurts_empty_is_neutral():
+    rec = Record("snapshot", "1703.03400", title="Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
+                 year=2017, authors=["Chelsea Finn", "Pieter Abbeel", "Sergey Levine"])
+    title = "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Nets"
+    base = score(Query(title=title), rec).score
+    assert score(Query(title=title, authors=["Levine, S."]), rec).score > base
+    assert score(Query(title=title, authors=["Vaswani, A.", "Shazeer, N."]), rec).score < base
+    assert score(Query(title=title, authors=[]), Record("snapshot", "x", title=rec.title)).score == base
 
 
 def test_shared_identifier_is_proof_unless_title_conflicts():

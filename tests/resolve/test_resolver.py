@@ -181,7 +181,8 @@ def test_review_accept_and_reject(lib, settings):
     assert summary.ambiguous == 2 and summary.resolved == 0
     items = {i["candidate"]["raw_id"]: i for i in store.review_items(lib)}
     assert set(items) == {"2409.05864", "2306.14447"}
-    assert items["2409.05864"]["evidence"]["year"] == "off by 5"
+    assert items["2409.05864"]["evidence"]["year"] == "off by 5 (note before record)"
+    assert items["2409.05864"]["evidence"]["reason"] == "below the accept score"
     assert not paper_ids_with(lib, "arxiv", "2409.05864")  # nothing merged before a person says so
     new_id = store.accept(lib, items["2409.05864"]["paper_id"])
     assert paper_ids_with(lib, "arxiv", "2409.05864") == [new_id] and _status(lib, new_id) == "resolved"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,37 +15,42 @@ from paperdex.model import NoteBlock
 from paperdex.resolve import snapshot
 from paperdex.resolve.resolver import resolve_library
 from tests.resolve.conftest import SEED_SNAPSHOT, SNAPSHOT_SAMPLE, add_blocks, paper_ids_with
+from tests.resolve.seed_cases import _line
 
-VAGUE = "Robot Learning with Human Demonstrations"  # a note's loose title: two seed papers fit it partly
+VAGUE = "MimicGen: Data Generation for Scalable Robot Learning from Human Demonstrations"  # a loose title
+NAMESAKE = "MimicGen: A Data Generation System for Scalable Robot Learning using Human Videos"  # a decoy
 
 
-def _ambiguous(lib: Library) -> dict:
+def _ambiguous(lib: Library, tmp_path: Path) -> dict:
+    """MimicGen (0.89) and a one-word namesake (0.81) fit a loosely noted title: both wait for review."""
     snapshot.import_file(lib, SNAPSHOT_SAMPLE)
     snapshot.import_file(lib, SEED_SNAPSHOT)
+    (tmp_path / "namesake.jsonl").write_text(_line("2310.90010", NAMESAKE, 2023, 10, ["A. Decoy"]) + "\n")
+    snapshot.import_file(lib, tmp_path / "namesake.jsonl")
     add_blocks(lib, "n.md", [NoteBlock(title=VAGUE, year=2023)])
     assert resolve_library(lib, offline=True).ambiguous == 1
     [item] = resolution.review_items(lib)
     return item
 
 
-def test_ambiguous_paper_keeps_its_candidates_numbered_best_first(lib):
-    item = _ambiguous(lib)
+def test_ambiguous_paper_keeps_its_candidates_numbered_best_first(lib, tmp_path):
+    item = _ambiguous(lib, tmp_path)
     keys = [c["key"] for c in item["candidates"]]
-    assert keys[:2] == ["snapshot:2310.17596", "snapshot:2211.08416"]  # MimicGen, then Robot Learning on the Job
+    assert keys[:2] == ["snapshot:2310.17596", "snapshot:2310.90010"]  # MimicGen, then its namesake
     assert [c["index"] for c in item["candidates"]] == list(range(1, len(keys) + 1))
     scores = [c["score"] for c in item["candidates"]]
-    assert scores == sorted(scores, reverse=True) and all(0.5 <= s < 0.9 for s in scores)
+    assert scores == sorted(scores, reverse=True) and all(0.7 <= s < 0.9 for s in scores)
     assert item["candidate"]["raw_id"] == "2310.17596" and item["score"] == scores[0]
     assert all(c["evidence"]["candidate"] == c["candidate"]["raw_id"] for c in item["candidates"])
 
 
-def test_accept_another_candidate_by_number_or_key(lib):
-    item = _ambiguous(lib)
+def test_accept_another_candidate_by_number_or_key(lib, tmp_path):
+    item = _ambiguous(lib, tmp_path)
     pid = item["paper_id"]
     with pytest.raises(LookupError, match=r"no candidate 9; its candidates are 1 \(snapshot:2310\.17596\)"):
         resolution.accept_candidate(lib, pid, 9)
     new_id = resolution.accept_candidate(lib, pid, 2)
-    assert paper_ids_with(lib, "arxiv", "2211.08416") == [new_id]
+    assert paper_ids_with(lib, "arxiv", "2310.90010") == [new_id]
     assert paper_ids_with(lib, "arxiv", "2310.17596") == []
     res = resolution.get_resolution(lib, new_id)
     assert res["status"] == "resolved" and res["evidence"]["review_pick"] == 2
@@ -55,14 +61,14 @@ def test_accept_another_candidate_by_number_or_key(lib):
         resolution.accept_candidate(lib, new_id, 1)
 
 
-def test_accept_by_key(lib):
-    pid = _ambiguous(lib)["paper_id"]
-    new_id = resolution.accept_candidate(lib, pid, "snapshot:2211.08416")
-    assert paper_ids_with(lib, "arxiv", "2211.08416") == [new_id]
+def test_accept_by_key(lib, tmp_path):
+    pid = _ambiguous(lib, tmp_path)["paper_id"]
+    new_id = resolution.accept_candidate(lib, pid, "snapshot:2310.90010")
+    assert paper_ids_with(lib, "arxiv", "2310.90010") == [new_id]
 
 
-def test_reject_drops_every_candidate_for_good(lib):
-    item = _ambiguous(lib)
+def test_reject_drops_every_candidate_for_good(lib, tmp_path):
+    item = _ambiguous(lib, tmp_path)
     resolution.reject(lib, item["paper_id"])
     assert resolution.rejected_keys(lib, item["paper_id"]) == {c["key"] for c in item["candidates"]}
     summary = resolve_library(lib, offline=True, force=True)
@@ -72,13 +78,13 @@ def test_reject_drops_every_candidate_for_good(lib):
 def test_review_cli_numbers_candidates_and_accepts_one(tmp_path):
     db = tmp_path / "cli.db"
     with Library(db) as lib:
-        pid = _ambiguous(lib)["paper_id"]
+        pid = _ambiguous(lib, tmp_path)["paper_id"]
     runner = CliRunner()
     listing = runner.invoke(main, ["--db", str(db), "review"])
     assert listing.exit_code == 0, listing.output
     text = listing.output  # a rich table; long cells wrap over lines
     assert " # " in text and "--candidate" in text
-    assert text.index("MimicGen") < text.index("Job")
+    assert text.index("Demonstrations") < text.index("Videos")
     numbers = [line.split("│")[3].strip() for line in text.splitlines() if line.count("│") > 4]
     assert [n for n in numbers if n][:2] == ["1", "2"]
     data = json.loads(runner.invoke(main, ["--db", str(db), "review", "--json"]).output)
@@ -88,4 +94,4 @@ def test_review_cli_numbers_candidates_and_accepts_one(tmp_path):
     ok = runner.invoke(main, ["--db", str(db), "review", "accept", pid, "--candidate", "2"])
     assert ok.exit_code == 0 and "accepted" in ok.output and "candidate 2" in ok.output
     with Library(db) as lib:
-        assert len(paper_ids_with(lib, "arxiv", "2211.08416")) == 1
+        assert len(paper_ids_with(lib, "arxiv", "2310.90010")) == 1

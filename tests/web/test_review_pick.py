@@ -60,3 +60,46 @@ def test_unknown_candidate_number_is_a_conflict(client, three_candidates):
     token = _csrf(client, "/review")
     r = client.post(f"/review/{three_candidates}/accept/7", data={"csrf": token})
     assert r.status_code == 409 and "its candidates are 1" in r.text
+
+
+def test_review_page_shows_reasons_and_bulk_controls(client, three_candidates):
+    html = client.get("/review").text
+    assert 'id="select-all"' in html and 'src="/static/review.js"' in html
+    assert f'name="paper" value="{three_candidates}" form="bulk"' in html
+    assert "title 0.82" in html and "title 0.74" in html  # each candidate's reasons
+    assert client.get("/static/review.js").status_code == 200
+
+
+def test_bulk_reject_selected_then_undo(client, three_candidates):
+    pid = three_candidates
+    token = _csrf(client, "/review")
+    assert client.post("/review/bulk", data={"decision": "reject", "paper": [pid]},
+                       follow_redirects=False).status_code == 403  # no CSRF token
+    r = client.post("/review/bulk", data={"csrf": token, "decision": "reject", "paper": [pid]},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/review?done=0-accepted-1-rejected-0-skipped"
+    assert 'class="review-item"' not in client.get("/review").text
+    r = client.post("/review/undo", data={"csrf": token}, follow_redirects=False)
+    assert r.headers["location"] == "/review?done=undone-1"
+    html = client.get("/review").text
+    assert html.count('class="review-item"') == 1 and html.count('class="other-candidate"') == 2
+    r = client.post("/review/bulk", data={"csrf": token, "decision": "accept", "paper": [pid]}, follow_redirects=False)
+    assert r.headers["location"] == "/review?done=1-accepted-0-rejected-0-skipped"
+    assert client.get(f"/api/papers/{pid}").json()["arxiv_id"] == "2301.00001"
+    assert client.post("/review/bulk", data={"csrf": token, "decision": "maybe", "paper": [pid]}).status_code == 400
+
+
+def test_review_page_escapes_candidate_text(client, seed_library):
+    """A candidate's title and evidence come from a provider: untrusted, shown escaped."""
+    from paperdex.library.resolution import record_status
+    from paperdex.resolve.records import Record
+
+    with Library(seed_library) as lib:
+        pid = lib.conn.execute("SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM identifiers) "
+                               "ORDER BY id LIMIT 1").fetchone()[0]
+        bad = Record(provider="snapshot", raw_id="2301.00009", title="<script>alert(1)</script>", year=2023)
+        record_status(lib, pid, "ambiguous", provider="snapshot", score=0.8,
+                      evidence={"title": 0.8, "year": "<b>x</b>", "reason": "<i>r</i>"}, candidate=bad)
+    html = client.get("/review").text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html and "<i>r</i>" not in html

@@ -14,6 +14,9 @@ from paperdex.plugins import load_modules
 EXPORTER_MODULES: tuple[str, ...] = (
     "paperdex.export.jsonl",
     "paperdex.export.bibtex",
+    "paperdex.export.biblatex",
+    "paperdex.export.ris",
+    "paperdex.export.csv_table",
     "paperdex.export.csl_json",
     "paperdex.export.markdown",
     "paperdex.export.obsidian",

@@ -9,6 +9,7 @@ the first mention of a paper with exactly that key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
@@ -98,6 +99,46 @@ def real_link(paper: Paper, notes: Iterable[Note] | None = None) -> str | None:
     """The paper's best link, but never a made-up search link: metadata fields hold facts."""
     link = best_link(paper, paper.notes if notes is None else notes)
     return None if link and paper.title and link == search_url(paper.title) else link
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?)+")
+
+
+def split_name(author: str) -> tuple[str, str]:
+    """(family, given) of 'Fu, Z.', 'Zipeng Fu' or 'Fu Z.'; ('', name) for a name that is one unit
+    (one word, an organisation, a CJK name), which bibliographies must not reorder."""
+    author = " ".join(author.split())
+    if "," in author:
+        family, given = (part.strip() for part in author.split(",", 1))
+        return (family, given) if given and family else ("", family or given)
+    parts = author.split()
+    if len(parts) < 2 or _CJK.search(author) or " and " in author.lower():
+        return "", author
+    if _INITIALS.fullmatch(parts[-1]):  # "Fu Z.": family name first
+        return parts[0], " ".join(parts[1:])
+    lead = 0
+    while lead < len(parts) - 1 and _INITIALS.fullmatch(parts[lead]):
+        lead += 1
+    if lead:  # "M. Sobol Mark": after the initials, every word is the family name
+        return " ".join(parts[lead:]), " ".join(parts[:lead])
+    return parts[-1], " ".join(parts[:-1])
+
+
+_SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
+            ("zh", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")), ("ru", re.compile(r"[\u0400-\u04ff]")))
+# biblatex `langid` (babel/polyglossia names) for the ISO codes above.
+LANGIDS = {"en": "english", "zh": "chinese", "ja": "japanese", "ko": "korean", "ru": "russian"}
+
+
+def paper_language(paper: Paper) -> str | None:
+    """ISO 639-1 code of the paper's own language, judged from its title's script (kana before Han:
+    Japanese titles mix both); Latin-script titles are taken as English, the norm in these notes."""
+    title = paper.title or ""
+    for code, script in _SCRIPTS:
+        if script.search(title):
+            return code
+    return "en" if re.search(r"[A-Za-z]", title) else None
 
 
 def sections_of(paper: Paper) -> list[str]:

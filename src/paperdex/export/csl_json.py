@@ -2,9 +2,12 @@
 
 Valid against the CSL-JSON schema (citation-style-language/schema,
 schemas/input/csl-data.json; tested). arXiv preprints follow Zotero's own
-CSL export: type "article", publisher "arXiv", number "arXiv:ID". Notes go in
-`annote`, sections in `categories`, and what CSL has no field for (the
-paperdex id, every identifier, the readers) in `custom`.
+CSL export: type "article", publisher "arXiv", number "arXiv:ID", and `note`
+"arXiv: ID" (Zotero keeps `note` as the item's Extra field, where its arXiv
+translator looks for the id). `id` is the citation key, `language` the
+title's language (ISO code). Notes go in `annote`, sections in `categories`,
+and what CSL has no field for (the paperdex id, every identifier, the
+readers) in `custom`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, TextIO
 
 from paperdex.export import citekeys
 from paperdex.export.bibtex import annote
-from paperdex.export.common import papers_with_notes, readers_of, real_link, sections_of
+from paperdex.export.common import paper_language, papers_with_notes, readers_of, real_link, sections_of
 from paperdex.export.options import ExportOptions
 from paperdex.library.db import Library
 from paperdex.library.store import iter_papers
@@ -41,7 +44,7 @@ def csl_name(author: str) -> dict[str, str]:
     return {"family": parts[-1], "given": " ".join(parts[:-1])}
 
 
-def item_for(paper: Paper, key: str) -> dict[str, Any]:
+def item_for(paper: Paper, key: str, notes: bool = True) -> dict[str, Any]:
     conference = bool(paper.venue) and paper.venue.split()[0] != "arXiv"
     item: dict[str, Any] = {
         "id": key,
@@ -56,8 +59,12 @@ def item_for(paper: Paper, key: str) -> dict[str, Any]:
         item["container-title"] = paper.venue
     if paper.arxiv_id:
         item["number"] = f"arXiv:{paper.arxiv_id}"
+        item["note"] = f"arXiv: {paper.arxiv_id}"
         if not conference:
             item["publisher"] = "arXiv"
+    language = paper_language(paper)
+    if language:
+        item["language"] = language
     if paper.doi:
         item["DOI"] = paper.doi
     link = real_link(paper)
@@ -65,9 +72,9 @@ def item_for(paper: Paper, key: str) -> dict[str, Any]:
         item["URL"] = link
     if paper.abstract:
         item["abstract"] = paper.abstract
-    notes = annote(paper)
-    if notes:
-        item["annote"] = notes
+    text = annote(paper) if notes else ""
+    if text:
+        item["annote"] = text
     sections = sections_of(paper)
     if sections:
         item["categories"] = sections
@@ -83,7 +90,7 @@ def items(lib: Library, options: ExportOptions | None = None) -> list[dict[str, 
     options = options or ExportOptions()
     keys = citekeys.assign(iter_papers(lib))
     papers = papers_with_notes(iter_papers(lib, options.filter), options.filter)
-    return [item_for(p, keys[p.id]) for p in sorted(papers, key=lambda p: (keys[p.id], p.id))]
+    return [item_for(p, keys[p.id], options.notes) for p in sorted(papers, key=lambda p: (keys[p.id], p.id))]
 
 
 def export(lib: Library, out: TextIO, options: ExportOptions | None = None) -> int:

@@ -1,10 +1,20 @@
 """An Obsidian vault: one Markdown note per paper with YAML front matter, an index note per section.
 
     papers/<Title>.md      front matter (title, authors, year, arxiv, doi, identifiers, url,
-                           tags = sections, reader(s), related = [[wikilinks]], paperdex id),
-                           then `# Title` and the notes
+                           tags, sections = [[section note]] links, section, reader(s),
+                           related = [[wikilinks]], added date, paperdex id), then `# Title`
+                           and the notes
     sections/<Section>.md  a list of [[papers/<Title>|Title]] links
     index.md               the sections and the count
+
+Front matter is what Obsidian's Properties view reads and writes itself:
+lists as block lists, `added` as a bare ISO date (a Date property), `year` a
+number, links as quoted wikilinks. `tags` are Obsidian tags (letters, digits,
+`_ - /`, at least one letter): the sections and the user's own tags, spaces
+turned into `-`, a section path `RL / Offline` nested as `RL/Offline`.
+Since tags cannot hold a section's exact name, `sections` keeps it, as a link
+to the section's note (so the paper and its section notes link both ways),
+and a paper with one note also gets `section:`.
 
 Written for segment/single_note.py so that `paperdex add vault/papers` gives
 back the same papers (ids, titles, arXiv ids) and every note with the same
@@ -13,7 +23,8 @@ exactly the note text, then its thoughts as `[想法]` paragraphs and its
 quotes as `[来自…]` ones. A paper with several notes gets one
 `## reader · section` part per note (`## Note` when it has neither), which
 single_note splits back into notes, telling reader from section by the
-`readers` and `tags` lists of the front matter.
+`readers` and `tags` lists of the front matter (so a section whose name is not
+already a tag comes back only once single_note also reads `sections`).
 Links between papers that mention each other (a note naming another paper's
 title or identifier) are `related:` wikilinks in the front matter, which
 Obsidian shows in the graph and backlinks, so the body stays the note itself.
@@ -24,12 +35,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 from paperdex.export.common import best_link, papers_with_notes, readers_of, real_link, sections_of
 from paperdex.export.options import ExportOptions
 from paperdex.library.db import Library
 from paperdex.library.store import iter_papers
+from paperdex.library.user_data import tags_for
 from paperdex.model import Note, Paper
 from paperdex.titles import normalize_title
 
@@ -80,8 +93,45 @@ def unique_names(items: list[tuple[str, str, str]]) -> dict[str, str]:
 
 
 def _yaml(value: object) -> str:
-    """A YAML flow value: JSON is valid YAML, and quoting every string keeps `: ` and `#` safe."""
+    """A YAML scalar: JSON is valid YAML, and quoting every string keeps `: ` and `#` safe."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def _property(key: str, value: object) -> list[str]:
+    """One front matter property as Obsidian writes it: lists as block lists, dates bare."""
+    if isinstance(value, list):
+        return [f"{key}:", *(f"  - {_yaml(v)}" for v in value)]
+    if isinstance(value, date):
+        return [f"{key}: {value.isoformat()}"]
+    return [f"{key}: {_yaml(value)}"]
+
+
+_TAG_JUNK = re.compile(r"[^\w/-]+")
+
+
+def obsidian_tag(text: str) -> str | None:
+    """`text` as a tag Obsidian accepts (letters, digits, `_ - /`, at least one letter), or None.
+
+    "Base Model" -> "Base-Model", "RL / Offline" -> "RL/Offline", "2023" -> "y2023", "2020-05" -> "y2020-05".
+    """
+    parts = []
+    for part in re.split(r"\s*/\s*", unicodedata.normalize("NFC", text)):
+        part = re.sub(r"-{2,}", "-", _TAG_JUNK.sub("-", part.replace("#", ""))).strip("-_")
+        if part:
+            parts.append(part)
+    tag = "/".join(parts)
+    if not tag:
+        return None
+    # Obsidian wants a non-digit; a letter is the safe reading ("2020-05" is not shown as a tag either).
+    return tag if re.search(r"[^\W\d]", tag) else "y" + tag
+
+
+def _added(paper: Paper) -> date | None:
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", paper.added_at or "")
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+    except ValueError:
+        return None
 
 
 def mentions(papers: list[Paper]) -> dict[str, list[str]]:
@@ -115,9 +165,13 @@ def _note_part(note: Note) -> list[str]:
     return lines
 
 
-def paper_note(paper: Paper, names: dict[str, str], related: list[str], titles: dict[str, str]) -> str:
+def paper_note(paper: Paper, names: dict[str, str], related: list[str], titles: dict[str, str],
+               section_names: dict[str, str] | None = None, user_tags: list[str] | None = None) -> str:
     """The vault note of one paper: front matter, title heading, the notes."""
     readers = readers_of(paper)
+    sections = sections_of(paper)
+    section_names = section_names or {}
+    tags = sorted({t for t in (obsidian_tag(x) for x in [*sections, *(user_tags or [])]) if t}, key=str.casefold)
     fm: list[tuple[str, object]] = [
         ("title", paper.title or "Untitled"),
         ("authors", paper.authors or None),
@@ -127,18 +181,24 @@ def paper_note(paper: Paper, names: dict[str, str], related: list[str], titles: 
         ("doi", paper.doi),
         ("identifiers", {i.scheme: i.value for i in paper.identifiers} or None),
         ("url", real_link(paper)),
-        ("tags", sections_of(paper) or None),
+        ("tags", tags or None),
+        # A name that would end the link early (`|`, `]`) stays plain text, exact either way.
+        ("sections", [f"[[{SECTIONS_DIR}/{section_names[x]}|{x}]]"
+                      if x in section_names and not re.search(r"[|\]\[]", x) else x for x in sections] or None),
+        ("section", sections[0] if len(paper.notes) == 1 and len(sections) == 1 else None),
         # Only when every note is that reader's: the Markdown reader gives it to every note.
         ("reader", readers[0] if len(readers) == 1 and all(n.reader for n in paper.notes) else None),
         ("readers", readers or None),
         ("related", [f"[[{PAPERS_DIR}/{names[r]}|{titles[r]}]]"
                      for r in sorted(related, key=lambda r: (titles[r].casefold(), r))] or None),
+        ("added", _added(paper)),
         ("paperdex", paper.id),
     ]
     # A linked title heading marks the file as one paper's note even without ids, year or authors.
     link = best_link(paper, paper.notes)
     heading = f"# [{paper.title or 'Untitled'}]({link})" if link else f"# {paper.title or 'Untitled'}"
-    lines = ["---", *(f"{k}: {_yaml(v)}" for k, v in fm if v not in (None, "")), "---", heading, ""]
+    lines = ["---", *(line for k, v in fm if v not in (None, "") for line in _property(k, v)), "---",
+             heading, ""]
     if len(paper.notes) == 1:
         lines += _note_part(paper.notes[0])
     else:
@@ -165,7 +225,7 @@ def index_note(title: str, sections: dict[str, list[Paper]], section_names: dict
     return "\n".join(lines) + "\n"
 
 
-def build(papers: list[Paper], title: str) -> dict[str, str]:
+def build(papers: list[Paper], title: str, user_tags: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Relative path -> file content for the whole vault (pure, so tests can compare it)."""
     names = unique_names([(p.id, safe_name(p.title or p.id), p.added_at or "") for p in papers])
     titles = {p.id: p.title or "Untitled" for p in papers}
@@ -173,11 +233,12 @@ def build(papers: list[Paper], title: str) -> dict[str, str]:
     files: dict[str, str] = {}
     sections: dict[str, list[Paper]] = {}
     for paper in papers:
-        files[f"{PAPERS_DIR}/{names[paper.id]}.md"] = paper_note(paper, names, related.get(paper.id, []),
-                                                                 titles)
         for section in sections_of(paper) or ["Others"]:
             sections.setdefault(section, []).append(paper)
     section_names = unique_names([(s, safe_name(s), "") for s in sections])
+    for paper in papers:
+        files[f"{PAPERS_DIR}/{names[paper.id]}.md"] = paper_note(
+            paper, names, related.get(paper.id, []), titles, section_names, (user_tags or {}).get(paper.id))
     for section, members in sections.items():
         files[f"{SECTIONS_DIR}/{section_names[section]}.md"] = section_note(section, members, names)
     files["index.md"] = index_note(title, sections, section_names, len(papers))
@@ -193,7 +254,10 @@ def _written_by_us(path: Path) -> bool:
 def export(lib: Library, out: Path, options: ExportOptions | None = None) -> int:
     options = options or ExportOptions()
     papers = [p for p in papers_with_notes(iter_papers(lib, options.filter), options.filter) if p.notes]
-    files = build(papers, options.title)
+    user_tags: dict[str, list[str]] = {}
+    for start in range(0, len(papers), 500):  # SQLite caps the parameters of one query
+        user_tags |= tags_for(lib, [p.id for p in papers[start:start + 500]])
+    files = build(papers, options.title, user_tags)
     out = Path(out)
     for sub in (PAPERS_DIR, SECTIONS_DIR):
         folder = out / sub

@@ -11,3 +11,5 @@ from paperdex.library.store import PaperFilter
 class ExportOptions:
     filter: PaperFilter = field(default_factory=PaperFilter)
     title: str = "Paper notes"
+    # Bibliographies (BibTeX, biblatex, RIS, CSL-JSON): write the reading notes, or only the references.
+    notes: bool = True

@@ -29,7 +29,7 @@ from paperdex.extract.org import parse_org
 from paperdex.extract.tree import Node, parse_markdown, parse_plain
 from paperdex.ids import normalize_arxiv, normalize_doi
 from paperdex.model import Document, Identifier, NoteBlock
-from paperdex.titles import clean_title, normalize_title
+from paperdex.titles import clean_title
 
 # A document block larger than this is split at section or paragraph boundaries (the source keeps all).
 DOCUMENT_PART_CHARS = 100_000
@@ -63,38 +63,11 @@ def extract(doc: Document) -> list[NoteBlock]:
         single.year = single.year or year_of_arxiv(single)
         return [single]
     blocks = [b for b in (entry_block(e, doc.line_offset) for e in entries) if b is not None]
-    blocks = merge_repeats(blocks)
     for block in blocks:
         block.year = block.year or year_of_arxiv(block)
     if blocks:
         return blocks
     return document_blocks(doc)
-
-
-def merge_repeats(blocks: list[NoteBlock]) -> list[NoteBlock]:
-    """A paper named twice in one file is one paper: later mentions join the first one's note."""
-    out: list[NoteBlock] = []
-    by_key: dict[str, NoteBlock] = {}
-    for block in blocks:
-        keys = [i.key for i in block.identifiers]
-        title_key = normalize_title(block.title or "")
-        if title_key and len(title_key) >= 8:
-            keys.append("t:" + title_key)
-        first = next((by_key[k] for k in keys if k in by_key), None)
-        if first is None:
-            out.append(block)
-            for k in keys:
-                by_key[k] = block
-            continue
-        if block.text and block.text not in first.text:
-            first.text = (first.text + "\n\n" + block.text).strip()
-        first.thoughts += [t for t in block.thoughts if t not in first.thoughts]
-        for ident in block.identifiers:
-            if ident not in first.identifiers and ident.scheme not in {i.scheme for i in first.identifiers}:
-                first.identifiers.append(ident)
-        for k in keys:
-            by_key.setdefault(k, first)
-    return out
 
 
 # --- one paper per document ---------------------------------------------------------------------------
@@ -173,8 +146,10 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     top = min((s.level for s in sections), default=0)
     tops = [s for s in sections if s.level == top]
     lone = tops[0] if len(tops) == 1 and not is_generic_heading(tops[0].head) else None
-    near = own_links_near_top(doc.text)
     inside_entries = {n for e in entries for n in range(e.node.line, e.node.line + e.node.text.count("\n") + 1)}
+    # The note's own links are those outside its entries (an entry's link is that entry's paper).
+    near = [link for number, line in enumerate(doc.text.split("\n")[:30], start=1) if number not in inside_entries
+            for link in own_links_near_top(line, lines=1)]
     labelled = _labelled_links(doc.text, 30 + (lone.line if lone else 0), inside_entries)
     all_links = [link for link in find_links(doc.text) if not is_image(link) and re.match(r"^https?://", link.url)]
     lone_title = title_from_heading(lone.head)[0] if lone is not None else None
@@ -304,3 +279,12 @@ def _parts(text: str) -> list[tuple[int, str]]:
         line += piece.count("\n")
         pos = end
     return parts
+
+
+def clear_caches() -> None:
+    """Forget the memoised readings of lines and links (benchmarks measure a cold start with this)."""
+    from paperdex.extract import citation, evidence, links
+
+    for fn in (links.find_links, links.is_paper_url, evidence.plain, evidence.title_like, evidence._head_evidence,
+               citation.parse_citation):
+        fn.cache_clear()

@@ -84,6 +84,15 @@ def note_parts(text: str) -> tuple[str, list[str], list[str]]:
     return body, thoughts, quotes
 
 
+def quote_source(text: str) -> str | None:
+    """Where the quoted lines come from: `[来自知乎] ...` -> 知乎."""
+    for line in text.split("\n"):
+        m = QUOTE.match(line)
+        if m and m.group("src").strip():
+            return m.group("src").strip()
+    return None
+
+
 def _dedent(text: str) -> str:
     lines = text.split("\n")
     indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
@@ -171,6 +180,9 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
     text, thoughts, quotes = note_parts(note_text)
     block.text = text[:MAX_NOTE_CHARS]
     block.thoughts, block.quotes = thoughts, quotes
+    source = quote_source(note_text)
+    if source:
+        block.fields["quote_source"] = source
     block.section, block.date, to_read = _section_and_date(entry.path)
     if to_read and "to-read" not in block.marks:
         block.marks.append("to-read")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)[a-z]?"
 _QUOTED = re.compile(r"[\"“”«»「」『』]\s*(?P<t>[^\"“”«»「」『』]{8,300}?)[,.]?\s*[\"“”«»「」『』]")
@@ -34,7 +35,7 @@ _VENUE_WORDS = re.compile(
     r"COLING|EACL|AAAI|IJCAI|CVPR|ICCV|ECCV|SIGIR|KDD|WWW|TACL|JMLR|TPAMI|PMLR)", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Citation:
     title: str
     authors: str | None = None
@@ -69,7 +70,7 @@ def _sentences(text: str) -> list[str]:
     return parts
 
 
-def is_author_list(text: str) -> bool:
+def is_author_list(text: str, lone_name: bool = True) -> bool:
     """'Vaswani, A., Shazeer, N., & Polosukhin, I.' / 'Kenneth Church' / 'Peters et al.' / '张三, 李四'."""
     t = text.strip().rstrip(".").strip()
     if not t or len(t) > 400:
@@ -92,8 +93,9 @@ def is_author_list(text: str) -> bool:
         return True
     if separators >= 1 and caps >= 2 and len(words) <= 60:
         return True
-    # A lone name: "Kenneth Church"
-    return 2 <= len(words) <= 4 and caps == len(words) and not re.search(r"[\d:：;!?]", t)
+    # A lone name: "Kenneth Church", "Jean-Pierre Dupont" (not "Zero-shot Image Generation")
+    return lone_name and 2 <= len(words) <= 3 and all(
+        re.fullmatch(r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]\.", w) for w in words)
 
 
 def _is_venue(text: str) -> bool:
@@ -105,6 +107,7 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)[:4]) if m else None
 
 
+@lru_cache(maxsize=32768)
 def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
     raw = re.sub(r"\s+", " ", text).strip()
@@ -123,10 +126,10 @@ def parse_citation(text: str) -> Citation | None:
     m = _QUOTED.search(raw)
     if m and len(m.group("t").split()) >= 2:
         before = raw[: m.start()].strip(" ,.")
-        if not before or is_author_list(before) or re.search(_YEAR, before):
+        if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
     m = _AUTHOR_YEAR_COLON.match(raw)
-    if m and is_author_list(m.group("a")):
+    if m and (is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
                         style="author-year-colon")
     # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
@@ -134,7 +137,7 @@ def parse_citation(text: str) -> Citation | None:
     if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
         title = m.group("t")
         by = re.match(r"^(?P<t>.+?)(?:,\s+|\s+by\s+)(?P<a>[^,]+(?:,[^,]+)*)$", title)
-        if by and is_author_list(re.sub(r"\bet al\.?", "", by.group("a")).strip(" ,.")):
+        if by and is_author_list(re.sub(r"\bet al\.?", "", by.group("a")).strip(" ,."), lone_name=False):
             title = by.group("t")
         return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
     # Title first, authors after a comma or "by", a parenthetical citation at the end:

@@ -57,6 +57,23 @@ class Entry:
 _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[:：]\s+(?=\S)")
 
 
+_QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
+
+
+def split_multi(entries: list[Entry]) -> list[Entry]:
+    """A line naming several papers, each quoted and cited ("the method “A” (X, 2015) and “B” (Y, 2016)"),
+    is one entry per paper."""
+    out: list[Entry] = []
+    for e in entries:
+        found = list(_QUOTED_CITE.finditer(e.head))
+        if len(found) < 2 or e.node.kind not in ("item", "line", "paragraph"):
+            out.append(e)
+            continue
+        for m in found:
+            out.append(Entry(e.node, f"“{m.group('t')}” ({m.group('c')})", e.score, e.evidence, e.path))
+    return out
+
+
 def shared_labels(entries: list[Entry]) -> list[Entry]:
     """Siblings that start with the same short label ("Representation: Title (Author, 2020)") carry a topic,
     not part of their titles: the label moves to the entry's section."""
@@ -177,7 +194,7 @@ def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:
                 cand.extra.append(block)
         out.append(cand)
     out.sort(key=lambda e: e.line)
-    return shared_labels(out)
+    return split_multi(shared_labels(out))
 
 
 def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[Entry]:
@@ -264,7 +281,7 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
             out.append(Entry(item, item.head, s, ev, path))
         else:
             out.extend(inner)
-    return shared_labels(out)
+    return split_multi(shared_labels(out))
 
 
 def title_column(header: list[str], rows: list[Node]) -> int | None:

@@ -10,7 +10,8 @@ paper link in its body; and junk (badges, navigation, link rows such as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from paperdex.extract.citation import Citation, parse_citation
 from paperdex.extract.links import Link, find_links, is_anchor, is_image, is_local_note, is_paper_url
@@ -44,7 +45,7 @@ GENERIC_HEADINGS = re.compile(
     r"reading list|papers|paper list|list|index|about|about me|license|contributing|acknowledge?ments?|"
     r"key (?:ideas?|insights?|findings|contributions?|takeaways?)|contributions?|limitations?|"
     r"future work|questions?|details?|technical details|metadata|authors?|venue|code|datasets?|"
-    r"highlights?|takeaways?|misc|other|others|general|tags?|keywords?|appendix|faq|changelog|"
+    r"highlights?|takeaways?|tags?|keywords?|appendix|faq|changelog|"
     r"news|updates?|introduction and motivation|main idea|general idea|idea|pros|cons|strengths?|"
     r"weaknesses?)\W*$", re.I)
 _DATE_LIKE = re.compile(
@@ -59,6 +60,7 @@ REFERENCE_HEADINGS = re.compile(
 _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.google.com/assets",
                 "travis-ci", "circleci", "codecov.io", "zenodo.org/badge", "awesome.re", "forthebadge")
 WEAK = 0.3
+_ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?]|[.](?:\s|$)")
 
 
@@ -79,6 +81,7 @@ class Evidence:
         return bool(self.paper_links or self.identifiers or self.note_links or self.citation)
 
 
+@lru_cache(maxsize=65536)
 def plain(text: str, keep_emphasis: bool = False) -> str:
     """Link text in place of links, no images, no emphasis markers or tags: what a reader sees."""
     out = text
@@ -108,6 +111,7 @@ def is_generic_heading(text: str) -> bool:
     return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text)
 
 
+@lru_cache(maxsize=65536)
 def title_like(text: str) -> bool:
     """A name that reads like a paper title (Latin-script titles, or a short CJK/Cyrillic name with a colon)."""
     t = plain(text)
@@ -117,8 +121,15 @@ def title_like(text: str) -> bool:
 
 
 def head_evidence(node: Node, head: str | None = None) -> Evidence:
-    """The signals in a candidate's own head (its heading, first line, row, or line)."""
-    text = node.head if head is None else head
+    """The signals in a candidate's own head (its heading, first line, row, or line): a fresh copy of the
+    cached reading of that text, so callers may add to it."""
+    ev = _head_evidence(node.head if head is None else head)
+    return replace(ev, links=list(ev.links), paper_links=list(ev.paper_links), note_links=list(ev.note_links),
+                   identifiers=list(ev.identifiers), signals=list(ev.signals))
+
+
+@lru_cache(maxsize=32768)
+def _head_evidence(text: str) -> Evidence:
     ev = Evidence()
     ev.links = [link for link in find_links(text) if not is_badge(link)]
     for link in ev.links:
@@ -128,7 +139,8 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
             ev.paper_links.append(link)
         elif is_local_note(link.url):
             ev.note_links.append(link)
-    ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")]
+    ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
+        if _ID_HINT.search(text) else []
     visible = plain(text)
     if not visible or re.fullmatch(r"[\W\d_]*", visible):
         ev.junk = "empty"
@@ -146,18 +158,21 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
             ev.signals.append("link row")
     if len(visible) > 600:
         ev.signals.append("long")
-    ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 else None
+    ev.titleish = title_like(_title_part(text))
+    # A linked title needs no citation grammar; everything else is tried against it.
+    named = ev.titleish and (ev.paper_links or ev.note_links) and text.lstrip(" *_[").startswith(
+        ev.links[0].text[:8]) if ev.links else False
+    ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 and not named else None
     if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
         ev.citation = None
-    ev.titleish = title_like(_title_part(text))
     prefix = _prefix(text)
     if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
         ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
-    if (ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation:
-        if prefix and not is_label(prefix) and (_LEADS_INTO.search(prefix) or (
-                len(prefix.split()) > 4 and not title_like(prefix))):
-            # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
-            ev.signals.append("link in prose")
+    # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
+    linked = bool(ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation
+    if linked and prefix and not is_label(prefix) and (
+            _LEADS_INTO.search(prefix) or (len(prefix.split()) > 4 and not title_like(prefix))):
+        ev.signals.append("link in prose")
     return ev
 
 

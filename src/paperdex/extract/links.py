@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from paperdex.ids import find_urls, identifier_from_url
@@ -85,8 +86,10 @@ def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
-def find_links(text: str) -> list[Link]:
-    """Markdown links and images, <angle> links and bare URLs, in order of appearance."""
+@lru_cache(maxsize=65536)
+def find_links(text: str) -> tuple[Link, ...]:
+    """Markdown links and images, <angle> links and bare URLs, in order of appearance (cached: the
+    extractor asks about the same lines from several levels of the tree)."""
     found: list[Link] = []
     taken: list[tuple[int, int]] = []
     for m in _MD_LINK.finditer(text):
@@ -109,7 +112,7 @@ def find_links(text: str) -> list[Link]:
         found.append(Link("", url, pos, pos + len(url)))
         rest = rest[:pos] + " " * len(url) + rest[pos + len(url):]
     found.sort(key=lambda link: link.start)
-    return found
+    return tuple(found)
 
 
 def is_local(url: str) -> bool:
@@ -148,6 +151,7 @@ def identifier(url: str) -> Identifier | None:
     return identifier_from_url(url)
 
 
+@lru_cache(maxsize=65536)
 def is_paper_url(url: str) -> bool:
     """Whether a link's target is a paper (an identifier, a paper host, or a PDF off code hosts)."""
     if not url or is_local(url) or url.startswith(("#", "mailto:", "file:")):
@@ -168,6 +172,4 @@ def is_paper_url(url: str) -> bool:
         return False  # an arXiv page that names no paper: a listing, a search, an author page
     if _host_in(host, PAPER_HOSTS):
         return True
-    if path.endswith(".pdf") or "/pdf/" in path:
-        return True
-    return False
+    return path.endswith(".pdf") or "/pdf/" in path

@@ -72,6 +72,8 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
     # Notes indent continuation text freely; an indented line is never code in a note.
     md.disable("code")
+    # Only the block structure is used (links are read from the raw lines): skip inline parsing.
+    md.disable(["inline", "text_join"])
     return md
 
 

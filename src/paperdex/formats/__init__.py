@@ -19,6 +19,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "paperdex.formats.telegram_html",
     "paperdex.formats.csl_json",
     "paperdex.formats.bibtex",
+    "paperdex.formats.ris",
     "paperdex.formats.html",
     "paperdex.formats.org",
     "paperdex.formats.datafile",

@@ -4,13 +4,15 @@ Entries become finished paper blocks: LaTeX in titles and names is decoded
 (`{\\"u}` -> ü, `{BERT}` -> BERT), the reader's notes come from `annote`,
 `comment` and `note` (Zotero writes HTML there: tags are stripped), the
 abstract and keywords go to the block's fields. A malformed entry is listed in
-the Document's metadata["errors"] and the rest are imported.
+the Document's metadata["errors"] (line, key, what is wrong) and the rest are
+imported; the importer reports each one as a failure of this file.
 
 An `annote` written by paperdex's own exporter (notes opening with a
 `[reader: …; section: …; source: …]` header line, then the text, then
-`Thought: ` and `Quote: ` lines) is read back as those notes, verbatim (it is
-UTF-8, not LaTeX): one block per note, with its reader, section, thoughts and
-quotes, so an export round-trips exactly.
+`Thought: ` and `Quote: ` lines) is read back as those notes, verbatim: one
+block per note, with its reader, section, thoughts and quotes, so an export
+round-trips exactly. A value written by export/tex.py `escape` is decoded by
+its exact inverse; anything else goes through pylatexenc.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from paperdex.errors import MalformedInput
+from paperdex.export.tex import looks_escaped, unescape
 from paperdex.formats.records import identifiers, one_line, paper_block, strip_html, year_of
 from paperdex.model import Document, NoteBlock
 
@@ -77,12 +80,24 @@ def read(text: str, source: str) -> list[Document]:
     ]
 
 
+_BLOCK_KEY = re.compile(r"\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]+)")
+
+
 def _describe_failure(block: object) -> str:
+    """`line 40: entry 'foo' has unbalanced braces; skipped`: where, which entry, what, and its fate."""
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
     line = (getattr(block, "start_line", None) or 0) + 1
+    raw = getattr(block, "raw", "") or ""
+    match = _BLOCK_KEY.match(raw)
+    what = f"entry '{match.group(2)}'" if match else f"the block {one_line(raw)[:40]!r}"
+    if isinstance(block, DuplicateBlockKeyBlock):
+        return f"line {line}: {what} repeats a citation key used earlier; imported as another paper"
+    if raw.count("{") != raw.count("}") or (raw.count("(") != raw.count(")") and "{" not in raw[:20]):
+        return f"line {line}: {what} has unbalanced braces; skipped"
     error = getattr(block, "error", None)
-    raw = one_line(getattr(block, "raw", "") or "") or ""
     reason = getattr(error, "abort_reason", None) or (str(error) if error else "") or type(block).__name__
-    return f"line {line}: {one_line(reason)} [{raw[:80]}]"
+    return f"line {line}: {what} cannot be parsed ({one_line(reason)}); skipped"
 
 
 def _split_failures(failed: list[object]) -> tuple[list, list]:
@@ -107,8 +122,9 @@ def _split_failures(failed: list[object]) -> tuple[list, list]:
 
 def entry_to_blocks(entry: object) -> list[NoteBlock]:
     """The entry's paper block, or one block per note when its annote is paperdex's own."""
+    # export/bibtex.py writes `annote`, export/biblatex.py `annotation`.
     annote = next((_unwrap(str(f.value)) for f in entry.fields  # type: ignore[attr-defined]
-                   if f.key.lower() == "annote"), "")
+                   if f.key.lower() in ("annote", "annotation")), "")
     notes = paperdex_notes(annote)
     block = entry_to_block(entry, skip_annote=bool(notes))
     if not notes:
@@ -124,13 +140,19 @@ def entry_to_blocks(entry: object) -> list[NoteBlock]:
     return out
 
 
-def paperdex_notes(annote: str) -> list[dict]:
-    """The notes of an annote written by export/bibtex.py, as NoteBlock fields; [] for any other annote."""
+def paperdex_notes(annote: str, tex: bool = True) -> list[dict]:
+    """The notes of an annote written by export/bibtex.py, as NoteBlock fields; [] for any other annote.
+
+    `tex=False` for text that is not a BibTeX value (RIS notes): taken as it is.
+    """
     if not annote.startswith("["):
         return []
-    escaped = annote.replace("\\{", "{").replace("\\}", "}")
-    if not _balanced(escaped):
-        annote = escaped  # the exporter escapes every brace of an unbalanced annote, and only then
+    if tex and looks_escaped(annote):
+        annote = unescape(annote)
+    elif tex:
+        escaped = annote.replace("\\{", "{").replace("\\}", "}")
+        if not _balanced(escaped):
+            annote = escaped  # older exports escaped every brace of an unbalanced annote, and only then
     headers = list(_NOTE_HEADER.finditer(annote))
     if not headers or headers[0].start() != 0:
         return []
@@ -180,7 +202,7 @@ def entry_to_block(entry: object, skip_annote: bool = False) -> NoteBlock:
             fields.setdefault(key, value)
         elif key == "note" and _ID_ONLY_NOTE.match(value):
             id_texts.append(value)
-        elif key == "annote" and skip_annote:
+        elif key in ("annote", "annotation") and skip_annote:
             continue
         elif value.strip():
             notes.append(latex_to_text(strip_html(value), keep_lines=True))
@@ -243,6 +265,21 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
     """LaTeX markup in a field as plain Unicode text; a bare `%` (not a comment in .bib data) is kept."""
     if not value:
         return ""
+    if looks_escaped(value):  # written by paperdex: decode exactly, keep `$...$` as it was
+        text = unescape(value).replace("\u00a0", " ")
+        if keep_lines:
+            return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
+        return re.sub(r"\s+", " ", text).strip()
+    # Plain text has nothing for the LaTeX parser to do (most fields; it is the slow part of a .bib).
+    text = _latex_to_text(value, keep_lines) if re.search(r"[\\{}$~^_]", value) else value
+    text = text.replace("\u00a0", " ")
+    if keep_lines:
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        return "\n".join(lines).strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _latex_to_text(value: str, keep_lines: bool) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     protected = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
@@ -253,11 +290,7 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
         text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(protected)
     except Exception:  # pylatexenc raises its own errors on odd markup; the raw field is better than none
         text = value
-    text = text.replace("\u00a0", " ")
-    if keep_lines:
-        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-        return "\n".join(lines).strip()
-    return re.sub(r"\s+", " ", text).strip()
+    return text
 
 
 def split_authors(value: str) -> list[str]:

@@ -48,11 +48,13 @@ def read(text: str, source: str) -> list[Document]:
     errors = []
     for index, (item, line) in enumerate(items):
         if not isinstance(item, dict):
-            errors.append(f"item {index + 1} (line {line}): not an object")
+            errors.append(f"item {index + 1} (line {line}): is not an object; skipped")
             continue
-        block = zotero_item_to_block(item, line) if "itemType" in item else csl_item_to_block(item, line)
+        where = f"item {index + 1} (line {line})"
+        fields = Fields(item, where, errors)
+        block = zotero_item_to_block(fields, line) if "itemType" in item else csl_item_to_block(fields, line)
         if block.title is None and not block.identifiers:
-            errors.append(f"item {index + 1} (line {line}): no title and no identifier")
+            errors.append(f"{where}: no title and no identifier; skipped")
             continue
         blocks.append(block)
     if not blocks:
@@ -105,6 +107,43 @@ def _item_lines(text: str, start: int, count: int) -> list[int]:
     return lines
 
 
+class Fields:
+    """An item's values as text, whatever JSON type the exporter wrote; what is not text is reported.
+
+    Crossref-style CSL writes some strings as one-element lists (`"title": ["…"]`), which read
+    as their text. An object or a list of objects where text belongs is left out, with its place
+    in `problems`, instead of being stored as a Python repr.
+    """
+
+    def __init__(self, item: dict[str, Any], where: str, problems: list[str]) -> None:
+        self.item = item
+        self.where = where
+        self.problems = problems
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.item.get(key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.item
+
+    def text(self, *keys: str) -> str:
+        """The first of `keys` that holds text ("" if none does)."""
+        for key in keys:
+            value = self.item.get(key)
+            if value is None or value == "" or value == []:
+                continue
+            if isinstance(value, str):
+                return value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)
+            if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+                return "; ".join(str(v) for v in value if str(v).strip())
+            kind = {"dict": "an object", "list": "a list of objects", "bool": "true/false"}.get(
+                type(value).__name__, type(value).__name__)
+            self.problems.append(f"{self.where}: \"{key}\" is {kind}, expected text; that field left out")
+        return ""
+
+
 def _name(person: dict[str, Any]) -> str | None:
     if person.get("literal"):
         return one_line(str(person["literal"]))
@@ -145,28 +184,34 @@ def split_extra(note: str) -> tuple[str, dict[str, str], list[str]]:
     return "\n".join(kept).strip(), fields, id_lines
 
 
-def csl_item_to_block(item: dict[str, Any], line: int) -> NoteBlock:
-    note, extra, id_lines = split_extra(str(item.get("note") or ""))
-    number = str(item.get("number") or "")
+def _keywords(item: Fields) -> str:
+    keywords = item.get("keyword") or item.get("keywords")
+    if isinstance(keywords, list):
+        return ", ".join(str(k) for k in keywords if isinstance(k, str | int | float))
+    return item.text("keyword", "keywords")
+
+
+def csl_item_to_block(item: Fields, line: int) -> NoteBlock:
+    note, extra, id_lines = split_extra(item.text("note"))
+    number = item.text("number")
     if number.lower().startswith("arxiv"):
         id_lines.append(number)
-    url = str(item.get("URL") or "")
-    keywords = item.get("keyword") or item.get("keywords") or ""
-    if isinstance(keywords, list):
-        keywords = ", ".join(str(k) for k in keywords)
+    url = item.text("URL")
     fields = {
-        "abstract": strip_html(str(item.get("abstract") or "")),
-        "keywords": str(keywords),
-        "entry_type": str(item.get("type") or ""),
-        "citation_key": str(item.get("citation-key") or extra.get("citation key") or item.get("id") or ""),
-        "publisher": str(item.get("publisher") or ""),
+        "abstract": strip_html(item.text("abstract")),
+        "keywords": _keywords(item),
+        "entry_type": item.text("type"),
+        "citation_key": item.text("citation-key") or extra.get("citation key") or item.text("id"),
+        "publisher": item.text("publisher"),
     }
+    authors = item.get("author")
     return paper_block(
-        title=str(item["title"]) if item.get("title") else None,
-        authors=[n for n in (_name(p) for p in item.get("author") or [] if isinstance(p, dict)) if n],
-        year=_csl_year(item),
-        venue=str(item.get("container-title") or item.get("event-title") or item.get("event") or "") or None,
-        ids=identifiers(doi=str(item.get("DOI") or extra.get("doi") or "") or None,
+        title=item.text("title") or None,
+        authors=[n for n in (_name(p) for p in (authors if isinstance(authors, list) else [])
+                             if isinstance(p, dict)) if n],
+        year=_csl_year(item.item),
+        venue=item.text("container-title", "event-title", "event") or None,
+        ids=identifiers(doi=item.text("DOI") or extra.get("doi") or None,
                         urls=[url] if url else [], texts=id_lines),
         urls=[url] if url else [],
         text=note,
@@ -175,36 +220,38 @@ def csl_item_to_block(item: dict[str, Any], line: int) -> NoteBlock:
     )
 
 
-def zotero_item_to_block(item: dict[str, Any], line: int) -> NoteBlock:
+def zotero_item_to_block(item: Fields, line: int) -> NoteBlock:
     """A Better BibTeX JSON item: Zotero's own field names, child notes included."""
-    extra_note, extra, id_lines = split_extra(str(item.get("extra") or ""))
+    extra_note, extra, id_lines = split_extra(item.text("extra"))
+    raw_notes = item.get("notes")
     notes = [strip_html(str(n.get("note", ""))) if isinstance(n, dict) else strip_html(str(n))
-             for n in item.get("notes") or []]
+             for n in (raw_notes if isinstance(raw_notes, list) else [])]
     notes = [n for n in [*notes, extra_note] if n]
-    creators = [c for c in item.get("creators") or [] if isinstance(c, dict)
+    raw_creators = item.get("creators")
+    creators = [c for c in (raw_creators if isinstance(raw_creators, list) else []) if isinstance(c, dict)
                 and c.get("creatorType", "author") == "author"]
     authors = [one_line(c.get("name") or f"{c.get('firstName', '')} {c.get('lastName', '')}")
                for c in creators]
-    url = str(item.get("url") or "")
-    number = str(item.get("number") or item.get("archiveID") or "")
+    url = item.text("url")
+    number = item.text("number", "archiveID")
     if number.lower().startswith("arxiv"):
         id_lines.append(number)
-    tags = [t.get("tag") if isinstance(t, dict) else t for t in item.get("tags") or []]
-    venue = item.get("publicationTitle") or item.get("proceedingsTitle") or item.get("conferenceName")
+    raw_tags = item.get("tags")
+    tags = [t.get("tag") if isinstance(t, dict) else t for t in (raw_tags if isinstance(raw_tags, list) else [])]
+    venue = item.text("publicationTitle", "proceedingsTitle", "conferenceName")
     fields = {
-        "abstract": strip_html(str(item.get("abstractNote") or "")),
+        "abstract": strip_html(item.text("abstractNote")),
         "keywords": ", ".join(str(t) for t in tags if t),
-        "entry_type": str(item.get("itemType") or ""),
-        "citation_key": str(item.get("citationKey") or item.get("citekey") or extra.get("citation key")
-                            or ""),
-        "publisher": str(item.get("publisher") or ""),
+        "entry_type": item.text("itemType"),
+        "citation_key": item.text("citationKey", "citekey") or extra.get("citation key") or "",
+        "publisher": item.text("publisher"),
     }
     return paper_block(
-        title=str(item["title"]) if item.get("title") else None,
+        title=item.text("title") or None,
         authors=[a for a in authors if a],
-        year=year_of(item.get("date")),
-        venue=str(venue) if venue else None,
-        ids=identifiers(doi=str(item.get("DOI") or extra.get("doi") or "") or None,
+        year=year_of(item.text("date")),
+        venue=venue or None,
+        ids=identifiers(doi=item.text("DOI") or extra.get("doi") or None,
                         urls=[url] if url else [], texts=id_lines),
         urls=[url] if url else [],
         text="\n\n".join(notes),

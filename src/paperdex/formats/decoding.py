@@ -118,9 +118,38 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        damage = utf8_damage(data)
+        if damage is not None:
+            raise DecodeError(source, f"is UTF-8 except for {damage}", _REPLACE_FIX) from None
         return _decode_legacy(data, source)
     check_mojibake(text, source)
     return text
+
+
+_REPLACE_FIX = ("import it with --encoding utf-8:replace, which keeps the rest exactly and shows each bad "
+                "byte as \ufffd; or repair those bytes first")
+# Valid non-ASCII UTF-8 characters per invalid sequence above which bytes are damaged UTF-8: text in a
+# legacy encoding read as UTF-8 is nearly all invalid sequences, with a valid one only by chance.
+_UTF8_VALID_PER_BAD = 10
+
+
+def utf8_damage(data: bytes) -> str | None:
+    """'3 invalid bytes (the first at line 40, column 7: b'\\xff')' when `data` is mostly valid UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    if bad <= 0 or valid < _UTF8_VALID_PER_BAD * bad:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        first = f"line {line}, column {column}: {data[exc.start:exc.end]!r}"
+    else:  # pragma: no cover - bad > 0 means decoding fails
+        first = "unknown place"
+    return f"{bad} invalid byte sequence{'s' if bad != 1 else ''} (the first at {first})"
 
 
 def _strict(data: bytes, source: str, codec: str) -> str:
@@ -133,17 +162,32 @@ def _strict(data: bytes, source: str, codec: str) -> str:
 
 
 def _decode_forced(data: bytes, source: str, encoding: str) -> str:
-    codec = normalise_encoding(encoding)
+    # `utf-8:replace`, as in PYTHONIOENCODING: the user accepts U+FFFD for the bytes that do not decode.
+    name, _, errors = encoding.partition(":")
+    errors = errors.strip().lower() or "strict"
+    if errors not in ("strict", "replace"):
+        raise DecodeError(source, f"unknown error handling {errors!r} in --encoding {encoding}",
+                          "use NAME or NAME:replace, e.g. --encoding utf-8:replace")
+    codec = normalise_encoding(name)
     try:
-        text = data.decode(codec)
+        text = data.decode(codec, errors=errors)
     except LookupError as exc:
         raise DecodeError(source, f"unknown encoding {encoding!r}", _DECODE_FIX) from exc
     except UnicodeDecodeError as exc:
         bad = data[exc.start: exc.start + 4]
-        raise DecodeError(source, f"is not valid {encoding} (byte {exc.start}: {bad!r})",
+        damage = utf8_damage(data)
+        raise DecodeError(source, f"is not valid {encoding} (byte {exc.start}: {bad!r})"
+                          + (f"; it is UTF-8 except for {damage}" if damage else ""),
+                          _REPLACE_FIX if damage else
                           "check the encoding, or drop --encoding to let paperdex detect it") from exc
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not codec.replace("-", "").startswith("utf"):
+        damage = utf8_damage(data)
+        if damage is not None:
+            # Mostly-valid UTF-8 read as a one-byte encoding always "decodes", into soup.
+            raise DecodeError(source, f"is UTF-8 except for {damage}; read as {name} it would be mojibake",
+                              _REPLACE_FIX)
     # A forced encoding is the user's word, unless the result is plainly soup and another reading is not.
     if _script_score(text)[1] < 0.35:
         rival = _best_legacy(data)
@@ -206,9 +250,19 @@ def _decode_legacy(data: bytes, source: str) -> str:
     margin = MIN_MARGIN if len(readings) < 2 or readings[1][3] != script else MIN_MARGIN / 4
     if score < MIN_SCORE or score - runner_up < margin:
         guesses = ", ".join(f"{display_name(c)} {s:.2f}" for c, s, _, _ in readings[:3])
+        if score < _PLAUSIBLE:
+            # No reading looks like text: naming the "best" would send the user to import soup.
+            raise DecodeError(source, f"is not UTF-8 and no encoding paperdex knows reads it as text "
+                              f"(scores: {guesses})",
+                              "if you know its encoding, pass --encoding NAME; if it is damaged UTF-8, "
+                              "--encoding utf-8:replace keeps the rest")
         raise DecodeError(source, f"is not UTF-8 and its encoding is uncertain (scores: {guesses})",
                           f"force it: --encoding {display_name(codec)} if that is right; {_DECODE_FIX}")
     return text
+
+
+# Below this score a decoded text is never offered as the fix: it reads as soup.
+_PLAUSIBLE = 0.35
 
 
 def _control_ratio(sample: bytes) -> float:

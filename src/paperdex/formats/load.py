@@ -8,7 +8,7 @@ file, the reason and the fix, so an import of many files reports it and goes on.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -34,6 +34,9 @@ class Loaded:
     format: str
     content_hash: str
     size: int
+    # Parts of the input that were skipped (a broken BibTeX entry, a bad Telegram message), each with
+    # its place: the rest imports, and the importer reports these as failures of this file.
+    problems: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes, source: str, encoding: str | None = None) -> str:
@@ -73,7 +76,9 @@ def load_bytes(data: bytes, source: str, *, format: str | None = None, encoding:
         raise EmptyInput(source, "is empty (only whitespace)", "nothing to import; remove it or fill it")
     module: ModuleType = get(format) if format else detect(path_hint or source, text[:HEAD_CHARS])
     docs = read_with(module, text, source)
-    return Loaded(documents=docs, format=module.NAME, content_hash=content_hash(data), size=len(data))
+    problems = [str(p) for doc in docs for p in doc.metadata.get("errors") or []]
+    return Loaded(documents=docs, format=module.NAME, content_hash=content_hash(data), size=len(data),
+                  problems=problems)
 
 
 def read_with(module: ModuleType, text: str, source: str) -> list[Document]:

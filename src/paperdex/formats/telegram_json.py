@@ -7,7 +7,9 @@ A message's `text` is a string or a list mixing strings and entity objects;
 its URL in `href`, `link` in its text. Unknown entity types and keys are
 tolerated (their text is kept). Service messages (channel created, pinned...) are
 skipped; media-only messages become Posts with empty text, which the segmenter
-drops. Structure errors raise MalformedInput with the place that is wrong.
+drops. A message or text part of the wrong JSON type is skipped and named in
+the Document's metadata["errors"] (the rest imports); structure errors that
+leave nothing to read raise MalformedInput with the place that is wrong.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ CHAT_TYPES = (
 )
 _CHANNEL_TYPES = ("private_channel", "public_channel")
 _HEAD_MESSAGES = re.compile(r'"messages"\s*:\s*\[')
+_HEAD_ANY_MESSAGES = re.compile(r'"messages"\s*:')
 _HEAD_TYPE = re.compile(r'"type"\s*:\s*"(?P<t>[a-z_]+)"')
 _HEAD_ACCOUNT = re.compile(r'"(?:personal_information|chats)"\s*:\s*\{')
 
@@ -40,17 +43,27 @@ def detect(path: str, head: str) -> float:
     types = {m.group("t") for m in _HEAD_TYPE.finditer(head)}
     if _HEAD_MESSAGES.search(head) and types & set(CHAT_TYPES):
         return 0.9
+    if _HEAD_ANY_MESSAGES.search(head) and types & set(CHAT_TYPES) and '"name"' in head:
+        return 0.8  # a broken export is still one: read() names what is wrong instead of a text import
     if _HEAD_ACCOUNT.search(head) and '"about"' in head:
         return 0.9
     return 0.0
 
 
-def _entity_text(part: Any, where: str, source: str) -> tuple[str, str | None]:
-    """(visible text, URL it links to) of one text run or entity object."""
+_JSON_TYPES = {"int": "a number", "float": "a number", "bool": "true/false", "NoneType": "null",
+               "list": "a list", "dict": "an object", "str": "text"}
+
+
+def _kind(value: Any) -> str:
+    return _JSON_TYPES.get(type(value).__name__, type(value).__name__)
+
+
+def _entity_text(part: Any) -> tuple[str, str | None]:
+    """(visible text, URL it links to) of one text run or entity object; ValueError if it is neither."""
     if isinstance(part, str):
         return part, None
     if not isinstance(part, dict):
-        raise MalformedInput(source, f"{where}: a text part is {type(part).__name__}, expected a string or object")
+        raise ValueError(f"is {_kind(part)}, expected a string or an object")
     text = part.get("text", "")
     if not isinstance(text, str):
         text = str(text)
@@ -63,35 +76,49 @@ def _entity_text(part: Any, where: str, source: str) -> tuple[str, str | None]:
     return text, None
 
 
-def message_text(message: dict[str, Any], where: str = "message", source: str = "") -> tuple[str, list[dict]]:
-    """Plain text of a message and its links as [{"text", "url"}], from text_entities or text."""
+def message_text(message: dict[str, Any], where: str = "message",
+                 problems: list[str] | None = None) -> tuple[str, list[dict]]:
+    """Plain text of a message and its links as [{"text", "url"}], from text_entities or text.
+
+    A part that is neither a string nor an entity object is left out and named in `problems`:
+    one odd entity must not cost the rest of the message, let alone the export.
+    """
     parts = message.get("text_entities")
+    field_name = "text_entities"
     if not isinstance(parts, list):
+        field_name = "text"
         raw = message.get("text", "")
         parts = raw if isinstance(raw, list) else [raw if isinstance(raw, str) else ""]
     pieces: list[str] = []
     links: list[dict] = []
-    for part in parts:
-        text, url = _entity_text(part, where, source)
+    for number, part in enumerate(parts, start=1):
+        try:
+            text, url = _entity_text(part)
+        except ValueError as exc:
+            if problems is not None:
+                problems.append(f"{where}, {field_name} part {number}: {exc}; that part skipped")
+            continue
         pieces.append(text)
         if url:
             links.append({"text": text, "url": url})
     return "".join(pieces), links
 
 
-def _posts(chat: dict[str, Any], where: str, source: str) -> list[Post]:
+def _posts(chat: dict[str, Any], where: str, source: str, problems: list[str]) -> list[Post]:
     messages = chat.get("messages")
     if not isinstance(messages, list):
-        raise MalformedInput(source, f"{where}: \"messages\" is missing or not a list",
+        raise MalformedInput(source, f"{_place(where)}\"messages\" is {_kind(messages)}, expected a list"
+                             if "messages" in chat else f"{_place(where)}\"messages\" is missing",
                              "export the chat again from Telegram Desktop with format JSON")
     posts: list[Post] = []
     for position, message in enumerate(messages, start=1):
         if not isinstance(message, dict):
-            raise MalformedInput(source, f"{where}, message #{position}: not an object")
+            problems.append(f"{_place(where)}message #{position}: is {_kind(message)}, not an object; skipped")
+            continue
         if message.get("type", "message") != "message":
             continue  # service messages: channel created, photo changed, pinned...
         msg_id = message.get("id")
-        text, links = message_text(message, f"{where}, message id {msg_id}", source)
+        text, links = message_text(message, f"{_place(where)}message id {msg_id}", problems)
         urls: list[str] = []
         for link in links:
             if link["url"] not in urls:
@@ -116,7 +143,14 @@ def _posts(chat: dict[str, Any], where: str, source: str) -> list[Post]:
                 metadata=metadata,
             )
         )
+    if messages and not posts and problems:
+        raise MalformedInput(source, f"no message could be read ({problems[0]})",
+                             "export the chat again from Telegram Desktop with format JSON")
     return posts
+
+
+def _place(where: str) -> str:
+    return "" if where == "root" else f"{where}, "
 
 
 def _chat_document(chat: Any, where: str, source: str) -> Document:
@@ -124,7 +158,8 @@ def _chat_document(chat: Any, where: str, source: str) -> Document:
         raise MalformedInput(source, f"{where}: a chat is {type(chat).__name__}, expected an object")
     kind = chat.get("type")
     name = chat.get("name") or ("Saved Messages" if kind == "saved_messages" else None)
-    posts = _posts(chat, where, source)
+    problems: list[str] = []
+    posts = _posts(chat, where, source, problems)
     dates = [p.date for p in posts if p.date]
     return Document(
         source=source if where == "root" else f"{source}#chat-{chat.get('id', where)}",
@@ -132,7 +167,8 @@ def _chat_document(chat: Any, where: str, source: str) -> Document:
         title=name,
         reader=name if kind in _CHANNEL_TYPES else None,
         date=dates[-1][:10] if dates else None,
-        metadata={"chat_type": kind, "chat_id": chat.get("id"), "messages": len(chat.get("messages", []))},
+        metadata={"chat_type": kind, "chat_id": chat.get("id"), "messages": len(chat.get("messages", [])),
+                  "errors": problems},
         posts=posts,
     )
 

@@ -25,7 +25,7 @@ Entry = tuple[str, Path | None, InputError | None]
 # Files in a notes folder that are never notes.
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 NOTE_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx", ".txt", ".text", ".html", ".htm", ".json", ".bib",
-                 ".org", ".rst", ".csv", ".tsv", ".yml", ".yaml"}
+                 ".org", ".rst", ".csv", ".tsv", ".yml", ".yaml", ".ris"}
 # Attachments and site assets: expected beside notes, skipped without a word.
 ATTACHMENT_SUFFIXES = {
     ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".tif", ".tiff", ".heic", ".avif",

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from paperdex.errors import LibraryBusy, LibraryError
+from paperdex.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from paperdex.library.diagnosis import diagnose, is_environment_failure, on_read_only_mount
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -46,8 +47,29 @@ class Library:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise LibraryError(f"{self.path} is not a paperdex library or is damaged: {exc} "
-                               "(run `paperdex check`, or restore from `paperdex backup`)") from exc
+            found = diagnose(self.path, exc)
+            if not (isinstance(found, LibraryReadOnly) and self._open_read_only(timeout)):
+                raise found from exc
+
+    def _open_read_only(self, timeout: float) -> bool:
+        """On read-only media SQLite cannot even open a WAL library normally; read it as it is.
+
+        `immutable=1` tells SQLite that nobody changes the file, which holds on a read-only mount
+        (and only there); writes then fail and are diagnosed as read-only.
+        """
+        if not self.path.exists() or not on_read_only_mount(self.path):
+            return False
+        try:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                        timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError:
+            return False
+        if current < max((m[0] for m in migrations()), default=0):
+            self.conn.close()
+            return False  # an older schema needs a migration, which needs a write
+        return True
 
     def _migrate(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -77,14 +99,24 @@ class Library:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise LibraryBusy(f"the library {self.path} is busy (another paperdex is writing); "
                                   "try again when it finishes") from exc
-            raise
+            raise diagnose(self.path, exc) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            # SQLite may have rolled back already (a full disk does): then there is nothing to undo,
+            # and a failing ROLLBACK must not hide the error that says why.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and is_environment_failure(exc):
+                raise diagnose(self.path, exc) from exc  # read-only or full: no caller can do better
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise diagnose(self.path, exc) from exc
 
     def close(self) -> None:
         self.conn.close()

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from paperdex.errors import LibraryBusy
+from paperdex.errors import LibraryBusy, LibraryReadOnly
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter, _paper_from_row, note_from_row
 from paperdex.model import Note, Paper
@@ -173,6 +173,8 @@ def ensure_current(lib: Library) -> None:
             _refresh_stale(conn)
     except LibraryBusy:
         pass  # another process is writing; its own hooks keep the index current
+    except LibraryReadOnly:
+        pass  # searched as it is: the hooks indexed every note stored with this schema
 
 
 def rebuild(lib: Library) -> dict[str, int]:

@@ -3,8 +3,9 @@
 Merging rule: a block is the same paper as a stored one when they share an
 identifier (arXiv id, DOI, OpenReview id...), or, failing that, the same
 normalised title with no identifier of the same scheme that disagrees.
-Re-adding an unchanged source is a no-op; an edited source has its notes
-replaced, and papers left with no note and no user data are removed.
+Re-adding an unchanged source is a no-op; an edited source has only its new,
+edited and removed notes written, papers re-derive their fields from their notes,
+and papers left with no note and no user data are removed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from paperdex.library import hooks
@@ -37,6 +38,7 @@ class SourceInput:
     title: str | None = None
     date: str | None = None
     metadata: dict = field(default_factory=dict)
+    mtime_ns: int | None = None
 
 
 @dataclass
@@ -48,6 +50,10 @@ class IngestResult:
     notes: int = 0
     paper_notes: int = 0
     removed_papers: int = 0
+    unchanged_notes: int = 0  # notes found as they were (not re-indexed)
+    changed_notes: int = 0  # notes new or edited (re-indexed, re-embedded)
+    edited_notes: int = 0  # of those, notes that were there before with other content
+    removed_notes: int = 0
 
 
 def title_key(title: str | None) -> str:
@@ -72,71 +78,157 @@ def paper_id_for(block: NoteBlock) -> str:
     return "p" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
 
 
-def note_id_for(source_key: str, ordinal: int) -> str:
-    return "n" + hashlib.sha1(f"{source_key}\0{ordinal}".encode()).hexdigest()[:12]
+def note_id_for(source_uid: str, identity: str) -> str:
+    """A note's id from its source's first key and its identity inside the file (not its position)."""
+    return "n" + hashlib.sha1(f"{source_uid}\0{identity}".encode()).hexdigest()[:12]
+
+
+def _identity(block: NoteBlock) -> str:
+    """What makes a note the same note after its file is edited: its paper's strongest id, else its
+    title, else its text; never its line, so an edit above a note keeps the note's identity."""
+    if block.kind == "paper" and block.identifiers:
+        primary = sorted(block.identifiers, key=lambda i: (SCHEMES.index(i.scheme) if i.scheme in SCHEMES
+                                                           else len(SCHEMES), i.value))[0]
+        return f"paper:{primary.key}"
+    key = title_key(block.title) if block.title else ""
+    if key:
+        return f"{block.kind}:title:{key}"
+    text = " ".join(block.text.split()).casefold()
+    return f"{block.kind}:text:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def identities(blocks: list[NoteBlock]) -> list[str]:
+    """Each block's identity, with #2, #3... for the same paper noted again in one file."""
+    seen: dict[str, int] = {}
+    out = []
+    for block in blocks:
+        base = _identity(block)
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+    return out
+
+
+def block_digest(block: NoteBlock, reader: str | None) -> str:
+    """Everything a stored note holds but its line: equal digests mean nothing to re-index or re-resolve."""
+    data = asdict(block)
+    data.pop("line", None)
+    data["reader"] = block.reader or reader
+    return hashlib.sha1(_dumps(data).encode("utf-8")).hexdigest()
+
+
+def _unique_uid(conn: sqlite3.Connection, key: str) -> str:
+    """The key itself, unless a renamed source already took it as its uid (a new file at its old path)."""
+    uid, n = key, 1
+    while conn.execute("SELECT 1 FROM sources WHERE uid = ?", (uid,)).fetchone() or \
+            conn.execute("SELECT 1 FROM trash WHERE json_extract(payload, '$.source.uid') = ?", (uid,)).fetchone():
+        n += 1
+        uid = f"{key}\0{n}"
+    return uid
+
+
+_NOTE_COLUMNS = ("source_id, paper_id, ordinal, kind, title, text, thoughts, quotes, marks, flags, refs, urls, "
+                 "idents, fields, authors, year, venue, section, line, date, reader, language, digest")
 
 
 def import_source(lib: Library, source: SourceInput, blocks: list[NoteBlock], *,
                   force: bool = False) -> IngestResult:
-    """Store a source and its blocks atomically; returns what changed."""
+    """Store a source and its blocks atomically; returns what changed.
+
+    Notes are compared with the stored ones by identity and digest: only new or
+    changed notes are written and re-indexed, removed ones are deleted, and the
+    papers they touch re-derive their fields from the notes they now have.
+    """
     with lib.transaction() as conn:
-        row = conn.execute("SELECT id, content_hash, reader FROM sources WHERE key = ?", (source.key,)).fetchone()
+        row = conn.execute("SELECT id, content_hash, reader, uid FROM sources WHERE key = ?",
+                           (source.key,)).fetchone()
         stamp = now()
         if row and not force and row["content_hash"] == source.content_hash and row["reader"] == source.reader:
+            conn.execute("UPDATE sources SET size = ?, mtime_ns = COALESCE(?, mtime_ns), synced_at = ?, "
+                         "error = NULL WHERE id = ?", (source.size, source.mtime_ns, stamp, row["id"]))
             return IngestResult(status="unchanged")
         if row:
-            source_id = row["id"]
-            old_notes = [r["id"] for r in conn.execute("SELECT id FROM notes WHERE source_id = ?", (source_id,))]
-            old_papers = {r["paper_id"] for r in conn.execute(
-                "SELECT DISTINCT paper_id FROM notes WHERE source_id = ? AND paper_id IS NOT NULL", (source_id,))}
-            hooks.before_notes_removed(conn, old_notes)
-            conn.execute("DELETE FROM notes WHERE source_id = ?", (source_id,))
+            source_id, uid = row["id"], row["uid"] or source.key
             conn.execute(
                 "UPDATE sources SET path=?, format=?, content_hash=?, size=?, reader=?, title=?, date=?, "
-                "metadata=?, updated_at=? WHERE id=?",
+                "metadata=?, updated_at=?, mtime_ns=?, synced_at=?, error=NULL, kept=0, uid=? WHERE id=?",
                 (source.path, source.format, source.content_hash, source.size, source.reader, source.title,
-                 source.date, _dumps(source.metadata), stamp, source_id))
+                 source.date, _dumps(source.metadata), stamp, source.mtime_ns, stamp, uid, source_id))
             status = "updated"
         else:
+            uid = _unique_uid(conn, source.key)
             cur = conn.execute(
                 "INSERT INTO sources (key, path, format, content_hash, size, reader, title, date, metadata, "
-                "added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "added_at, updated_at, mtime_ns, synced_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (source.key, source.path, source.format, source.content_hash, source.size, source.reader,
-                 source.title, source.date, _dumps(source.metadata), stamp, stamp))
+                 source.title, source.date, _dumps(source.metadata), stamp, stamp, source.mtime_ns, stamp, uid))
             source_id = cur.lastrowid
-            old_papers = set()
             status = "added"
-
         result = IngestResult(status=status)
-        added_notes: list[str] = []
-        for ordinal, block in enumerate(blocks):
-            paper_id = None
-            if block.kind == "paper" and (block.title or block.identifiers):
-                paper_id, created = _match_or_create(conn, block, stamp)
-                had_notes = conn.execute("SELECT 1 FROM notes WHERE paper_id = ? LIMIT 1", (paper_id,)).fetchone()
-                result.new_papers += created
-                result.merged += bool(had_notes)
-                result.papers.add(paper_id)
-                result.paper_notes += 1
-            note_id = note_id_for(source.key, ordinal)
-            conn.execute(
-                "INSERT INTO notes (id, source_id, paper_id, ordinal, kind, title, text, thoughts, quotes, marks, "
-                "flags, refs, urls, idents, fields, authors, year, venue, section, line, date, reader, language) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (note_id, source_id, paper_id, ordinal, block.kind if (paper_id or block.kind != "paper") else "note",
-                 block.title, block.text, _dumps(block.thoughts), _dumps(block.quotes), _dumps(block.marks),
-                 _dumps(block.flags), _dumps(block.references), _dumps(block.urls),
-                 _dumps([[i.scheme, i.value] for i in block.identifiers]), _dumps(block.fields),
-                 _dumps(block.authors), block.year, block.venue, block.section, block.line, block.date,
-                 block.reader or source.reader, block.language))
-            added_notes.append(note_id)
-            result.notes += 1
-        result.removed_papers = prune_papers(conn, old_papers - result.papers)
-        hooks.after_notes_added(conn, added_notes)
+        store_notes(conn, source_id, uid, blocks, reader=source.reader, stamp=stamp, result=result)
         return result
 
 
-def _match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> tuple[str, bool]:
+def store_notes(conn: sqlite3.Connection, source_id: int, uid: str, blocks: list[NoteBlock], *,
+                reader: str | None, stamp: str, result: IngestResult) -> None:
+    """Make the source's stored notes equal to `blocks`, touching only what differs."""
+    existing = {r["id"]: r for r in conn.execute(
+        "SELECT id, digest, paper_id, ordinal, line, idents, title FROM notes WHERE source_id = ?", (source_id,))}
+    old_papers = {r["paper_id"] for r in existing.values() if r["paper_id"]}
+    written: list[str] = []
+    kept: set[str] = set()
+    for ordinal, (block, identity) in enumerate(zip(blocks, identities(blocks), strict=True)):
+        note_id = note_id_for(uid, identity)
+        digest = block_digest(block, reader)
+        old = existing.get(note_id)
+        kept.add(note_id)
+        if old is not None and old["digest"] == digest:
+            if (old["ordinal"], old["line"]) != (ordinal, block.line):
+                conn.execute("UPDATE notes SET ordinal = ?, line = ? WHERE id = ?", (ordinal, block.line, note_id))
+            result.notes += 1
+            result.unchanged_notes += 1
+            if old["paper_id"]:
+                result.papers.add(old["paper_id"])
+                result.paper_notes += 1
+            continue
+        paper_id = None
+        if block.kind == "paper" and (block.title or block.identifiers):
+            paper_id, created = match_or_create(conn, block, stamp)
+            had_notes = conn.execute("SELECT 1 FROM notes WHERE paper_id = ? AND id != ? LIMIT 1",
+                                     (paper_id, note_id)).fetchone()
+            result.new_papers += created
+            result.merged += bool(had_notes)
+            result.papers.add(paper_id)
+            result.paper_notes += 1
+        values = (source_id, paper_id, ordinal, block.kind if (paper_id or block.kind != "paper") else "note",
+                  block.title, block.text, _dumps(block.thoughts), _dumps(block.quotes), _dumps(block.marks),
+                  _dumps(block.flags), _dumps(block.references), _dumps(block.urls),
+                  _dumps([[i.scheme, i.value] for i in block.identifiers]), _dumps(block.fields),
+                  _dumps(block.authors), block.year, block.venue, block.section, block.line, block.date,
+                  block.reader or reader, block.language, digest)
+        if old is not None:
+            sets = ", ".join(f"{c.strip()} = ?" for c in _NOTE_COLUMNS.split(","))
+            conn.execute(f"UPDATE notes SET {sets} WHERE id = ?", (*values, note_id))
+            # Changed text is identified afresh by the next `resolve`.
+            conn.execute("DELETE FROM note_resolutions WHERE note_id = ?", (note_id,))
+            result.edited_notes += 1
+        else:
+            conn.execute(f"INSERT INTO notes (id, {_NOTE_COLUMNS}) VALUES ({','.join('?' * 24)})",
+                         (note_id, *values))
+        written.append(note_id)
+        result.notes += 1
+    removed = [nid for nid in existing if nid not in kept]
+    if removed:
+        hooks.before_notes_removed(conn, removed)
+        conn.executemany("DELETE FROM notes WHERE id = ?", [(nid,) for nid in removed])
+    result.changed_notes = len(written)
+    result.removed_notes = len(removed)
+    gone_keys = [existing[nid] for nid in [*removed, *written] if nid in existing]
+    refresh_papers(conn, old_papers | result.papers, gone=gone_keys, stamp=stamp)
+    result.removed_papers = prune_papers(conn, old_papers - result.papers)
+    hooks.after_notes_added(conn, written)
+
+
+def match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> tuple[str, bool]:
     paper_id = find_match(conn, block)
     if paper_id is None:
         paper_id = paper_id_for(block)
@@ -156,6 +248,12 @@ def _match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> 
             (block.title, normalize_title(block.title) if block.title else None, block.year, block.venue,
              _dumps(block.authors), paper_id))
         created = False
+    add_keys(conn, block, paper_id)
+    return paper_id, created
+
+
+def add_keys(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> None:
+    """The identifiers and title key a note gives its paper, for later notes to merge on."""
     for ident in block.identifiers:
         conn.execute("INSERT OR IGNORE INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)",
                      (ident.scheme, ident.value, paper_id))
@@ -163,7 +261,6 @@ def _match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> 
         key = title_key(block.title)
         if key:
             conn.execute("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) VALUES (?,?)", (key, paper_id))
-    return paper_id, created
 
 
 def find_match(conn: sqlite3.Connection, block: NoteBlock) -> str | None:
@@ -204,6 +301,72 @@ def prune_papers(conn: sqlite3.Connection, paper_ids: set[str]) -> int:
     return removed
 
 
+def refresh_papers(conn: sqlite3.Connection, paper_ids: set[str], *, gone: list[sqlite3.Row] = (),
+                   stamp: str | None = None) -> None:
+    """Re-derive each paper's fields from the notes it has now, so they follow every edit.
+
+    Title, year, venue and authors come from the first note (by source path, then
+    position) that has them, so a synced library equals a fresh import of the same
+    files; a resolved paper keeps what its matched record says. Identifiers and
+    title keys that only the removed or edited notes (`gone`) carried are dropped.
+    A paper whose fields changed and that is not resolved is resolved again.
+    """
+    stamp = stamp or now()
+    for paper_id in sorted(paper_ids):
+        paper = conn.execute("SELECT title, year, venue, authors FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if paper is None:
+            continue
+        notes = conn.execute(
+            "SELECT n.title, n.year, n.venue, n.authors, n.idents FROM notes n JOIN sources s ON s.id = n.source_id "
+            "WHERE n.paper_id = ? ORDER BY s.path, n.ordinal", (paper_id,)).fetchall()
+        if not notes:
+            continue  # kept by user data alone: nothing to derive from
+        res = conn.execute("SELECT status, candidate FROM resolutions WHERE paper_id = ?", (paper_id,)).fetchone()
+        record = json.loads(res["candidate"]) if res and res["status"] == "resolved" and res["candidate"] else {}
+        derived = {
+            "title": record.get("title") or _first(n["title"] for n in notes),
+            "year": record.get("year") or _first(n["year"] for n in notes),
+            "venue": record.get("venue") or _first(n["venue"] for n in notes),
+            "authors": _dumps(record.get("authors") or _first(json.loads(n["authors"]) for n in notes) or []),
+        }
+        if any(paper[k] != v for k, v in derived.items()):
+            conn.execute("UPDATE papers SET title = ?, title_norm = ?, year = ?, venue = ?, authors = ?, "
+                         "updated_at = ? WHERE id = ?",
+                         (derived["title"], normalize_title(derived["title"]) if derived["title"] else None,
+                          derived["year"], derived["venue"], derived["authors"], stamp, paper_id))
+            if not record:
+                # What a provider was asked no longer describes the paper: ask again (decisions are kept).
+                conn.execute("DELETE FROM resolutions WHERE paper_id = ?", (paper_id,))
+                conn.execute("DELETE FROM review_candidates WHERE paper_id = ?", (paper_id,))
+        _drop_stale_keys(conn, paper_id, notes, record, list(gone))
+
+
+def _first(values):
+    return next((v for v in values if v), None)
+
+
+def _drop_stale_keys(conn: sqlite3.Connection, paper_id: str, notes: list[sqlite3.Row], record: dict,
+                     gone: list[sqlite3.Row]) -> None:
+    """Forget identifiers and title keys that only removed or edited notes gave this paper."""
+    if not gone:
+        return
+    held_ids = {(s, v) for n in notes for s, v in json.loads(n["idents"] or "[]")}
+    held_ids |= {(s, v) for s, v in record.get("identifiers", [])}
+    held_titles = {title_key(n["title"]) for n in notes if n["title"]}
+    if record.get("title"):
+        held_titles |= {title_key(record["title"]), normalize_title(record["title"])}
+    for old in gone:
+        if old["paper_id"] != paper_id:
+            continue
+        for scheme, value in json.loads(old["idents"] or "[]"):
+            if (scheme, value) not in held_ids:
+                conn.execute("DELETE FROM identifiers WHERE scheme = ? AND value = ? AND paper_id = ?",
+                             (scheme, value, paper_id))
+        key = title_key(old["title"]) if old["title"] else ""
+        if key and key not in held_titles:
+            conn.execute("DELETE FROM paper_titles WHERE title_norm = ? AND paper_id = ?", (key, paper_id))
+
+
 def remove_source(lib: Library, key: str) -> bool:
     """Forget a source and its notes (papers kept only if other notes or user data hold them)."""
     with lib.transaction() as conn:
@@ -215,5 +378,6 @@ def remove_source(lib: Library, key: str) -> bool:
         notes = [r["id"] for r in conn.execute("SELECT id FROM notes WHERE source_id = ?", (row["id"],))]
         hooks.before_notes_removed(conn, notes)
         conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
+        refresh_papers(conn, papers)
         prune_papers(conn, papers)
         return True

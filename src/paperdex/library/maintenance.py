@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperdex.errors import LibraryError, UsageError
-from paperdex.library import hooks
+from paperdex.library import diagnosis, hooks
 from paperdex.library.db import Library, migrations
 
 # Tables holding what a person decided; a paper with rows here is never pruned.
@@ -198,6 +198,12 @@ def check(lib: Library, *, quick: bool = False) -> CheckReport:
          f"AND NOT {_user_data_exists(tables)}",
          "paper(s) have no note and no tag, status or review decision",
          "--fix deletes them (an import would have pruned them)", True, "error"),
+        ("paper-with-two-arxiv-ids",
+         "SELECT paper_id || ' (' || group_concat(value, ', ') || ')' FROM (SELECT paper_id, value FROM "
+         "identifiers WHERE scheme = 'arxiv' ORDER BY paper_id, value) GROUP BY paper_id HAVING count(*) > 1",
+         "paper(s) carry more than one arXiv id (two papers' ids on one)",
+         "kept: see which note gave which id (`paperdex show ID`), fix the note, then `paperdex add --force FILE`",
+         False, "warning"),
     ]
     for code, sql, message, fix, fixable, severity in orphan_checks:
         rows = list(conn.execute(sql))
@@ -246,9 +252,23 @@ def _check_search(conn: sqlite3.Connection) -> list[Problem]:
         if problem:
             problems.append(problem)
     try:
+        # FTS5 checks itself through an INSERT, so a library that cannot be written cannot run it.
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
-        problems.append(Problem("search-damaged", 1, f"the keyword index is damaged: {exc}", fix, fixable=True))
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code == diagnosis.SQLITE_READONLY or "readonly" in str(exc):
+            problems.append(Problem(
+                "search-unchecked", 1, "the keyword index was not checked: the library is read-only "
+                "(its own check has to write); everything else was checked", "make it writable (fix the "
+                "permissions of the library and its -wal/-shm files, or remount) and run `paperdex check` again",
+                severity="warning"))
+        elif code in (diagnosis.SQLITE_BUSY, diagnosis.SQLITE_LOCKED):
+            problems.append(Problem("search-unchecked", 1, "the keyword index was not checked: another "
+                                    "paperdex is writing", "run `paperdex check` again when it finishes",
+                                    severity="warning"))
+        else:
+            problems.append(Problem("search-damaged", 1, f"the keyword index is damaged: {exc}", fix,
+                                    fixable=True))
     return problems
 
 

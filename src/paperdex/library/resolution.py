@@ -1,9 +1,13 @@
 """Storage side of resolution: pending papers, results, applying a match, merging papers, review, HTTP cache.
 
-Applying a match writes canonical metadata and every identifier in one
-transaction; an identifier already held by another paper means the two are
-one paper (a preprint and its published version), so they are merged: notes,
-identifiers, titles and user data move to the older paper id.
+Applying a match writes canonical metadata and every identifier; an
+identifier already held by another paper means the two are one paper (a
+preprint and its published version), so they are merged: notes, identifiers,
+titles and user data move to the older paper id. A match that would leave a
+paper with two arXiv ids is refused (`IdConflict`): that is two papers.
+The resolver writes its results a batch of papers per transaction
+(`write_outcomes`); every review decision is logged with the rows it
+changed, so `undo_last` can put them back.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ if TYPE_CHECKING:
 
 STATUSES = ("resolved", "ambiguous", "not_found", "failed")
 MAX_CANDIDATES = 5  # kept per ambiguous paper, for a person to pick from
+ID_CONFLICT = "the note's arXiv id differs"
+
+
+class IdConflict(LookupError):
+    """Applying this record would give one paper two arXiv ids."""
 
 
 def _dumps(value: object) -> str:
@@ -77,13 +86,14 @@ def pending_papers(lib: Library, *, retry_failed: bool = False, force: bool = Fa
     rows = lib.conn.execute(
         "SELECT p.*, COALESCE(r.attempts, 0) AS attempts FROM papers p "
         f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY p.created_at, p.id").fetchall()
-    out = []
-    for row in rows:
-        idents = [Identifier(r["scheme"], r["value"]) for r in lib.conn.execute(
-            "SELECT scheme, value FROM identifiers WHERE paper_id = ? ORDER BY scheme, value", (row["id"],))]
-        out.append(PendingPaper(row["id"], row["title"], row["year"], row["venue"],
-                                json.loads(row["authors"] or "[]"), idents, row["attempts"]))
-    return out
+    idents: dict[str, list[Identifier]] = {}
+    if rows:  # one query for every pending paper's identifiers, not one per paper
+        for r in lib.conn.execute(
+                f"SELECT i.paper_id, i.scheme, i.value FROM identifiers i JOIN papers p ON p.id = i.paper_id "
+                f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY i.scheme, i.value"):
+            idents.setdefault(r["paper_id"], []).append(Identifier(r["scheme"], r["value"]))
+    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"], json.loads(row["authors"] or "[]"),
+                         idents.get(row["id"], []), row["attempts"]) for row in rows]
 
 
 def pending_notes(lib: Library, *, retry_failed: bool = False) -> list[tuple[str, str]]:
@@ -103,16 +113,82 @@ def record_status(lib: Library, paper_id: str, status: str, *, provider: str | N
                   alternatives: list[tuple[Record, float, dict[str, Any]]] | None = None) -> None:
     """Store a result. An ambiguous paper keeps `candidate` (the best) and up to MAX_CANDIDATES - 1
     `alternatives` (record, score, evidence), best first, so review can pick another."""
-    assert status in STATUSES, status
     with lib.transaction() as conn:
-        _upsert_status(conn, paper_id, status, provider, score, evidence, candidate)
-        if status == "ambiguous" and candidate is not None:
-            ranked = [(candidate, score, evidence or {}), *(alternatives or [])][:MAX_CANDIDATES]
-            conn.executemany(
-                "INSERT INTO review_candidates (paper_id, position, provider, raw_id, score, evidence, candidate) "
-                "VALUES (?,?,?,?,?,?,?)",
-                [(paper_id, n, r.provider, r.raw_id, value if value is not None else 0.0, _dumps(ev),
-                  _dumps(r.to_json())) for n, (r, value, ev) in enumerate(ranked, 1)])
+        _record_status(conn, paper_id, status, provider, score, evidence, candidate, alternatives)
+
+
+def _record_status(conn: sqlite3.Connection, paper_id: str, status: str, provider: str | None,
+                   score: float | None, evidence: dict[str, Any] | None, candidate: Record | None,
+                   alternatives: list[tuple[Record, float, dict[str, Any]]] | None) -> None:
+    assert status in STATUSES, status
+    _upsert_status(conn, paper_id, status, provider, score, evidence, candidate)
+    if status == "ambiguous" and candidate is not None:
+        ranked = [(candidate, score, evidence or {}), *(alternatives or [])][:MAX_CANDIDATES]
+        conn.executemany(
+            "INSERT INTO review_candidates (paper_id, position, provider, raw_id, score, evidence, candidate) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(paper_id, n, r.provider, r.raw_id, value if value is not None else 0.0, _dumps(ev),
+              _dumps(r.to_json())) for n, (r, value, ev) in enumerate(ranked, 1)])
+
+
+@dataclass
+class Outcome:
+    """One paper's result, as the resolver decided it: `record` to apply (status resolved), or the
+    `candidates` (record, score, evidence) to offer for review, best first (status ambiguous)."""
+
+    paper_id: str
+    status: str
+    record: Record | None = None
+    score: float | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    candidates: list[tuple[Record, float, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    paper_id: str  # after merges
+    status: str  # what was stored (an accepted record refused for an id conflict becomes ambiguous)
+    merged: list[str] = field(default_factory=list)
+
+
+def write_outcomes(lib: Library, outcomes: list[Outcome]) -> list[Written]:
+    """Store a batch of results in one transaction (one fsync per batch, not per paper)."""
+    out: list[Written] = []
+    moved: dict[str, str] = {}  # paper ids merged away in this batch -> the id kept
+    if not outcomes:
+        return out
+    with lib.transaction() as conn:
+        for o in outcomes:
+            pid = o.paper_id
+            while pid in moved:
+                pid = moved[pid]
+            if pid != o.paper_id and o.status != "resolved":
+                continue  # merged into a paper resolved earlier in this batch: that result stands
+            if not conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
+                continue  # pruned meanwhile (another process re-added its file)
+            if o.status == "resolved" and o.record is not None:
+                try:
+                    new_id, merged = _write_match(conn, pid, o.record)
+                except IdConflict as exc:
+                    evidence = {**o.evidence, "reason": ID_CONFLICT, "conflict": str(exc)}
+                    _record_status(conn, pid, "ambiguous", o.record.provider, o.score, evidence, o.record, [])
+                    out.append(Written(pid, "ambiguous"))
+                    continue
+                for gone in [*merged, pid]:
+                    if gone != new_id:
+                        moved[gone] = new_id
+                evidence = {**o.evidence, "merged": merged} if merged else o.evidence
+                _upsert_status(conn, new_id, "resolved", o.record.provider, o.score, evidence, o.record)
+                out.append(Written(new_id, "resolved", merged))
+            elif o.status == "ambiguous" and o.candidates:
+                (top, value, ev), *rest = o.candidates
+                _record_status(conn, pid, "ambiguous", top.provider, value, ev, top, rest)
+                out.append(Written(pid, "ambiguous"))
+            else:
+                _upsert_status(conn, pid, o.status, o.record.provider if o.record else None, o.score,
+                               o.evidence, None)
+                out.append(Written(pid, o.status))
+    return out
 
 
 def _upsert_status(conn: sqlite3.Connection, paper_id: str, status: str, provider: str | None,
@@ -183,17 +259,50 @@ def merge_papers(conn: sqlite3.Connection, a: str, b: str) -> str:
     return keep["id"]
 
 
-def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tuple[str, list[str]]:
-    merged_with: list[str] = []
+def _arxiv_ids(conn: sqlite3.Connection, paper_id: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT value FROM identifiers WHERE paper_id = ? AND scheme = 'arxiv'",
+                                       (paper_id,))}
+
+
+def _owners(conn: sqlite3.Connection, record: Record) -> dict[Identifier, str | None]:
+    """Which paper holds each of the record's identifiers (None: no paper yet)."""
+    out: dict[Identifier, str | None] = {}
     for ident in record.identifiers:
         row = conn.execute("SELECT paper_id FROM identifiers WHERE scheme = ? AND value = ?",
                            (ident.scheme, ident.value)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)",
-                         (ident.scheme, ident.value, paper_id))
-        elif row["paper_id"] != paper_id:
-            merged_with.append(row["paper_id"])
-            paper_id = merge_papers(conn, paper_id, row["paper_id"])
+        out[ident] = row["paper_id"] if row else None
+    return out
+
+
+def check_conflict(conn: sqlite3.Connection, paper_id: str, record: Record,
+                   owners: dict[Identifier, str | None] | None = None) -> None:
+    """Raise IdConflict when applying `record` (merging with every paper holding one of its ids) would
+    leave one paper with more than one arXiv id."""
+    owners = _owners(conn, record) if owners is None else owners
+    papers = {paper_id} | {p for p in owners.values() if p is not None}
+    held = set().union(*(_arxiv_ids(conn, p) for p in papers))
+    theirs = {i.value for i in record.identifiers if i.scheme == "arxiv"}
+    if len(held | theirs) > 1:
+        raise IdConflict(f"paper {paper_id} would carry arXiv ids {', '.join(sorted(held | theirs))} "
+                         f"(its notes give {', '.join(sorted(held)) or 'none'}; {record.provider}:{record.raw_id} "
+                         f"gives {', '.join(sorted(theirs)) or 'none'})")
+
+
+def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tuple[str, list[str]]:
+    owners = _owners(conn, record)
+    check_conflict(conn, paper_id, record, owners)
+    merged_with: list[str] = []
+    new = [(i.scheme, i.value, paper_id) for i, owner in owners.items() if owner is None]
+    conn.executemany("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)", new)
+    alias: dict[str, str] = {}  # a paper merged away -> the one kept
+    for owner in dict.fromkeys(o for o in owners.values() if o is not None):
+        while owner in alias:
+            owner = alias[owner]
+        if owner != paper_id:
+            merged_with.append(owner)
+            kept = merge_papers(conn, paper_id, owner)
+            alias[owner if kept == paper_id else paper_id] = kept
+            paper_id = kept
     title_norm = normalize_title(record.title) if record.title else None
     conn.execute(
         "UPDATE papers SET title = COALESCE(?, title), title_norm = COALESCE(?, title_norm), "
@@ -255,6 +364,14 @@ def rejected_keys(lib: Library, paper_id: str) -> set[str]:
         "SELECT candidate_key FROM review_decisions WHERE paper_id = ? AND decision = 'rejected'", (paper_id,))}
 
 
+def all_rejected_keys(lib: Library) -> dict[str, set[str]]:
+    """rejected_keys for every paper at once (paper id -> keys), for a resolve run."""
+    out: dict[str, set[str]] = {}
+    for r in lib.conn.execute("SELECT paper_id, candidate_key FROM review_decisions WHERE decision = 'rejected'"):
+        out.setdefault(r["paper_id"], set()).add(r["candidate_key"])
+    return out
+
+
 def _decide(conn: sqlite3.Connection, paper_id: str, candidate: dict[str, Any], decision: str) -> None:
     conn.execute("INSERT OR REPLACE INTO review_decisions (paper_id, candidate_key, decision, candidate, decided_at) "
                  "VALUES (?,?,?,?,?)", (paper_id, f"{candidate['provider']}:{candidate['raw_id']}", decision,
@@ -268,28 +385,51 @@ def _waiting(lib: Library, paper_id: str) -> dict[str, Any]:
     return res
 
 
-def accept_candidate(lib: Library, paper_id: str, candidate: int | str = 1) -> str:
-    """Apply one of an ambiguous paper's candidates: its number in `paperdex review` (1 = the best) or its
-    key ('snapshot:2101.03697'). Returns the paper id (it may change by merging)."""
+def _new_batch(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COALESCE(max(batch), 0) + 1 FROM review_log").fetchone()[0]
+
+
+def _accept_in(conn: sqlite3.Connection, lib: Library, paper_id: str, candidate: int | str, batch: int) -> str:
     from paperdex.resolve.records import Record
 
     res = _waiting(lib, paper_id)
-    listed = _candidates(lib.conn, paper_id, res["candidate"], res["score"], res["evidence"])
+    listed = _candidates(conn, paper_id, res["candidate"], res["score"], res["evidence"])
     chosen = next((c for c in listed if c["index"] == candidate or c["key"] == candidate), None)
     if chosen is None:
         known = ", ".join(f"{c['index']} ({c['key']})" for c in listed)
         raise LookupError(f"paper {paper_id} has no candidate {candidate}; its candidates are {known}")
     record = Record.from_json(chosen["candidate"])
-    with lib.transaction() as conn:
-        _decide(conn, paper_id, chosen["candidate"], "accepted")
-        new_id, merged = _write_match(conn, paper_id, record)
-        evidence = {**chosen["evidence"], "review": "accepted"}
-        if chosen["index"] != 1:
-            evidence["review_pick"] = chosen["index"]
-        if merged:
-            evidence["merged"] = merged
-        _upsert_status(conn, new_id, "resolved", record.provider, chosen["score"], evidence, record)
+    check_conflict(conn, paper_id, record)
+    owners = {paper_id} | {r["paper_id"] for i in record.identifiers for r in conn.execute(
+        "SELECT paper_id FROM identifiers WHERE scheme = ? AND value = ?", (i.scheme, i.value))}
+    before = _capture(conn, sorted(owners))
+    _decide(conn, paper_id, chosen["candidate"], "accepted")
+    new_id, merged = _write_match(conn, paper_id, record)
+    evidence = {**chosen["evidence"], "review": "accepted"}
+    if chosen["index"] != 1:
+        evidence["review_pick"] = chosen["index"]
+    if merged:
+        evidence["merged"] = merged
+    _upsert_status(conn, new_id, "resolved", record.provider, chosen["score"], evidence, record)
+    _log(conn, batch, paper_id, new_id, "accepted", chosen["key"], before)
     return new_id
+
+
+def _reject_in(conn: sqlite3.Connection, lib: Library, paper_id: str, batch: int) -> None:
+    res = _waiting(lib, paper_id)
+    before = _capture(conn, [paper_id])
+    for c in _candidates(conn, paper_id, res["candidate"], res["score"], res["evidence"]):
+        _decide(conn, paper_id, c["candidate"], "rejected")
+    _upsert_status(conn, paper_id, "not_found", None, None, {**res["evidence"], "review": "rejected"}, None)
+    _log(conn, batch, paper_id, paper_id, "rejected", None, before)
+
+
+def accept_candidate(lib: Library, paper_id: str, candidate: int | str = 1) -> str:
+    """Apply one of an ambiguous paper's candidates: its number in `paperdex review` (1 = the best) or its
+    key ('snapshot:2101.03697'). Returns the paper id (it may change by merging). Raises LookupError
+    (IdConflict when the paper's notes give another arXiv id) and changes nothing then."""
+    with lib.transaction() as conn:
+        return _accept_in(conn, lib, paper_id, candidate, _new_batch(conn))
 
 
 def accept(lib: Library, paper_id: str) -> str:
@@ -299,12 +439,147 @@ def accept(lib: Library, paper_id: str) -> str:
 
 def reject(lib: Library, paper_id: str) -> None:
     """None of the candidates is the paper: each is rejected and never proposed again for it."""
-    res = _waiting(lib, paper_id)
     with lib.transaction() as conn:
-        for c in _candidates(conn, paper_id, res["candidate"], res["score"], res["evidence"]):
-            _decide(conn, paper_id, c["candidate"], "rejected")
-        _upsert_status(conn, paper_id, "not_found", None, None,
-                       {**res["evidence"], "review": "rejected"}, None)
+        _reject_in(conn, lib, paper_id, _new_batch(conn))
+
+
+# --- bulk decisions and undo -------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    accepted: list[str] = field(default_factory=list)  # paper ids after the decision
+    rejected: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (paper id, why)
+    batch: int | None = None
+
+
+def _close_runner_up(item: dict[str, Any]) -> str | None:
+    """Why the best candidate should not be accepted in bulk, if a person must compare it with another."""
+    from paperdex.resolve.matching import MARGIN
+
+    if item["evidence"].get("reason") == ID_CONFLICT:
+        return ID_CONFLICT
+    scores = [c["score"] or 0.0 for c in item["candidates"]]
+    if len(scores) > 1 and scores[0] - scores[1] < MARGIN:
+        return f"runner-up within {MARGIN:.2f} ({scores[0]:.2f} vs {scores[1]:.2f})"
+    return None
+
+
+def decide_many(lib: Library, *, accept_above: float | None = None, reject_below: float | None = None,
+                accept_ids: list[str] | None = None, reject_ids: list[str] | None = None) -> BulkResult:
+    """Decide many papers in one transaction (one undo step).
+
+    `accept_above`: accept the best candidate of every paper whose best score is at least this, unless a
+    runner-up is too close to tell apart (skipped, with the reason). `reject_below`: reject every candidate
+    of papers whose best score is below this. `accept_ids`/`reject_ids`: those papers (the web's selection;
+    a close runner-up is skipped there too: picking between two records is done one paper at a time).
+    """
+    result = BulkResult()
+    items = review_items(lib)
+    by_id = {i["paper_id"]: i for i in items}
+    to_accept: list[str] = []
+    for pid in accept_ids or []:
+        why = _close_runner_up(by_id[pid]) if pid in by_id else None
+        if why:
+            result.skipped.append((pid, why))
+        else:
+            to_accept.append(pid)
+    to_reject: list[str] = list(reject_ids or [])
+    for item in items:
+        best = item["score"] or 0.0
+        if accept_above is not None and best >= accept_above and item["paper_id"] not in to_accept:
+            why = _close_runner_up(item)
+            if why:
+                result.skipped.append((item["paper_id"], why))
+            else:
+                to_accept.append(item["paper_id"])
+        elif reject_below is not None and best < reject_below and item["paper_id"] not in to_reject:
+            to_reject.append(item["paper_id"])
+    with lib.transaction() as conn:
+        batch = result.batch = _new_batch(conn)
+        for pid in to_accept:
+            if pid not in by_id:
+                result.skipped.append((pid, "no candidate waiting"))
+                continue
+            try:
+                result.accepted.append(_accept_in(conn, lib, pid, 1, batch))
+            except LookupError as exc:
+                result.skipped.append((pid, str(exc)))
+        for pid in to_reject:
+            if pid not in by_id or pid in to_accept:
+                result.skipped.append((pid, "no candidate waiting"))
+                continue
+            _reject_in(conn, lib, pid, batch)
+            result.rejected.append(pid)
+    return result
+
+
+_CAPTURED = ("identifiers", "paper_titles", "resolutions", "review_candidates", "review_decisions",
+             *hooks.USER_DATA_TABLES)
+
+
+def _capture(conn: sqlite3.Connection, paper_ids: list[str]) -> dict[str, Any]:
+    """The rows of these papers a decision may change, as JSON-able data."""
+    out: dict[str, Any] = {}
+    for pid in paper_ids:
+        row = conn.execute("SELECT * FROM papers WHERE id = ?", (pid,)).fetchone()
+        if row is None:
+            continue
+        tables = {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} WHERE paper_id = ?", (pid,))]
+                  for t in _CAPTURED if _table_exists(conn, t)}
+        out[pid] = {"paper": dict(row), "tables": tables,
+                    "notes": [r[0] for r in conn.execute("SELECT id FROM notes WHERE paper_id = ?", (pid,))]}
+    return out
+
+
+def _log(conn: sqlite3.Connection, batch: int, paper_id: str, result_id: str, action: str,
+         candidate: str | None, before: dict[str, Any]) -> None:
+    conn.execute("INSERT INTO review_log (batch, paper_id, result_id, action, candidate, before, decided_at) "
+                 "VALUES (?,?,?,?,?,?,?)", (batch, paper_id, result_id, action, candidate, _dumps(before), now()))
+
+
+def _restore(conn: sqlite3.Connection, before: dict[str, Any], result_id: str) -> None:
+    """Put the captured papers back as they were (a merged-away paper comes back with its notes)."""
+    involved = set(before) | {result_id}
+    for pid in involved:
+        for table in _CAPTURED:
+            if _table_exists(conn, table):
+                conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
+    for pid, state in before.items():
+        paper = state["paper"]
+        cols = list(paper)
+        if conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
+            conn.execute(f"UPDATE papers SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                         [paper[c] for c in cols] + [pid])
+        else:
+            conn.execute(f"INSERT INTO papers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [paper[c] for c in cols])
+        moved = [n for n in state["notes"]
+                 if (row := conn.execute("SELECT paper_id FROM notes WHERE id = ?", (n,)).fetchone())
+                 and row[0] != pid]
+        if moved:
+            hooks.before_notes_removed(conn, moved)
+            conn.executemany("UPDATE notes SET paper_id = ? WHERE id = ?", [(pid, n) for n in moved])
+            hooks.after_notes_added(conn, moved)
+        for table, rows in state["tables"].items():
+            for r in rows:
+                conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(r)}) VALUES ({', '.join('?' * len(r))})",
+                             list(r.values()))
+
+
+def undo_last(lib: Library) -> list[dict[str, Any]]:
+    """Take back the newest review decision (a bulk one entirely); returns what was undone, [] if nothing."""
+    with lib.transaction() as conn:
+        row = conn.execute("SELECT max(batch) FROM review_log WHERE undone_at IS NULL").fetchone()
+        if row[0] is None:
+            return []
+        entries = conn.execute("SELECT * FROM review_log WHERE batch = ? ORDER BY id DESC", (row[0],)).fetchall()
+        for e in entries:  # newest first: a later decision may have built on an earlier one's rows
+            _restore(conn, json.loads(e["before"]), e["result_id"])
+        conn.execute("UPDATE review_log SET undone_at = ? WHERE batch = ?", (now(), row[0]))
+        return [{"paper_id": e["paper_id"], "action": e["action"], "candidate": e["candidate"]}
+                for e in reversed(entries)]
 
 
 # --- untitled notes ----------------------------------------------------------------------------

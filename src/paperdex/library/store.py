@@ -79,9 +79,20 @@ def note_from_row(row: sqlite3.Row) -> Note:
     )
 
 
+def canonical_identifiers(conn: sqlite3.Connection, paper_id: str) -> list[Identifier]:
+    """The paper's identifiers, those of its accepted resolution first in the record's own order (so
+    `Paper.arxiv_id` is the accepted record's), then the rest (from notes, merged papers) sorted."""
+    held = [Identifier(r["scheme"], r["value"]) for r in conn.execute(
+        "SELECT scheme, value FROM identifiers WHERE paper_id = ? ORDER BY scheme, value", (paper_id,))]
+    res = conn.execute("SELECT candidate FROM resolutions WHERE paper_id = ? AND status = 'resolved'",
+                       (paper_id,)).fetchone()
+    accepted = [Identifier(s, v) for s, v in _loads(res["candidate"], {}).get("identifiers", [])] if res else []
+    first = [i for i in accepted if i in held]
+    return first + [i for i in held if i not in first]
+
+
 def _paper_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_notes: bool) -> Paper:
-    idents = [Identifier(r["scheme"], r["value"]) for r in conn.execute(
-        "SELECT scheme, value FROM identifiers WHERE paper_id = ? ORDER BY scheme, value", (row["id"],))]
+    idents = canonical_identifiers(conn, row["id"])
     paper = Paper(id=row["id"], title=row["title"], year=row["year"], venue=row["venue"],
                   authors=_loads(row["authors"], []), abstract=row["abstract"], identifiers=idents,
                   added_at=row["created_at"])

@@ -7,6 +7,7 @@ touch, so a tag survives a note file being edited and re-added.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -26,6 +27,10 @@ def clean_tag(tag: str) -> str:
     tag = re.sub(r"\s+", " ", tag or "").strip()
     if not tag:
         raise UsageError("a tag cannot be empty")
+    bad = next((ch for ch in tag if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        # NUL, control, bidi-override and unassigned characters make tags that look alike but differ.
+        raise UsageError(f"a tag cannot hold the invisible or control character U+{ord(bad):04X}")
     if len(tag) > MAX_TAG:
         raise UsageError(f"a tag is at most {MAX_TAG} characters")
     return tag

@@ -2,9 +2,12 @@
 
 Order: the offline snapshot, arXiv, Semantic Scholar, OpenAlex, Crossref.
 Identifiers are looked up in batches first; papers still unresolved are
-searched by title, stopping at the first accepted candidate. A provider
-failure is a result: the paper is marked failed (retried by
-`--retry-failed`) and the provider is left alone for the rest of the run.
+searched by title, stopping at the first provider giving a candidate at the
+accept score. `decision.decide` then accepts one distinct paper (merging only
+records of that same paper) or sends the close ones to review. Results are
+written a batch of papers per transaction. A provider failure is a result:
+the paper is marked failed (retried by `--retry-failed`) and the provider is
+left alone for the rest of the run.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from paperdex.library import resolution as store
 from paperdex.library.db import Library
 from paperdex.model import Identifier
 from paperdex.resolve import arxiv, crossref, openalex, semanticscholar
+from paperdex.resolve.decision import Decision, Group, decide
 from paperdex.resolve.http import HttpClient, ProviderFailure, ResolveSettings
 from paperdex.resolve.matching import Query, Scored, score
 from paperdex.resolve.records import Record
 from paperdex.resolve.snapshot import SnapshotIndex
 
 ORDER = ("snapshot", "arxiv", "semanticscholar", "openalex", "crossref")
+WRITE_BATCH = 200  # papers whose results share one write transaction
 NETWORK = ORDER[1:]
 LABELS = {"snapshot": "snapshot", "arxiv": "arXiv", "semanticscholar": "Semantic Scholar",
           "openalex": "OpenAlex", "crossref": "Crossref"}
@@ -72,9 +77,10 @@ class _Work:
         return [c for c in self.candidates if c.accepted]
 
 
-def _merge(accepted: list[Scored]) -> tuple[Record, float, dict]:
-    """One record from every accepted candidate: best first, gaps filled, identifiers united."""
-    ranked = sorted(accepted, key=lambda s: (-s.score, ORDER.index(s.record.provider)))
+def _merge(group: Group) -> tuple[Record, float, dict]:
+    """One record from the records of one paper: the best first, gaps filled, identifiers united
+    (one arXiv id only: the best record's)."""
+    ranked = group.members
     top = ranked[0]
     merged = replace(top.record, identifiers=list(top.record.identifiers), urls=list(top.record.urls),
                      authors=list(top.record.authors))
@@ -86,26 +92,14 @@ def _merge(accepted: list[Scored]) -> tuple[Record, float, dict]:
         if r.provider != "arxiv" and r.venue and (merged.provider in ("arxiv", "snapshot") or not merged.venue):
             merged.venue = r.venue  # the published venue beats an arXiv journal-ref
         for ident in r.identifiers:
+            if ident.scheme == "arxiv" and merged.ident("arxiv"):
+                continue
             if ident not in merged.identifiers:
                 merged.identifiers.append(ident)
         merged.urls += [u for u in r.urls if u not in merged.urls]
     evidence = dict(top.evidence)
     evidence["sources"] = [f"{s.record.provider}:{s.record.raw_id}" for s in ranked]
     return merged, top.score, evidence
-
-
-def _review_list(candidates: list[Scored]) -> list[Scored]:
-    """The reviewable candidates, best first, one per paper: a record sharing an id with a better one
-    (the same paper from another provider) is left out."""
-    ranked = sorted((c for c in candidates if c.reviewable),
-                    key=lambda c: (-c.score, ORDER.index(c.record.provider), c.record.raw_id))
-    kept: list[Scored] = []
-    for c in ranked:
-        ids = set(c.record.identifiers)
-        if any(ids & set(k.record.identifiers) or k.record.raw_id == c.record.raw_id for k in kept):
-            continue
-        kept.append(c)
-    return kept[: store.MAX_CANDIDATES]
 
 
 class Resolver:
@@ -206,31 +200,37 @@ class Resolver:
             if isinstance(found, list):
                 w.add(found)
 
-    def finish(self, w: _Work, summary: ResolveSummary) -> None:
+    def finish(self, w: _Work, summary: ResolveSummary) -> store.Outcome | None:
+        """The paper's outcome to write (None: left for a later run); counts it in the summary."""
         pid = w.paper.paper_id
-        if w.accepted:
-            record, value, evidence = _merge(w.accepted)
-            _, merged = store.apply_match(self.lib, pid, record, score=value, evidence=evidence)
-            summary.resolved += 1
-            summary.merged += len(merged)
-            return
-        best = max(w.candidates, key=lambda s: s.score, default=None)
-        ranked = _review_list(w.candidates)
-        if ranked:
-            top, others = ranked[0], [(c.record, c.score, c.evidence) for c in ranked[1:]]
-            store.record_status(self.lib, pid, "ambiguous", provider=top.record.provider, score=top.score,
-                                evidence=top.evidence, candidate=top.record, alternatives=others)
-            summary.ambiguous += 1
-        elif w.failed:
-            store.record_status(self.lib, pid, "failed", evidence={
-                "failed": {p: self.down.get(p, "failed") for p in sorted(w.failed)}})
+        held = {i.value for i in w.query.identifiers if i.scheme == "arxiv"}
+        decision: Decision = decide(w.candidates, held_arxiv=held)
+        if decision.accepted is not None:
+            record, value, evidence = _merge(decision.accepted)
+            return store.Outcome(pid, "resolved", record, value, evidence)
+        if decision.review:
+            top = decision.review[0]
+            return store.Outcome(pid, "ambiguous", top.record, top.score, top.evidence,
+                                 candidates=[(c.record, c.score, c.evidence) for c in decision.review])
+        if w.failed:
             summary.failed += 1
-        elif not any(p in self.providers for p in NETWORK):
+            return store.Outcome(pid, "failed", evidence={
+                "failed": {p: self.down.get(p, "failed") for p in sorted(w.failed)}})
+        if not any(p in self.providers for p in NETWORK):
             summary.untouched += 1  # offline: only the snapshot tried; the network may know it later
-        else:
-            evidence = {"best": best.evidence} if best is not None else {}
-            store.record_status(self.lib, pid, "not_found", score=best.score if best else None, evidence=evidence)
-            summary.not_found += 1
+            return None
+        best = max(w.candidates, key=lambda s: s.score, default=None)
+        summary.not_found += 1
+        return store.Outcome(pid, "not_found", score=best.score if best else None,
+                             evidence={"best": best.evidence} if best is not None else {})
+
+    def write(self, outcomes: list[store.Outcome], summary: ResolveSummary) -> None:
+        for written in store.write_outcomes(self.lib, outcomes):
+            if written.status == "resolved":
+                summary.resolved += 1
+                summary.merged += len(written.merged)
+            elif written.status == "ambiguous":
+                summary.ambiguous += 1
 
     def identify_notes(self, summary: ResolveSummary, retry_failed: bool) -> None:
         if self.snapshot is None:
@@ -240,8 +240,12 @@ class Resolver:
         for note_id, text in store.pending_notes(self.lib, retry_failed=retry_failed):
             found = self.snapshot.identify_text(text)
             if found is not None and found[1] >= ACCEPT:
-                store.attach_note(self.lib, note_id, found[0], score=found[1], evidence=found[2])
-                summary.notes_identified += 1
+                try:
+                    store.attach_note(self.lib, note_id, found[0], score=found[1], evidence=found[2])
+                    summary.notes_identified += 1
+                except store.IdConflict as exc:
+                    store.record_note_status(self.lib, note_id, "ambiguous", score=found[1], candidate=found[0],
+                                             evidence={**found[2], "conflict": str(exc)})
             elif found is not None and found[1] >= REVIEW:
                 store.record_note_status(self.lib, note_id, "ambiguous", score=found[1], evidence=found[2],
                                          candidate=found[0])
@@ -298,19 +302,26 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
     pending = store.pending_papers(lib, retry_failed=retry_failed)
     resolver = Resolver(lib, settings, chosen, transport)
     try:
-        works = [_Work(p, _query(p), store.rejected_keys(lib, p.paper_id)) for p in pending]
+        rejected = store.all_rejected_keys(lib)
+        works = [_Work(p, _query(p), rejected.get(p.paper_id, set())) for p in pending]
         total = len(works)
         if chosen and works:
             resolver.by_identifiers(works)
+        outcomes: list[store.Outcome] = []
         for done, w in enumerate(works, 1):
             if chosen and not w.accepted:
                 resolver.by_title(w)
-            if chosen:
-                resolver.finish(w, summary)
-            else:
+            outcome = resolver.finish(w, summary) if chosen else None
+            if not chosen:
                 summary.untouched += 1
+            if outcome is not None:
+                outcomes.append(outcome)
+            if len(outcomes) >= WRITE_BATCH:
+                resolver.write(outcomes, summary)
+                outcomes = []
             if progress:
                 progress(done, total)
+        resolver.write(outcomes, summary)
         resolver.identify_notes(summary, retry_failed)
         for provider, reason in sorted(resolver.down.items()):
             summary.messages.append(f"{LABELS[provider]} unavailable ({reason}); "

@@ -16,8 +16,8 @@ from __future__ import annotations
 from types import ModuleType
 
 from paperdex import extract
-from paperdex.extract.blocks import year_of_arxiv
 from paperdex.errors import UsageError
+from paperdex.extract.blocks import year_of_arxiv
 from paperdex.model import Document, NoteBlock
 from paperdex.plugins import load_modules
 from paperdex.segment.language import detect_language

@@ -104,7 +104,25 @@ def similar(lib: Library, paper_id: str, limit: int = 6) -> list[str]:
 
 
 def review_items(lib: Library) -> list[dict[str, Any]]:
-    return _module("paperdex.library.resolution").review_items(lib)
+    """Papers waiting for review, each candidate with `why` (its evidence in words)."""
+    items = _module("paperdex.library.resolution").review_items(lib)
+    explain = _module("paperdex.resolve.decision").explain
+    for item in items:
+        for entry in item["candidates"]:
+            entry["why"] = explain(entry["evidence"])
+    return items
+
+
+def decide_many(lib: Library, paper_ids: list[str], decision: str) -> Any:
+    """Accept (the best candidate of) or reject the papers as one undoable step."""
+    resolution = _module("paperdex.library.resolution")
+    if decision == "accept":
+        return resolution.decide_many(lib, accept_ids=paper_ids)
+    return resolution.decide_many(lib, reject_ids=paper_ids)
+
+
+def undo_review(lib: Library) -> list[dict[str, Any]]:
+    return _module("paperdex.library.resolution").undo_last(lib)
 
 
 def decide(lib: Library, paper_id: str, decision: str) -> str:
@@ -122,7 +140,11 @@ def pick(lib: Library, paper_id: str, candidate: int) -> str:
 
 
 def resolution_of(lib: Library, paper_id: str) -> dict[str, Any] | None:
+    """The paper's resolution, with `why` (its evidence in words: title, year, authors, margin)."""
     try:
-        return _module("paperdex.library.resolution").get_resolution(lib, paper_id)
+        res = _module("paperdex.library.resolution").get_resolution(lib, paper_id)
+        if res is not None:
+            res["why"] = _module("paperdex.resolve.decision").explain(res["evidence"])
+        return res
     except Unavailable:
         return None

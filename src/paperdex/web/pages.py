@@ -145,6 +145,9 @@ def document(request: Request) -> Response:
     return page(request, "document.html", active="documents", doc=doc)
 
 
+REVIEW_PER_PAGE = 50
+
+
 def review(request: Request) -> Response:
     lib = lib_of(request)
     items, error = [], None
@@ -152,9 +155,42 @@ def review(request: Request) -> Response:
         items = features.review_items(lib)
     except features.Unavailable as exc:
         error = f"Review is not available in this build ({exc})."
-    for item in items:
+    try:
+        page_no = max(1, int(request.query_params.get("page") or 1))
+    except ValueError as exc:
+        raise BadParam("page must be a number") from exc
+    last = max(1, -(-len(items) // REVIEW_PER_PAGE))
+    shown = items[(page_no - 1) * REVIEW_PER_PAGE: page_no * REVIEW_PER_PAGE]
+    for item in shown:
         item["paper"] = get_paper(lib, item["paper_id"])
-    return page(request, "review.html", active="review", items=items, error=error)
+    return page(request, "review.html", active="review", items=shown, total=len(items), page_no=page_no,
+                last=last, error=error, done=request.query_params.get("done"))
+
+
+async def review_bulk(request: Request) -> Response:
+    """Accept or reject the papers ticked on the Review page (or every one on it): one undoable step."""
+    form = await request.form()
+    decision = str(form.get("decision") or "")
+    if decision not in ("accept", "reject"):
+        raise HTTPException(400, "a bulk decision is accept or reject")
+    ids = [str(v) for v in form.getlist("paper")]
+    if not ids:
+        return RedirectResponse("/review?done=none", status_code=303)
+    try:
+        result = features.decide_many(lib_of(request), ids, decision)
+    except features.Unavailable as exc:
+        raise HTTPException(404, str(exc)) from exc
+    done = f"{len(result.accepted)}-accepted-{len(result.rejected)}-rejected-{len(result.skipped)}-skipped"
+    return RedirectResponse(f"/review?done={done}", status_code=303)
+
+
+async def review_undo(request: Request) -> Response:
+    try:
+        undone = features.undo_review(lib_of(request))
+    except features.Unavailable as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return RedirectResponse(f"/review?done={'undone-' + str(len(undone)) if undone else 'nothing-to-undo'}",
+                            status_code=303)
 
 
 async def review_decide(request: Request) -> Response:
@@ -231,6 +267,8 @@ ROUTES = [
     Route("/documents", documents, name="documents"),
     Route("/documents/{source_id:int}", document, name="document"),
     Route("/review", review, name="review"),
+    Route("/review/bulk", review_bulk, methods=["POST"]),
+    Route("/review/undo", review_undo, methods=["POST"]),
     Route("/review/{paper_id}/{decision:str}", review_decide, methods=["POST"]),
     Route("/review/{paper_id}/accept/{candidate:int}", review_pick, methods=["POST"]),
     Route("/stats", stats, name="stats"),

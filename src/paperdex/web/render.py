@@ -2,18 +2,26 @@
 
 Notes come from anyone's files, so nothing in them may run: markdown-it renders
 with HTML disabled, nh3 then keeps only a small set of tags and http/https/mailto
-links, and math spans are cut out before Markdown (so `_` inside `$a_b$` is not
-emphasis) and put back HTML-escaped for KaTeX's auto-render to typeset.
+links. Math spans are cut out before Markdown (so `_` inside `$a_b$` is not
+emphasis) and put back only after sanitising: into text nodes HTML-escaped for
+KaTeX's auto-render, into an attribute (a link title, an image's alt) only as
+that attribute's value, which nh3 itself quotes. The result is sanitised once
+more, so no attribute a note did not earn survives whatever the math held.
+
+Remote images are never loaded by the page (a note could plant a tracking
+pixel): each becomes a link saying what and where it is, opened on click.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).enable(
@@ -21,10 +29,11 @@ _md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code",
-    "em", "strong", "del", "s", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "sup", "sub",
+    "em", "strong", "del", "s", "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "span",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"},
-                      "td": {"align"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+# The only class a note's HTML may carry: the placeholder of a remote image.
+ALLOWED_CLASSES = {"a": {"remote-image"}, "span": {"remote-image"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # $$…$$ (may span lines) first, then $…$ on one line, not touching spaces: "$5 and $10" stays text.
@@ -35,14 +44,34 @@ _HOLE = "\ue000{}\ue001"
 _HOLE_RE = re.compile("\ue000(\\d+)\ue001")
 
 
-def sanitize(fragment: str) -> str:
+def _image_placeholder(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """`![alt](url)` -> a link to the image (or, inside a link, its alt text): nothing loads by itself."""
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env) or "image"
+    src = str(token.attrGet("src") or "")
+    host = urlsplit(src).hostname or "" if src.lower().startswith(("http:", "https:")) else ""
+    label = html.escape(f"🖼 {alt}" + (f" ({host})" if host else ""))
+    depth = 0
+    for previous in tokens[:idx]:
+        depth += 1 if previous.type == "link_open" else -1 if previous.type == "link_close" else 0
+    if depth > 0 or not host:  # no <a> inside <a>; no link to a place we would not link to anyway
+        return f'<span class="remote-image">{label}</span>'
+    title = f"image at {src} (click to open)"
+    return f'<a class="remote-image" href="{html.escape(src)}" title="{html.escape(title)}">{label}</a>'
+
+
+_md.add_render_rule("image", _image_placeholder)
+
+
+def sanitize(fragment: str, attribute_filter=None) -> str:
     """The one gate every HTML fragment from a note passes through."""
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     allowed_classes=ALLOWED_CLASSES, attribute_filter=attribute_filter,
                      link_rel="noopener noreferrer", url_relative="deny", strip_comments=True)
 
 
 def markdown(text: str | None) -> Markup:
-    """Note Markdown -> safe HTML, with `$…$`/`$$…$$` left (escaped) for KaTeX."""
+    """Note Markdown -> safe HTML, with `$…$`/`$$…$$` left (escaped, in text nodes) for KaTeX."""
     if not text:
         return Markup("")
     maths: list[str] = []
@@ -51,14 +80,21 @@ def markdown(text: str | None) -> Markup:
         maths.append(m.group(0))
         return _HOLE.format(len(maths) - 1)
 
-    text = text.replace("\ue000", "").replace("\ue001", "")
-    body = sanitize(_md.render(_MATH.sub(cut, text)))
-
-    def put_back(m: re.Match) -> str:
+    def source_of(m: re.Match) -> str:
         index = int(m.group(1))
-        return html.escape(maths[index], quote=False) if index < len(maths) else ""
+        return maths[index] if index < len(maths) else ""
 
-    return Markup(_HOLE_RE.sub(put_back, body))
+    def in_attribute(_tag: str, _attr: str, value: str) -> str:
+        # nh3 quotes what this returns, so a `"` from the math stays inside the value.
+        return _HOLE_RE.sub(source_of, value)
+
+    def in_text(m: re.Match) -> str:
+        return html.escape(source_of(m))
+
+    text = text.replace("\ue000", "").replace("\ue001", "")
+    body = sanitize(_md.render(_MATH.sub(cut, text)), attribute_filter=in_attribute)
+    # Only text nodes hold holes now; the last pass proves the math added no markup.
+    return Markup(sanitize(_HOLE_RE.sub(in_text, body)))
 
 
 def inline(text: str | None) -> Markup:

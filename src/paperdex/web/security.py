@@ -11,7 +11,7 @@ import hmac
 import json
 import secrets
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,7 +21,7 @@ TOKEN_COOKIE = "pdx_token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_FORM_BYTES = 1 << 20
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
 SECURITY_HEADERS = [
@@ -103,7 +103,22 @@ class Guard:
                 message = {**message, "headers": raw}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Starlette's own 500 page is sent from outside this middleware, without our headers:
+            # answer here, then let the error travel on to the server's log.
+            if not started:
+                await self._refuse(scope, send, 500, "paperdex hit an internal error; the details are in "
+                                   "the server's log")
+            raise
 
     @staticmethod
     def _origin_problem(headers: Headers) -> str | None:
@@ -123,7 +138,8 @@ class Guard:
 
     async def _redirect_with_cookie(self, scope: Scope, send: Send, query: dict[str, list[str]]) -> None:
         rest = {k: v for k, v in query.items() if k != "token"}
-        location = scope.get("root_path", "") + scope["path"] + ("?" + urlencode(rest, doseq=True) if rest else "")
+        location = same_origin_path(scope.get("root_path", "") + scope["path"])
+        location += "?" + urlencode(rest, doseq=True) if rest else ""
         await send({"type": "http.response.start", "status": 303, "headers": [
             (b"location", location.encode("latin-1", "replace")),
             (b"set-cookie", _cookie(TOKEN_COOKIE, self.token or "").encode()),
@@ -145,6 +161,11 @@ class Guard:
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", ctype), (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]})
         await send({"type": "http.response.body", "body": body})
+
+
+def same_origin_path(path: str) -> str:
+    """A request path safe to send back in `Location`: `//host/x` or `/\\host` would leave this server."""
+    return "/" + quote(path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
 
 
 def _cookie(name: str, value: str) -> str:

@@ -41,13 +41,20 @@ class BadParam(ValueError):
     """A query parameter the user can fix (shown as a 400 with the message)."""
 
 
+# Beyond this SQLite cannot hold the number (or the offset it makes): a 400, never a 500.
+MAX_INT = 10**9
+
+
 def _int(value: str | None, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise BadParam(f"{name} must be a whole number, not {value!r}") from None
+        raise BadParam(f"{name} must be a whole number, not {value[:40]!r}") from None
+    if abs(number) > MAX_INT:
+        raise BadParam(f"{name} is out of range (at most {MAX_INT})")
+    return number
 
 
 def year_range(value: str | None) -> tuple[int | None, int | None]:
@@ -87,9 +94,18 @@ def query_from(params: QueryParams) -> Query:
 
 
 def paging(params: QueryParams) -> tuple[int, int]:
-    page = max(1, _int(params.get("page"), "page") or 1)
-    per = _int(params.get("per_page"), "per_page") or PER_PAGE
-    return page, min(max(per, 1), MAX_PER_PAGE)
+    page = _clamped(params.get("page"), "page", MAX_INT) or 1
+    per = _clamped(params.get("per_page"), "per_page", MAX_PER_PAGE) or PER_PAGE
+    return page, per
+
+
+def _clamped(value: str | None, name: str, highest: int) -> int | None:
+    """A page past the end is an empty page however far past: clamp, never overflow SQLite."""
+    raw = (value or "").strip()
+    if raw.isdigit() and len(raw) > 9:
+        return highest
+    number = _int(raw, name)
+    return None if not number else min(max(number, 1), highest)
 
 
 def with_params(params: QueryParams, **changes: object) -> str:
