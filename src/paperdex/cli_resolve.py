@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from paperdex.errors import NotFound
+from paperdex.errors import NotFound, UsageError
 from paperdex.library import resolution as store
 from paperdex.library.db import Library
 from paperdex.resolve.decision import explain
