@@ -14,7 +14,7 @@ from rich.table import Table
 
 from paperdex import settings
 from paperdex.cli import Context, err, out, pass_ctx
-from paperdex.errors import UsageError
+from paperdex.errors import NotFound, UsageError
 from paperdex.library import sync_state
 
 
@@ -177,7 +177,7 @@ def trash(ctx: Context, restore_ref: str | None, empty: bool, as_json: bool) -> 
     if restore_ref:
         entries = sync_state.find_trash(lib, restore_ref)
         if not entries:
-            raise UsageError(f"nothing in the trash matches {restore_ref!r}; see `paperdex trash`")
+            raise NotFound(f"nothing in the trash matches {restore_ref!r}; see `paperdex trash`")  # exit 1
         if len(entries) > 1 and not restore_ref.isdigit():
             raise UsageError(f"{len(entries)} trash entries match {restore_ref!r}; give an id: "
                              + ", ".join(f"{e.id} ({e.path})" for e in entries[:5]))
