@@ -6,6 +6,7 @@ Output for people goes through rich (tables, progress bars) on stderr/stdout;
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import sys
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from paperdex import __version__, settings
-from paperdex.errors import PaperdexError, UsageError
+from paperdex.errors import NotFound, PaperdexError, UsageError
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 
@@ -32,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_web",
     "paperdex.cli_maintenance",
     "paperdex.cli_sync",
+    "paperdex.cli_stats",
 )
 
 
@@ -52,12 +54,24 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+# Exit statuses, the same for every command (docs/cli.md): scripts branch on them.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
 class PaperdexGroup(click.Group):
-    """Turns paperdex's own errors into one clear line and exit status 1, never a traceback."""
+    """Turns paperdex's own errors into one clear line and an exit status, never a traceback.
+
+    A bad command-line value exits 2 like click's own usage errors; anything else
+    that failed exits 1.
+    """
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
             _load_command_modules(cmd_name)
+        else:
+            from paperdex.cli_examples import add_examples
+
+            add_examples(self)  # the commands defined here get their examples too
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -67,16 +81,19 @@ class PaperdexGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+            sys.exit(EXIT_USAGE)
         except PaperdexError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
-            sys.exit(1)
+            sys.exit(EXIT_FAILED)
         except sqlite3.DatabaseError as exc:
             # Read-only, disk full or damaged: each has its own fix, and only damage wants a backup.
             from paperdex.library.diagnosis import diagnose
 
             db = getattr(ctx.obj, "db_path", None) or settings.get("db")
             err.print(f"[red]error:[/red] {escape(str(diagnose(db, exc)))}", soft_wrap=True)
-            sys.exit(1)
+            sys.exit(EXIT_FAILED)
 
 
 @click.group(cls=PaperdexGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -94,6 +111,8 @@ def main(ctx: click.Context, db: str | None) -> None:
       paperdex export --format jsonl > lib.jsonl  hand the library to other tools
 
     The library is one SQLite file (see `paperdex info`); nothing to start or configure.
+    Exit status: 0 all good, 1 something failed (e.g. an input could not be read; the
+    rest was done), 2 a usage error. `--json` on most commands prints for programs.
     """
     ctx.obj = Context(db)
     ctx.call_on_close(lambda: ctx.obj._lib.close() if ctx.obj._lib else None)
@@ -141,21 +160,25 @@ def make_filter(section=None, year_range=None, reader=None, source=None, has_tho
 @click.option("--force", is_flag=True, help="Re-import files even when unchanged.")
 @click.option("--no-embed", is_flag=True, help="Skip computing semantic embeddings now (search does it later).")
 @click.option("--no-resolve", is_flag=True, help="Do not look papers up online after importing.")
+@click.option("--json", "as_json", is_flag=True, help="Print what happened as one JSON object (docs/cli.md).")
 @pass_ctx
-def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, force, no_embed, no_resolve) -> None:
-    """Read note files, folders, globs or URLs into the library.
+def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, force, no_embed, no_resolve,
+        as_json) -> None:
+    """Read note files, folders, globs or URLs (or `-` for stdin) into the library.
 
     Each file is cut into one note per paper; the same paper noted twice (or by
     two readers) becomes one paper with both notes. Adding a folder again
     syncs it: unchanged files are not read, edited files update their notes,
     renamed files keep theirs, deleted files' notes go to `paperdex trash`.
 
+    Exits 1 when any input could not be read (the others are imported; the
+    reasons go to stderr), 2 on a bad option.
+
     \b
     Examples:
-      paperdex add ~/notes/                     every note file in a folder
-      paperdex add README.md --reader alice     attribute the notes to alice
-      paperdex add result.json                  a Telegram Desktop export
-      paperdex add notes.txt --encoding gbk     Chinese notes saved on Windows
+      paperdex add examples/                          every note file in a folder
+      paperdex add examples/reading-list.md --reader alice   attribute the notes to alice
+      cat examples/telegram-channel.json | paperdex add - --json   notes piped in; a JSON summary
     """
 
     if format_:
@@ -168,11 +191,18 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
 
     lib = ctx.lib
     urls = [i for i in inputs if i.startswith(("http://", "https://"))]
-    paths = [i for i in inputs if i not in urls]
+    stdin = [i for i in inputs if i == "-"]
+    if len(stdin) > 1:
+        raise UsageError("`-` (stdin) can be named only once")
+    paths = [i for i in inputs if i not in urls and i != "-"]
     summary = SyncSummary()
     with _progress() as progress:
         # A folder added before is synced: unchanged files are not read, renames keep their notes.
         task = progress.add_task("importing", total=None)
+        if stdin:
+            progress.update(task, description="stdin")
+            _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary)
+            progress.advance(task)
         options = SyncOptions(format=format_, encoding=encoding, reader=reader, shape=shape, max_bytes=max_bytes,
                               force=force)
         sync_paths(lib, paths, options, summary=summary,
@@ -181,10 +211,63 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
             progress.update(task, description=_short(url))
             _add_url(lib, url, format_, reader, shape, max_bytes, force, summary)
             progress.advance(task)
-    print_summary(summary)  # the notes are stored and keyword-searchable from here on
-    _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve)
-    if summary.failures and not summary.imported:
-        sys.exit(1)
+    # The summary first: the notes are stored and keyword-searchable from here on; embedding may take a while.
+    if not as_json:
+        print_summary(summary)
+    resolved = _after_add(ctx, summary, embed=not no_embed, resolve=not no_resolve, quiet=as_json,
+                          offline_line=False)
+    if as_json:
+        click.echo(json.dumps(_add_dict(summary, resolved), ensure_ascii=False, sort_keys=True))
+    elif resolved and resolved["offline"]:
+        print_offline(resolved)  # the offline line comes last
+    if summary.failed:
+        if not as_json:
+            rest = "the others were imported" if summary.imported else "nothing was imported"
+            n = len(summary.failed)
+            err.print(f"{n} input{'' if n == 1 else 's'} failed (listed above); {rest}", soft_wrap=True)
+        sys.exit(EXIT_FAILED)
+
+
+def print_offline(resolved: dict) -> None:
+    """Offline is a state the user chose: one line on what waits for the network, no failure counts."""
+    waiting = resolved["left_for_later"] + resolved["failed"]
+    found = f"{resolved['resolved']} resolved from the local snapshot; " if resolved["resolved"] else ""
+    err.print(f"offline: {found}{waiting} paper{'' if waiting == 1 else 's'} not yet resolved; "
+              "run `paperdex resolve` when online", soft_wrap=True)
+
+
+def _add_dict(summary, resolved: dict | None) -> dict:
+    """`add --json`: the import counts, every failure with its reason, and what resolve did (docs/cli.md)."""
+    return {"files": summary.files, "added": summary.added, "updated": summary.updated,
+            "unchanged": summary.unchanged, "papers": len(summary.papers), "new_papers": summary.new_papers,
+            "notes": summary.notes, "merged": summary.merged, "documents_without_papers": summary.paperless_documents,
+            "not_tried": summary.not_tried,
+            "failures": [{"source": f.source, "reason": f.reason} for f in summary.failed],
+            "empty": [f.source for f in summary.failures if f.empty],
+            "resolve": resolved}
+
+
+def _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary) -> None:
+    """`paperdex add -`: notes piped in. The source is named after its content (stdin:<hash>), so piping
+    other notes later adds a new source instead of replacing the first one, and the same notes twice
+    change nothing."""
+    from paperdex import importer
+    from paperdex.errors import InputError
+    from paperdex.formats.load import EmptyInput, load_bytes, too_large
+
+    summary.files += 1
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        if len(data) > max_bytes:
+            raise too_large("stdin", len(data), max_bytes)
+        loaded = load_bytes(data, "stdin", format=format_, encoding=encoding)
+        key = f"stdin:{loaded.content_hash[:12]}"
+        importer.store_loaded(lib, loaded, key=key, path=key, reader=reader, shape=shape, force=force,
+                              summary=summary)
+    except InputError as exc:
+        summary.failures.append(importer.Failure("stdin", importer.describe(exc), empty=isinstance(exc, EmptyInput)))
+    except PaperdexError as exc:
+        summary.failures.append(importer.Failure("stdin", str(exc)))
 
 
 def _add_url(lib, url, format_, reader, shape, max_bytes, force, summary) -> None:
@@ -204,8 +287,15 @@ def _add_url(lib, url, format_, reader, shape, max_bytes, force, summary) -> Non
         summary.failures.append(importer.Failure(url, str(exc)))
 
 
-def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool) -> None:
-    """Optional follow-ups of an import: embeddings for search, online resolution."""
+def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool, quiet: bool = False,
+               offline_line: bool = True) -> dict | None:
+    """Optional follow-ups of an import: embeddings for search, online resolution.
+
+    Offline is a state the user chose, not a failure: resolution then runs silently
+    and one line says how many papers wait for the network (`offline_line=False`:
+    the caller prints it later). `quiet` (for --json) prints nothing. Returns what
+    resolve did.
+    """
     if embed and (summary.added or summary.updated):
         try:
             from paperdex.search.jobs import embed_pending
@@ -218,13 +308,22 @@ def _after_add(ctx: Context, summary, *, embed: bool, resolve: bool) -> None:
                 err.print("embedding stopped: the notes are stored and keyword search works; "
                           "run `paperdex embed` to finish the vectors")
                 resolve = False
-    if resolve and (summary.added or summary.updated):
-        try:
-            from paperdex.cli_resolve import resolve_after_add
-        except ModuleNotFoundError:
-            pass
-        else:
-            resolve_after_add(ctx.lib, console=err)
+    if not (resolve and (summary.added or summary.updated)):
+        return None
+    try:
+        from paperdex.cli_resolve import resolve_after_add
+    except ModuleNotFoundError:
+        return None
+    offline = settings.is_offline()
+    muted = Console(file=io.StringIO(), stderr=False)
+    result = resolve_after_add(ctx.lib, console=muted if (offline or quiet) else err)
+    if result is None:
+        return None
+    resolved = {"offline": offline, "resolved": result.resolved, "ambiguous": result.ambiguous,
+                "not_found": result.not_found, "failed": result.failed, "left_for_later": result.untouched}
+    if offline and offline_line and not quiet:
+        print_offline(resolved)
+    return resolved
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -244,7 +343,14 @@ def _progress() -> Progress:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @pass_ctx
 def list_(ctx: Context, section, year_range, reader, source, has_thoughts, sort, limit, as_json) -> None:
-    """The papers in the library, newest first."""
+    """The papers in the library, newest first.
+
+    \b
+    Examples:
+      paperdex list --has-thoughts               papers with the reader's own thoughts
+      paperdex list --year 2022.. --sort title   recent papers, by title
+      paperdex list --reader Анна --json         one reader's papers, for scripts
+    """
     from paperdex.library.store import count_papers, list_papers
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
@@ -281,14 +387,23 @@ def list_(ctx: Context, section, year_range, reader, source, has_thoughts, sort,
 @click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON (the export contract's shape).")
 @pass_ctx
 def show(ctx: Context, ref, as_json) -> None:
-    """One paper and every note on it: by id, arXiv id, DOI, URL or title words."""
+    """One paper and every note on it: by id, arXiv id, DOI, URL or title words.
+
+    Exits 1 when nothing matches.
+
+    \b
+    Examples:
+      paperdex show 2206.11871                   by arXiv id
+      paperdex show intermediate flow            by words of the title
+      paperdex show 2011.06294 --json            the export contract's shape
+    """
     from paperdex.export.jsonl import paper_dict
     from paperdex.library.store import find_papers
 
     query = " ".join(ref)
     papers = find_papers(ctx.lib, query)
     if not papers:
-        raise UsageError(f"no paper matches {query!r}; try `paperdex search {query}`")
+        raise NotFound(f"no paper matches {query!r}; try `paperdex search {query}`")
     if len(papers) > 1 and not as_json:
         out.print(f"{len(papers)} papers match {escape(repr(query))}; be more specific or use an id:")
         for p in papers:
@@ -338,13 +453,9 @@ def export(ctx: Context, format_, out_path, no_notes, per_reader, section, year_
 
     \b
     Examples:
-      paperdex export --format jsonl > library.jsonl
-      paperdex export --format bibtex --section LLM --out llm.bib
-      paperdex export --format ris --out zotero.ris   (Zotero, EndNote, Mendeley)
-      paperdex export --format csv --out papers.csv   (a spreadsheet)
-      paperdex export --format obsidian --out ~/vault/papers
-      paperdex export --format markdown --per-reader --out digests/
-      paperdex export --format site --out public/      (a static site with search)
+      paperdex export --format bibtex --out refs.bib
+      paperdex export --format ris --out zotero.ris    for Zotero, EndNote, Mendeley
+      paperdex export --format site --out public/      a static site with search
     """
     from paperdex import export as exporters
     from paperdex.export.options import ExportOptions
@@ -373,12 +484,22 @@ def export(ctx: Context, format_, out_path, no_notes, per_reader, section, year_
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/cli.md).")
 @pass_ctx
-def info(ctx: Context) -> None:
-    """Where the library is and what it holds."""
+def info(ctx: Context, as_json: bool) -> None:
+    """Where the library is and what it holds.
+
+    \b
+    Examples:
+      paperdex info
+      paperdex info --json
+    """
     from paperdex.library.store import counts
 
     c = counts(ctx.lib)
+    if as_json:
+        click.echo(json.dumps({"library": str(ctx.db_path), "schema": ctx.lib.schema_version, **c}, sort_keys=True))
+        return
     rows = [("library", str(ctx.db_path)), ("schema", f"v{ctx.lib.schema_version}"),
             ("papers", c["papers"]), ("notes", c["notes"]), ("sources", c["sources"]), ("readers", c["readers"]),
             ("notes without a paper", c["paperless_notes"])]
@@ -390,12 +511,19 @@ def info(ctx: Context) -> None:
 @click.argument("path")
 @pass_ctx
 def remove(ctx: Context, path: str) -> None:
-    """Forget a source file and its notes (papers other notes speak of stay)."""
+    """Forget a source file and its notes (papers other notes speak of stay).
+
+    Exits 1 when PATH is not in the library (see `paperdex sources`).
+
+    \b
+    Examples:
+      paperdex remove examples/blog-post.txt
+    """
     from paperdex.library.ingest import remove_source
 
-    key = path if path.startswith(("http://", "https://")) else str(Path(path).resolve())
+    key = path if path.startswith(("http://", "https://", "stdin:")) else str(Path(path).resolve())
     if not remove_source(ctx.lib, key):
-        raise UsageError(f"{path} is not in the library; see `paperdex sources`")
+        raise NotFound(f"{path} is not in the library; see `paperdex sources`")
     out.print(f"removed {path}")
 
 
@@ -421,7 +549,11 @@ def _load_command_modules(name: str | None = None) -> None:
             for command in getattr(module, "COMMANDS", ()):
                 main.add_command(command)
         if name is not None and name in main.commands:
-            return
+            break
+    from paperdex.cli_examples import add_examples
+
+    add_examples(main)  # examples for the commands loaded so far (it skips those that have theirs)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,6 +28,11 @@ def backup(ctx: Context, path: str, overwrite: bool, as_json: bool) -> None:
     \b
     Restore: stop paperdex, then copy the backup over the library file
     (`paperdex info` shows where it is).
+
+    \b
+    Examples:
+      paperdex backup backups/                   a dated copy in backups/
+      paperdex backup library-copy.db --json
     """
     if path.endswith(("/", "\\")):
         Path(path).mkdir(parents=True, exist_ok=True)  # "backups/" names a folder even before it exists
@@ -52,6 +57,12 @@ def check(ctx: Context, do_fix: bool, quick: bool, as_json: bool) -> None:
     Exits 1 when something is wrong. `--fix` repairs only derived data (identifiers,
     title keys, the keyword index, empty papers); notes, sources, tags, reading
     status and review decisions are never deleted.
+
+    \b
+    Examples:
+      paperdex check
+      paperdex check --quick --json
+      paperdex check --fix                       repair derived data, keep every note
     """
     report = maintenance.check(ctx.lib, quick=quick)
     repaired: dict[str, int] = {}
@@ -99,6 +110,11 @@ def rebuild(ctx: Context, no_embed: bool, as_json: bool) -> None:
 
     Notes, tags, reading status and review decisions are kept as they are; run
     this after a crash, a restore, or when search results look stale.
+
+    \b
+    Examples:
+      paperdex rebuild --no-embed
+      paperdex rebuild --json
     """
     lib = ctx.lib
     steps: dict[str, str] = {}

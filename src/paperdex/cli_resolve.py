@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from paperdex.errors import UsageError
+from paperdex.errors import NotFound, UsageError
 from paperdex.library import resolution as store
 from paperdex.library.db import Library
 from paperdex.resolve.decision import explain
@@ -140,7 +140,7 @@ def review_accept(ctx, paper_id: str, candidate: str) -> None:
     try:
         new_id = store.accept_candidate(ctx.lib, paper_id, int(candidate) if candidate.isdigit() else candidate)
     except LookupError as exc:
-        raise UsageError(str(exc)) from None
+        raise NotFound(str(exc)) from None  # what was named is not waiting for review: exit 1
     out.print(f"accepted: {paper_id}" + (f" (candidate {candidate})" if candidate != "1" else "")
               + (f" (merged into {new_id})" if new_id != paper_id else ""))
 
@@ -153,7 +153,7 @@ def review_reject(ctx, paper_id: str) -> None:
     try:
         store.reject(ctx.lib, paper_id)
     except LookupError as exc:
-        raise UsageError(str(exc)) from None
+        raise NotFound(str(exc)) from None  # what was named is not waiting for review: exit 1
     out.print(f"rejected the candidates for {paper_id}")
 
 

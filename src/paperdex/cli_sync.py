@@ -14,7 +14,7 @@ from rich.table import Table
 
 from paperdex import settings
 from paperdex.cli import Context, err, out, pass_ctx
-from paperdex.errors import UsageError
+from paperdex.errors import NotFound, UsageError
 from paperdex.library import sync_state
 
 
@@ -89,7 +89,7 @@ def watch(ctx: Context, paths, reader, format_, shape, encoding, max_size_mb) ->
 
     \b
     Examples:
-      paperdex watch ~/notes            watch (and remember) a folder
+      paperdex watch examples/          watch (and remember) a folder
       paperdex watch                    watch every folder in the library
     """
     from paperdex.sync import SyncOptions
@@ -121,7 +121,7 @@ def sources(ctx: Context, forget: str | None, as_json: bool) -> None:
     Examples:
       paperdex sources                  every source, and the folders kept in sync
       paperdex sources --json           the same for programs
-      paperdex sources --forget notes/  stop syncing a folder
+      paperdex sources --forget examples/   stop syncing a folder
     """
     lib = ctx.lib
     if forget:
@@ -166,8 +166,8 @@ def trash(ctx: Context, restore_ref: str | None, empty: bool, as_json: bool) -> 
 
     \b
     Examples:
-      paperdex trash                         what is in the trash
-      paperdex trash --restore 3             restore entry 3 (or give the file's path)
+      paperdex trash                         what is in the trash (--restore ID or PATH puts notes back)
+      paperdex trash --json
       paperdex trash --empty                 delete it all now
     """
     lib = ctx.lib
@@ -177,7 +177,7 @@ def trash(ctx: Context, restore_ref: str | None, empty: bool, as_json: bool) -> 
     if restore_ref:
         entries = sync_state.find_trash(lib, restore_ref)
         if not entries:
-            raise UsageError(f"nothing in the trash matches {restore_ref!r}; see `paperdex trash`")
+            raise NotFound(f"nothing in the trash matches {restore_ref!r}; see `paperdex trash`")  # exit 1
         if len(entries) > 1 and not restore_ref.isdigit():
             raise UsageError(f"{len(entries)} trash entries match {restore_ref!r}; give an id: "
                              + ", ".join(f"{e.id} ({e.path})" for e in entries[:5]))

@@ -34,9 +34,9 @@ def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: b
 
     \b
     Examples:
-      paperdex serve                          http://127.0.0.1:8765/ (only this machine)
-      paperdex serve --host 0.0.0.0 --token S share on the network; open http://HOST:8765/?token=S once
-      paperdex serve --watch                  and pick up edits to the note folders as they happen
+      paperdex serve                               http://127.0.0.1:8765/ (only this machine)
+      paperdex serve --host 0.0.0.0 --token S3cret  share on the network; open http://HOST:8765/?token=S3cret
+      paperdex serve --watch                       and pick up edits to the note folders as they happen
     """
     import uvicorn
 

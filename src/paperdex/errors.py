@@ -12,6 +12,7 @@
     │   ├── LibraryDiskFull   no room on the disk for the write
     │   └── LibraryDamaged    `PRAGMA integrity_check` finds the file damaged
     ├── ResolveError          a provider failed (recorded, retried later)
+    ├── NotFound              what the user named is not in the library
     └── UsageError            a bad command-line value (unknown format, bad range)
 
 Every message says what failed, where, and what to do about it.
@@ -77,3 +78,7 @@ class ResolveError(PaperdexError):
 
 class UsageError(PaperdexError):
     pass
+
+
+class NotFound(PaperdexError):
+    """A paper, source or candidate the user named is not in the library (exit 1, not a usage error)."""

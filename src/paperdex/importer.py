@@ -12,7 +12,7 @@ from pathlib import Path
 from paperdex import provenance, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
-from paperdex.formats.load import Loaded, load_path
+from paperdex.formats.load import EmptyInput, Loaded, load_path
 from paperdex.library.db import Library
 from paperdex.library.ingest import IngestResult, SourceInput, import_source
 
@@ -21,6 +21,8 @@ from paperdex.library.ingest import IngestResult, SourceInput, import_source
 class Failure:
     source: str
     reason: str
+    # An empty file has nothing to import: reported, but not a failure (`add` still exits 0).
+    empty: bool = False
 
 
 def describe(error: InputError | None) -> str:
@@ -51,6 +53,11 @@ class AddSummary:
     def imported(self) -> int:
         return self.added + self.updated + self.unchanged
 
+    @property
+    def failed(self) -> list[Failure]:
+        """The inputs that could not be imported (empty files are only skipped)."""
+        return [f for f in self.failures if not f.empty]
+
     def line(self) -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
@@ -60,9 +67,11 @@ class AddSummary:
             plural(len(self.papers), "paper"),
             f"{self.merged} note{'' if self.merged == 1 else 's'} merged into existing papers",
             f"{plural(self.paperless_documents, 'document')} without papers",
-            plural(len(self.failures), "error"),
+            plural(len(self.failed), "error"),
         ]
         text = ", ".join(parts)
+        if len(self.failures) > len(self.failed):
+            text += f" ({plural(len(self.failures) - len(self.failed), 'empty file')} skipped)"
         if self.unchanged:
             text += f" ({self.unchanged} unchanged)"
         if self.not_tried:
@@ -97,7 +106,7 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
         store_loaded(lib, loaded, key=str(path.resolve()), path=source, reader=reader or configured, shape=shape,
                      force=force, summary=summary, fallback_reader=fallback)
     except InputError as exc:
-        summary.failures.append(Failure(source, describe(exc)))
+        summary.failures.append(Failure(source, describe(exc), empty=isinstance(exc, EmptyInput)))
     except LibraryBusy as exc:
         summary.busy = exc
         summary.failures.append(Failure(source, str(exc)))
@@ -125,7 +134,7 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
         date = date or doc.date
         doc_reader = doc_reader or doc.reader
     if not loaded.documents:
-        summary.failures.append(Failure(path, "is empty: nothing to import"))
+        summary.failures.append(Failure(path, "is empty: nothing to import", empty=True))
         return None
     src = SourceInput(key=key, path=path, format=loaded.format, content_hash=loaded.content_hash,
                       size=loaded.size, reader=doc_reader or fallback_reader, title=title, date=date,

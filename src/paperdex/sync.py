@@ -22,7 +22,7 @@ from pathlib import Path
 from paperdex import importer, provenance, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
-from paperdex.formats.load import DEFAULT_MAX_BYTES, load_path
+from paperdex.formats.load import DEFAULT_MAX_BYTES, EmptyInput, load_path
 from paperdex.library import sync_state
 from paperdex.library.db import Library
 from paperdex.library.ingest import identities, note_id_for
@@ -239,7 +239,7 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
         if key in known:
             sync_state.record_error(lib, key, reason)
             reason += " (its notes from the last read are kept)"
-        summary.failures.append(importer.Failure(source, reason))
+        summary.failures.append(importer.Failure(source, reason, empty=isinstance(exc, EmptyInput)))
         return
     except LibraryBusy as exc:
         summary.busy = exc

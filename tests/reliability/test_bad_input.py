@@ -69,7 +69,7 @@ def _texts(db) -> str:
 def test_bad_files_are_reported_and_the_good_ones_imported(messy, tmp_path):
     db = tmp_path / "lib.db"
     result = _add(db, str(messy), "--max-size", "1")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # some inputs failed; the good ones are in (below)
     skipped = _skipped(result.output)
     expected = {"binary.md": "binary", "paper.pdf": "PDF", "empty.md": "empty", "big.md": "above the 1.0 MB limit",
                 "result.json": "JSON", "a.md": "symbolic link", "b.md": "symbolic link"}
@@ -92,15 +92,17 @@ def test_every_refusal_says_how_to_fix_it(messy, tmp_path):
     assert no_fix == {}, "refusals without a fix"
 
 
-def test_add_fails_only_when_nothing_could_be_imported(messy, tmp_path):
+def test_add_exits_1_when_any_input_failed_and_still_imports_the_good_ones(messy, tmp_path):
     db = tmp_path / "lib.db"
     bad = [str(messy / n) for n in ("binary.md", "paper.pdf", "empty.md", "result.json")]
     result = _add(db, *bad)
     assert result.exit_code == 1
     assert len(_skipped(result.output)) == 4
     mixed = _add(db, *bad, str(messy / "readme.md"))
-    assert mixed.exit_code == 0
+    assert mixed.exit_code == 1
     assert len(_skipped(mixed.output)) == 4
+    with Library(db) as lib:
+        assert [os.path.basename(r[0]) for r in lib.conn.execute("SELECT path FROM sources")] == ["readme.md"]
 
 
 def test_a_forced_encoding_reads_gbk_notes(tmp_path):

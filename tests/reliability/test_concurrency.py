@@ -23,6 +23,9 @@ from tests.reliability.killrun import add_cmd, clean_import, cli, export_text, r
 
 SEED = 88
 
+# Real processes and a reference import per module: out of the quick loop, run by `.ci/run` (pytest -m slow).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):

@@ -20,6 +20,9 @@ from tests.reliability.killrun import (
 KILLS = 10
 SEED = 20240808
 
+# Real processes and a reference import per module: out of the quick loop, run by `.ci/run` (pytest -m slow).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):

@@ -146,7 +146,7 @@ def test_backup_copies_everything_and_refuses_to_overwrite(edited, tmp_path):
         assert _user_rows(copy) == _user_rows(lib)
         assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     again = runner.invoke(main, ["--db", str(lib.path), "backup", str(dest)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output  # a usage error: give --overwrite
     folder = runner.invoke(main, ["--db", str(lib.path), "backup", str(dest.parent), "--json"])
     assert folder.exit_code == 0, folder.output
     made = json.loads(folder.output)["path"]

@@ -43,7 +43,7 @@ def test_search_filters_and_modes_on_the_command_line(tmp_path):
     assert len(limited) == 1
     # Tests run with PAPERDEX_EMBEDDER=none: semantic mode says what to do instead of failing obscurely.
     failed = CliRunner().invoke(main, ["--db", str(db), "search", "robots", "--mode", "semantic"])
-    assert failed.exit_code == 1
+    assert failed.exit_code == 2  # a usage error: the setting is missing
     assert "PAPERDEX_EMBEDDER" in failed.output
 
 

@@ -16,7 +16,7 @@ def test_loopback_names():
 def test_public_host_without_token_is_refused(tmp_path, monkeypatch):
     monkeypatch.delenv("PAPERDEX_TOKEN", raising=False)
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "l.db"), "serve", "--host", "0.0.0.0"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the command line lacks --token
     assert "--token" in result.output
 
 

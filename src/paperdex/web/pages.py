@@ -118,7 +118,9 @@ def search(request: Request) -> Response:
     for hit in hits:
         # Only the engine's spans (whole tokens): substring marking lit "for" inside "Transformer".
         hit.snippet_html = render.marked(hit.snippet, hit.highlights)
-    partial = request.headers.get("hx-request") == "true" and not request.headers.get("hx-history-restore-request")
+    # Only the search page's own box asks for the results alone; the header box swaps in the whole page.
+    partial = (request.headers.get("hx-request") == "true" and request.headers.get("hx-target") != "main"
+               and not request.headers.get("hx-history-restore-request"))
     name = "_results.html" if partial else "search.html"
     return page(request, name, active="search", text=text, mode=mode, modes=features.SEARCH_MODES, hits=hits,
                 error=error, q=q, params=params, facets=facets_of(request))
