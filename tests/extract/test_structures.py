@@ -285,3 +285,28 @@ def test_metadata_fields_and_link_rows_are_not_papers():
 """
     [paper] = _papers(text, "notes/attention.md")
     assert paper.title == "Attention Is All You Need" and paper.identifiers[0].value == "1706.03762"
+
+
+def test_task_list_items_ride_along_with_linked_ones():
+    text = """# Reading
+- [x] [BERT](./notes/002_bert.md)
+- [x] [ViT](./notes/003_vit.md)
+- [ ] DiT
+"""
+    papers = _papers(text, "README.md")
+    assert [p.title for p in papers] == ["BERT", "ViT", "DiT"]
+    assert "to-read" in papers[2].marks and "to-read" not in papers[0].marks
+
+
+def test_dotted_numbered_names_under_parts_are_papers():
+    text = """# Video understanding
+
+## Part2. Two streams
+### 2.1 Two-Stream
+optical flow stream
+### 2.2.Beyond-Short-Snippets （用 LSTM 融合）
+long videos
+### 2.3 TSN
+segments
+"""
+    assert [p.title for p in _papers(text, "notes/011_video.md")] == ["Two-Stream", "Beyond-Short-Snippets", "TSN"]

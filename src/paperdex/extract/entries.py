@@ -116,10 +116,10 @@ def _in_references(entry: Entry) -> bool:
     return any(REFERENCE_HEADINGS.match(plain(p)) for p in entry.path)
 
 
-_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*)?(\d{1,3})(?:[.)、:：]|\s)\s*(?=\S)")
+_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:[.)、:：]|\s)\s*(?=\S)")
 
 
-_NAME_TOKEN = re.compile(r"[a-z][A-Z]|[A-Z]{2,}|[A-Za-z]\d|\d[A-Za-z]")
+_NAME_TOKEN = re.compile(r"[a-z][A-Z]|[A-Z]{2,}|[A-Za-z]\d|\d[A-Za-z]|\b[A-Z][a-z]+-[A-Z][a-z]+\b")
 
 
 def _name_like(text: str) -> bool:
@@ -129,12 +129,21 @@ def _name_like(text: str) -> bool:
 
 def _numbered(subs: list[Node]) -> set[int]:
     """Indexes of sibling headings numbered 1, 2, 3... in order (a numbered run of at least three)."""
-    nums = [(i, int(m.group(1))) for i, s in enumerate(subs)
-            if (m := _NUMBER.match(plain(s.head))) and _name_like(plain(s.head)[m.end():])]
+    nums = []
+    for i, s in enumerate(subs):
+        m = _NUMBER.match(plain(s.head))
+        if not m:
+            continue
+        number = tuple(int(x) for x in m.group(1).split("."))
+        name = plain(s.head)[m.end():]
+        # "2.3 SlowFast" is a paper's name in a numbered survey; "4.1 Super-Resolution with ..." a chapter.
+        if _name_like(name) if len(number) == 1 else bool(_NAME_TOKEN.search(name.split("（")[0].split("(")[0])):
+            nums.append((i, number))
     run: set[int] = set()
     for k in range(1, len(nums)):
-        if nums[k][1] == nums[k - 1][1] + 1:
-            run |= {nums[k][0], nums[k - 1][0]}
+        (i, a), (j, b) = nums[k - 1], nums[k]
+        if len(a) == len(b) and a[:-1] == b[:-1] and b[-1] == a[-1] + 1:  # 1, 2, 3 or 2.1, 2.2, 2.3
+            run |= {i, j}
     return run if len(run) >= 3 else set()
 
 
@@ -299,6 +308,8 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
 
 def title_shape(head: str) -> str:
     """How a head writes its title: as a link, in bold, as a citation, or plain text."""
+    if re.match(r"^\s*\[[ xX]\]", head):
+        return "task"  # a task list's items share their check box, linked or not
     text = head.lstrip(" >*-+0123456789.)[]xX\t")
     if re.match(r"^\*{0,2}\[[^\]]+\]\(", text):
         return "link"

@@ -14,7 +14,9 @@ from paperdex.extract.evidence import is_label, plain, title_like
 from paperdex.extract.links import find_links, is_anchor, is_image, is_local_note, is_paper_url
 from paperdex.titles import clean_title, parse_venue
 
-_NUMBERING = re.compile(r"^\s*(?:#?\d{1,3}[.)：:]|\[\d{1,3}\]|#\d{1,3}|No\.\s*\d+[.:]?|第\s*\d+\s*[篇个]?[.:：]?)\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,3}(?:\.\d{1,3})+[.)：:]?(?=\s|\D)|#?\d{1,3}[.)：:]|\[\d{1,3}\]|#\d{1,3}|No\.\s*\d+[.:]?|"
+    r"第\s*\d+\s*[篇个]?[.:：]?)\s*")
 _TRAILING_NUMBER = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\))\s*$")
 _YEAR_PREFIX = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*[-–—:：|]\s*")
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")

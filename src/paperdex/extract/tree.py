@@ -133,7 +133,8 @@ def _close_index(tokens: list[Token], pos: int) -> int:
 
 
 _BLOCK_PROPERTY = re.compile(r"^\s*[\w-]+::\s")
-_MARKER = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,4}[.)])[ \t]?(?:\[[ xX]\][ \t]*)?")
+# The list marker; a task box (`[ ]`, `[x]`) stays in the head: it is evidence (a reading list's to-do).
+_MARKER = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,4}[.)])[ \t]?")
 
 
 def _block(tokens: list[Token], pos: int, lines: list[str]) -> tuple[Node | None, int]:
