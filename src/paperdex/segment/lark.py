@@ -306,8 +306,13 @@ def _signals(text: str) -> tuple[int, int, int]:
     return items, cites, heads
 
 
+_TAG_RUN = re.compile(r"\[(?:arxiv|website|project|paper|code|dataset|model|demo|github)[^\]\[]{0,3}\](?!\()", re.I)
+
+
 def score(doc: Document) -> float:
     """High for tagged one-line items and APA references with Lark's section headings."""
+    if len(_TAG_RUN.findall(doc.text[:200_000])) < 2 and not re.search(r"\b(?:Lark|Feishu)\b|飞书", doc.text[:500]):
+        return 0.0  # no `[arxiv][website]` tag runs: not a Lark export (and the line scan below is costly)
     items, cites, heads = _signals(doc.text)
     if items + cites == 0:
         return 0.0
