@@ -26,7 +26,7 @@ def print_summary(summary, *, events: bool = True) -> None:
     """The summary line on stdout; renames, deletions and failures, one per line, on stderr."""
     if events:
         for event in summary.events:
-            if event.startswith(("renamed", "deleted", "restored")):
+            if event.startswith(("renamed", "deleted", "restored", "split")):
                 err.print(f"  {escape(event)}", soft_wrap=True)
     click.echo(summary.line())
     for failure in summary.failures:

@@ -44,6 +44,7 @@ class AddSummary:
     merged: int = 0
     paperless_documents: int = 0
     failures: list[Failure] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # one line per notable change (a renamed or split file)
     # Once the library stayed locked past the busy timeout, later files are not
     # tried again: each would wait the whole timeout once more.
     busy: PaperdexError | None = None
@@ -130,6 +131,10 @@ def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: s
         for block in found:  # who wrote it, when neither the flag, the note nor the channel says
             block.reader = block.reader or fallback_reader
         blocks += found
+        split = sum(1 for b in found if b.fields.get("part"))
+        if split:
+            summary.events.append(f"split    {path}: a note without papers too large for one row is kept as "
+                                  f"{split} parts of at most 100,000 characters (the file is unchanged)")
         title = title or doc.title
         date = date or doc.date
         doc_reader = doc_reader or doc.reader

@@ -60,7 +60,6 @@ class SyncSummary(importer.AddSummary):
     restored: list[str] = field(default_factory=list)
     changed_notes: int = 0  # new or edited notes (re-indexed; embedded if their text is new)
     removed_notes: int = 0
-    events: list[str] = field(default_factory=list)  # one line per change, for `watch`
 
     @property
     def changed(self) -> bool:

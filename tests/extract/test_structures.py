@@ -310,3 +310,22 @@ long videos
 segments
 """
     assert [p.title for p in _papers(text, "notes/011_video.md")] == ["Two-Stream", "Beyond-Short-Snippets", "TSN"]
+
+
+def test_a_huge_note_without_papers_is_kept_in_parts_and_said_so(tmp_path):
+    from paperdex import importer
+    from paperdex.extract import DOCUMENT_PART_CHARS
+    from paperdex.library.db import Library
+
+    text = "diffusion models denoise step by step and we like them a lot\n" * 40_000  # 2.4 MB, one note
+    blocks = extract(Document(source="huge.md", format="markdown", text=text))
+    assert len(blocks) > 20 and all(b.kind == "document" for b in blocks)
+    assert max(len(b.text) for b in blocks) <= DOCUMENT_PART_CHARS
+    assert "".join(b.text for b in blocks).count("diffusion") == 40_000  # nothing lost
+    assert blocks[0].fields["part"] == f"1/{len(blocks)}"
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "huge.md").write_text(text, encoding="utf-8")
+    with Library(tmp_path / "lib.db") as lib:
+        summary = importer.add(lib, [str(tmp_path / "notes")], max_bytes=64 * 1024 * 1024)
+    assert not summary.failures
+    assert any(e.startswith("split") and f"{len(blocks)} parts" in e for e in summary.events)

@@ -261,9 +261,13 @@ def document_blocks(doc: Document) -> list[NoteBlock]:
 
     def flush() -> None:
         text = "\n".join(buf).strip()
-        for offset, part in _parts(text):
-            blocks.append(NoteBlock(kind="document", title=doc.title, section=section, text=part,
-                                    line=start + offset + doc.line_offset))
+        parts = _parts(text)
+        for k, (offset, part) in enumerate(parts, start=1):
+            block = NoteBlock(kind="document", title=doc.title, section=section, text=part,
+                              line=start + offset + doc.line_offset)
+            if len(parts) > 1:
+                block.fields["part"] = f"{k}/{len(parts)}"
+            blocks.append(block)
 
     in_code = False
     for number, line in enumerate(doc.text.splitlines(), start=1):
