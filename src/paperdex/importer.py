@@ -108,13 +108,20 @@ def add_one(lib: Library, source: str, path: Path, *, format: str | None = None,
                      force=force, summary=summary, fallback_reader=fallback)
     except InputError as exc:
         summary.failures.append(Failure(source, describe(exc), empty=isinstance(exc, EmptyInput)))
-    except LibraryBusy as exc:
-        summary.busy = exc
-        summary.failures.append(Failure(source, str(exc)))
     except PaperdexError as exc:
-        if getattr(exc, "stops_import", False):  # read-only or full: every later file would fail alike
-            summary.busy = exc
-        summary.failures.append(Failure(source, str(exc)))
+        record_failure(summary, source, exc)
+
+
+def record_failure(summary: AddSummary, source: str, exc: PaperdexError) -> None:
+    """Count a file the library refused; a refusal every later file would meet too stops the import.
+
+    Busy past the timeout, read-only or full (`stops_import`): later files are counted as not tried,
+    and AddSummary.line says why, instead of each failing (or waiting the whole timeout) alike. `add`
+    and sync both come here so that they report a stopped import the same way.
+    """
+    if isinstance(exc, LibraryBusy) or getattr(exc, "stops_import", False):
+        summary.busy = exc
+    summary.failures.append(Failure(source, str(exc)))
 
 
 def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,

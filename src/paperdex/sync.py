@@ -166,6 +166,11 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
             progress(source)
         _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary,
                   roots=[shown for _, shown in roots])
+    if summary.busy is not None:
+        # The library refused a write that every later one would meet too (busy past the timeout,
+        # read-only, full): trashing and bookkeeping wait for the next run rather than raising here
+        # and hiding the summary of what was done and what was not tried.
+        return summary
     for gone in vanished:
         try:
             entry = sync_state.trash_source(lib, gone.key)
@@ -240,12 +245,8 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
             reason += " (its notes from the last read are kept)"
         summary.failures.append(importer.Failure(source, reason, empty=isinstance(exc, EmptyInput)))
         return
-    except LibraryBusy as exc:
-        summary.busy = exc
-        summary.failures.append(importer.Failure(source, str(exc)))
-        return
     except PaperdexError as exc:
-        summary.failures.append(importer.Failure(source, str(exc)))
+        importer.record_failure(summary, source, exc)  # busy, read-only or full: later files not tried
         return
     if result is None or result.status == "unchanged":
         return
@@ -303,6 +304,8 @@ def sync_all(lib: Library, *, force: bool = False, max_bytes: int = DEFAULT_MAX_
         opts = SyncOptions.from_stored(json.loads(stored), max_bytes=max_bytes)
         opts.force = force
         sync_paths(lib, paths, opts, summary=summary, register=False, progress=progress)
+    if summary.busy is not None:
+        return summary  # the library refuses writes (see sync_paths): the rest waits for the next run
     sync_state.mark_roots_synced(lib, [p for p in covered if os.path.exists(p)])
     for key in (k for k in sync_state.known_sources(lib) if urls and k.startswith(("http://", "https://"))):
         _sync_url(lib, key, force, max_bytes, summary)

@@ -85,7 +85,8 @@ def _report(summary: SyncSummary, report: Callable[[str], None]) -> bool:
         report(event)
     for failure in summary.failures:
         report(f"skipped  {failure.source}: {failure.reason}")
-    return summary.busy is not None
+    # Only a busy library frees itself; a read-only or full one is tried again on the next change.
+    return isinstance(summary.busy, LibraryBusy)
 
 
 def start_background(db_path: Path, report: Callable[[str], None]) -> tuple[threading.Thread, threading.Event]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import socket
 import subprocess
 import threading
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 
 from paperdex import importer
 from paperdex.cli import main
-from paperdex.errors import LibraryBusy
+from paperdex.errors import LibraryBusy, LibraryError
 from paperdex.library import maintenance
 from paperdex.library.db import Library
 from paperdex.library.store import count_papers, list_papers
@@ -67,6 +68,27 @@ def test_two_imports_of_different_folders_at_once_keep_every_source_whole(world)
     with Library(db) as lib:
         assert maintenance.source_note_counts(lib) == both
         assert maintenance.check(lib).ok
+
+
+def _open_at(path: str, start: float) -> str:
+    """Open (and so create) the library at `path` once the clock reaches `start`; the error, if any."""
+    while time.time() < start:
+        pass
+    try:
+        Library(path).close()
+    except LibraryError as exc:
+        return str(exc)
+    return ""
+
+
+def test_two_processes_creating_one_new_library_at_once_both_open_it(tmp_path):
+    """Making a new file a WAL library upgrades a read to a write, which SQLite refuses at once (no busy
+    timeout) to the process that loses the race; that process must wait for the other, not say "busy"."""
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        for i in range(40):
+            start = time.time() + 0.05
+            errors = pool.starmap(_open_at, [(str(tmp_path / f"new{i}.db"), start)] * 2)
+            assert errors == ["", ""], (i, errors)
 
 
 def test_a_held_write_lock_makes_add_wait_then_succeed(world, tmp_path):

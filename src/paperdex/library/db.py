@@ -7,15 +7,18 @@ else goes through the Library API so that a PostgreSQL backend can slot in.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 from paperdex.errors import LibraryBusy, LibraryError, LibraryReadOnly
-from paperdex.library.diagnosis import diagnose, is_environment_failure, on_read_only_mount
+from paperdex.library.diagnosis import diagnose, is_busy, is_environment_failure, on_read_only_mount
 
 BUSY_TIMEOUT_S = 30.0
+# Between two tries to switch a new library to WAL while another process switches it (see _use_wal).
+WAL_RETRY_S = 0.02
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -42,7 +45,7 @@ class Library:
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(timeout)
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -50,6 +53,26 @@ class Library:
             found = diagnose(self.path, exc)
             if not (isinstance(found, LibraryReadOnly) and self._open_read_only(timeout)):
                 raise found from exc
+
+    def _use_wal(self, timeout: float) -> None:
+        """Switch the library to WAL, waiting up to `timeout` for another process doing the same.
+
+        On a new (or rollback-journal) library the switch reads the header and then upgrades that read
+        to a write; SQLite answers a lost race for that upgrade with an immediate SQLITE_BUSY and never
+        calls the busy handler (waiting there could deadlock). So two `paperdex add` started at once on
+        a new library failed with "busy" although the other process needed only milliseconds. Retrying
+        gives the wait the busy timeout promises. A library already in WAL writes nothing here and cannot
+        lose this race; one locked past the timeout still raises (diagnosed as busy by the caller).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(WAL_RETRY_S)
 
     def _open_read_only(self, timeout: float) -> bool:
         """On read-only media SQLite cannot even open a WAL library normally; read it as it is.

@@ -61,6 +61,11 @@ def is_environment_failure(exc: BaseException) -> bool:
     return _code(exc) in (SQLITE_READONLY, SQLITE_FULL)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock SQLite needed (it may be free a moment later)."""
+    return _code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
 def _code(exc: BaseException) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
