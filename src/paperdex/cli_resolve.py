@@ -37,6 +37,16 @@ def run_resolve(lib: Library, console: Console, **kwargs) -> ResolveSummary:
         task = bar.add_task("resolve", total=None)
         summary = resolve_library(lib, progress=lambda done, total: bar.update(task, completed=done, total=total),
                                   **kwargs)
+    from paperdex import settings
+
+    if settings.is_offline():
+        # Offline is a state the user chose, not a failure: one line on what waits for the network.
+        waiting = summary.untouched + summary.failed
+        found = f"{summary.resolved} resolved from the local snapshot; " if summary.resolved else ""
+        review = f"{summary.ambiguous} for review; " if summary.ambiguous else ""
+        console.print(f"offline: {found}{review}{waiting} paper{'' if waiting == 1 else 's'} not yet resolved; "
+                      "run `paperdex resolve` when online")
+        return summary
     for message in summary.messages:
         console.print(escape(message))
     console.print(summary.line())
