@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from paperdex.export import citekeys
+from paperdex.export import bibtex
 from paperdex.export.bibtex import (
     annote,
     bibtex_authors,
@@ -23,11 +22,10 @@ from paperdex.export.bibtex import (
     primary_class,
     verbatim,
 )
-from paperdex.export.common import LANGIDS, paper_language, papers_with_notes, real_link, sections_of
+from paperdex.export.common import LANGIDS, paper_language, real_link, sections_of
 from paperdex.export.options import ExportOptions
 from paperdex.export.tex import escape
 from paperdex.library.db import Library
-from paperdex.library.store import iter_papers
 from paperdex.model import Paper
 
 NAME = "biblatex"
@@ -60,18 +58,8 @@ def entry_for(paper: Paper, key: str, notes: bool = True) -> Entry:
 
 
 def render(papers: list[Paper], keys: dict[str, str], notes: bool = True) -> str:
-    lib = bibtexparser.Library()
-    for paper in sorted(papers, key=lambda p: (keys[p.id], p.id)):
-        lib.add(entry_for(paper, keys[paper.id], notes))
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    return bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
+    return bibtex.render(papers, keys, notes, entry=entry_for)
 
 
 def export(lib: Library, out: TextIO, options: ExportOptions | None = None) -> int:
-    options = options or ExportOptions()
-    keys = citekeys.assign(iter_papers(lib))
-    papers = papers_with_notes(iter_papers(lib, options.filter), options.filter)
-    out.write(render(papers, keys, options.notes))
-    return len(papers)
+    return bibtex.export(lib, out, options, entry=entry_for)

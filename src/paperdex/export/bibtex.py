@@ -108,10 +108,12 @@ def primary_class(paper: Paper) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def render(papers: list[Paper], keys: dict[str, str], notes: bool = True) -> str:
+def render(papers: list[Paper], keys: dict[str, str], notes: bool = True, entry=None) -> str:
+    """The .bib text of these papers, sorted by key; `entry` builds each entry (biblatex passes its own)."""
+    entry = entry or entry_for
     lib = bibtexparser.Library()
     for paper in sorted(papers, key=lambda p: (keys[p.id], p.id)):
-        lib.add(entry_for(paper, keys[paper.id], notes))
+        lib.add(entry(paper, keys[paper.id], notes))
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.block_separator = "\n"
@@ -119,10 +121,10 @@ def render(papers: list[Paper], keys: dict[str, str], notes: bool = True) -> str
     return bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
 
 
-def export(lib: Library, out: TextIO, options: ExportOptions | None = None) -> int:
+def export(lib: Library, out: TextIO, options: ExportOptions | None = None, entry=None) -> int:
     options = options or ExportOptions()
     # Keys are assigned over the whole library so a filtered export cites the same keys.
     keys = citekeys.assign(iter_papers(lib))
     papers = papers_with_notes(iter_papers(lib, options.filter), options.filter)
-    out.write(render(papers, keys, options.notes))
+    out.write(render(papers, keys, options.notes, entry=entry))
     return len(papers)

@@ -46,10 +46,11 @@ _MATH = re.compile(r"\$\$([^$]+?)\$\$|\$(?=[^\s$])([^$\n]*?[^\s$\\])\$(?!\d)|\$(
 def _safe_math(body: str) -> bool:
     """Math whose body every parser keeps whole: braces balanced, no comment or table characters."""
     # `\_` in math is rare in real formulas and breaks citation-js's math parser; it marks Markdown-escaped text.
-    return not re.search(r"[%#&]|\\_", body) and _balanced(body)
+    return not re.search(r"[%#&]|\\_", body) and balanced(body)
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Whether every brace pairs up in order (a field BibTeX parsers can read)."""
     depth = 0
     for ch in text:
         depth += 1 if ch == "{" else -1 if ch == "}" else 0
@@ -80,7 +81,7 @@ def escape(text: str, math: bool = True) -> str:
             pos = match.end()
     pieces.append((False, text[pos:]))
     # Math braces pair up by themselves, so the braces outside math decide for the whole value.
-    paired = _balanced("".join(t for is_math, t in pieces if not is_math))
+    paired = balanced("".join(t for is_math, t in pieces if not is_math))
     return "".join(t if is_math else _escape_text(t, paired) for is_math, t in pieces)
 
 

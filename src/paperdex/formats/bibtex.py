@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from paperdex.errors import MalformedInput
-from paperdex.export.tex import looks_escaped, unescape
+from paperdex.export.tex import balanced, looks_escaped, unescape
 from paperdex.formats.records import identifiers, one_line, paper_block, strip_html, year_of
 from paperdex.model import Document, NoteBlock
 
@@ -151,7 +151,7 @@ def paperdex_notes(annote: str, tex: bool = True) -> list[dict]:
         annote = unescape(annote)
     elif tex:
         escaped = annote.replace("\\{", "{").replace("\\}", "}")
-        if not _balanced(escaped):
+        if not balanced(escaped):
             annote = escaped  # older exports escaped every brace of an unbalanced annote, and only then
     headers = list(_NOTE_HEADER.finditer(annote))
     if not headers or headers[0].start() != 0:
@@ -182,15 +182,6 @@ def paperdex_notes(annote: str, tex: bool = True) -> list[dict]:
             note[name] = ["\n".join(lines) for lines in note[name]]
         notes.append(note)
     return notes
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += 1 if ch == "{" else -1 if ch == "}" else 0
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def entry_to_block(entry: object, skip_annote: bool = False) -> NoteBlock:
