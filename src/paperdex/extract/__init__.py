@@ -312,5 +312,5 @@ def clear_caches() -> None:
     from paperdex.extract import citation, evidence, links
 
     for fn in (links.find_links, links.is_paper_url, evidence.plain, evidence.title_like, evidence._head_evidence,
-               citation.parse_citation):
+               evidence._own_links_in, citation.parse_citation):
         fn.cache_clear()

@@ -281,14 +281,18 @@ def sentence_like(text: str) -> bool:
 def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
     """Paper links near the top that are the note's own: labelled (`[Paper](..)`, `Link: URL`), bare,
     or named by a title; not a link that a sentence leads into ("as in [X](..)")."""
+    return [link for line in text.split("\n")[:lines] for link in _own_links_in(line)]
+
+
+@lru_cache(maxsize=65536)
+def _own_links_in(line: str) -> tuple[Link, ...]:
     out = []
-    for line in text.split("\n")[:lines]:
-        for link in find_links(line):
-            if is_image(link) or not is_paper_url(link.url):
-                continue
-            before = plain(line[: link.start]).strip(" -*>|:：")
-            if before and _LEADS_INTO.search(before):
-                continue
-            if not link.text or is_label(link.text) or title_like(link.text) or not before or len(before) < 30:
-                out.append(link)
-    return out
+    for link in find_links(line):
+        if is_image(link) or not is_paper_url(link.url):
+            continue
+        before = plain(line[: link.start]).strip(" -*>|:：")
+        if before and _LEADS_INTO.search(before):
+            continue
+        if not link.text or is_label(link.text) or title_like(link.text) or not before or len(before) < 30:
+            out.append(link)
+    return tuple(out)
