@@ -329,3 +329,14 @@ def test_a_huge_note_without_papers_is_kept_in_parts_and_said_so(tmp_path):
         summary = importer.add(lib, [str(tmp_path / "notes")], max_bytes=64 * 1024 * 1024)
     assert not summary.failures
     assert any(e.startswith("split") and f"{len(blocks)} parts" in e for e in summary.events)
+
+
+def test_org_property_drawers_give_a_heading_its_paper_id():
+    text = """* Attention Is All You Need
+:PROPERTIES:
+:ROAM_REFS: https://arxiv.org/abs/1706.03762
+:END:
+Transformers replace recurrence.
+"""
+    [paper] = _papers(text, "attention.org", "org")
+    assert paper.identifiers[0].value == "1706.03762"

@@ -20,21 +20,25 @@ import re
 from pathlib import PurePath
 from urllib.parse import unquote
 
-from paperdex.extract.blocks import MAX_NOTE_CHARS, _identifiers_of, entry_block, note_parts, year_of_arxiv
+from paperdex.extract.blocks import (
+    MAX_NOTE_CHARS,
+    entry_block,
+    identifiers_of,
+    meta_identifiers,
+    note_parts,
+    year_of_arxiv,
+)
 from paperdex.extract.entries import STRONG, Entry, find_entries
 from paperdex.extract.evidence import PAPER_LABELS, is_generic_heading, own_links_near_top, plain, title_like
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
 from paperdex.extract.tree import Node, parse_markdown, parse_plain
-from paperdex.ids import normalize_arxiv, normalize_doi
-from paperdex.model import Document, Identifier, NoteBlock
+from paperdex.model import Document, NoteBlock
 from paperdex.titles import clean_title, normalize_title
 
 # A document block larger than this is split at section or paragraph boundaries (the source keeps all).
 DOCUMENT_PART_CHARS = 100_000
-_LINK_KEYS = ("link", "url", "paper", "pdf", "arxiv", "arxiv_id", "eprint", "doi", "paper_url", "source", "roam_refs",
-              "ref", "href", "paper_link")
 _PLACEHOLDER = re.compile(r"^(?:your paper title|title|untitled|paper title|tbd|todo|\{\{.*\}\}|<.*>)$", re.I)
 _FURNITURE_NAMES = re.compile(r"^(?:readme|index|about|home|contents|toc|summary|changelog|license|contributing|"
                               r"template.*|moc|todo|inbox|journal|draft|untitled.*|notes?)$", re.I)
@@ -84,33 +88,6 @@ def _meta_str(meta: dict, *names: str) -> str | None:
     return None
 
 
-def meta_identifiers(meta: dict) -> tuple[list[Identifier], list[str]]:
-    """Identifiers and paper links written in a note's own metadata (front matter, properties)."""
-    ids: list[Identifier] = []
-    urls: list[str] = []
-    lowered = {str(k).lower(): v for k, v in meta.items()}
-    for key in _LINK_KEYS:
-        value = lowered.get(key)
-        for item in value if isinstance(value, list) else [value]:
-            if item in (None, ""):
-                continue
-            text = str(item).strip().strip("[]")
-            ident = None
-            if key in ("arxiv", "arxiv_id", "eprint"):
-                raw = normalize_arxiv(text)
-                ident = Identifier("arxiv", raw) if raw else None
-            elif key == "doi":
-                raw = normalize_doi(text)
-                ident = Identifier("doi", raw) if raw else None
-            for link in find_links(text) or []:
-                if re.match(r"^https?://", link.url):
-                    urls.append(link.url)
-                    ident = ident or identifier(link.url)
-            if ident and ident not in ids:
-                ids.append(ident)
-    return ids, urls
-
-
 def title_from_filename(source: str) -> str | None:
     """A title in a file name: `2018_Author_Title.md`, `Author et al_2019_Title`, `hls__...`, `Title.md`."""
     stem = unquote(PurePath(source).stem).strip()
@@ -156,12 +133,14 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         return None  # a template: its title is a placeholder
     if meta_title and str(meta_title).startswith("hls__"):
         meta_title = None
-    ids, meta_urls = meta_identifiers(meta)
     strong = [e for e in entries if e.score >= STRONG]
     sections = [n for n in root.walk() if n.kind == "section"]
     top = min((s.level for s in sections), default=0)
     tops = [s for s in sections if s.level == top]
     lone = tops[0] if len(tops) == 1 and not is_generic_heading(tops[0].head) else None
+    # A lone heading's own properties (org `:URL:`, `:ROAM_REFS:`) are the note's metadata too.
+    meta.update({k: v for k, v in (lone.fields if lone is not None else {}).items() if k not in meta})
+    ids, meta_urls = meta_identifiers(meta)
     inside_entries = {n for e in entries for n in range(e.node.line, e.node.line + e.node.text.count("\n") + 1)}
     # The note's own links are those outside its entries (an entry's link is that entry's paper).
     near = [link for number, line in enumerate(doc.text.split("\n")[:30], start=1) if number not in inside_entries
@@ -221,7 +200,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         block.year = int(year)
     block.year = block.year or cleaned.get("year")
     block.venue = _meta_str(meta, "venue", "journal", "conference")
-    block.references = [i.key for e in entries for i in _identifiers_of(
+    block.references = [i.key for e in entries for i in identifiers_of(
         [link for link in find_links(e.head) if is_paper_url(link.url)], "") if i not in ids]
     if lone is not None and lone_title and lone_title != title:
         block.fields["heading"] = lone_title

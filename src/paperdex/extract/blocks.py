@@ -6,9 +6,9 @@ import re
 
 from paperdex.extract.entries import Entry
 from paperdex.extract.evidence import REFERENCE_HEADINGS, is_date_heading, is_generic_heading, plain
-from paperdex.extract.links import find_links, identifier, is_image, is_local, is_local_note, is_paper_url
+from paperdex.extract.links import Link, find_links, identifier, is_image, is_local_note, is_paper_url
 from paperdex.extract.naming import labelled_title, title_from_head, title_from_heading
-from paperdex.ids import find_identifiers, normalize_doi
+from paperdex.ids import find_identifiers, normalize_arxiv, normalize_doi
 from paperdex.model import Identifier, NoteBlock
 
 THOUGHT = re.compile(
@@ -22,9 +22,12 @@ _TASK = re.compile(r"^(?:todo|to ?do|to[- ]?read|reading list|backlog|待读|未
 _TAG_LINE = re.compile(r"^\s*(?:tags?\s*::?|#[\w/-]+(?:\s+#[\w/-]+)*\s*$)", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 MAX_NOTE_CHARS = 200_000
+# Metadata keys whose values name the paper's own link or id (front matter, org properties).
+_LINK_KEYS = ("link", "url", "paper", "pdf", "arxiv", "arxiv_id", "eprint", "doi", "paper_url", "source", "roam_refs",
+              "ref", "href", "paper_link")
 
 
-def _identifiers_of(links: list, text: str) -> list[Identifier]:
+def identifiers_of(links: list, text: str) -> list[Identifier]:
     out: list[Identifier] = []
     for link in links:
         url = link.url
@@ -119,13 +122,16 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         if not own:
             own = [link for link in body_links if is_paper_url(link.url)][:1]
         links = head_links + [link for link in body_links if link not in head_links]
-        ids = _identifiers_of(own, head)
+        ids = identifiers_of(own, head)
+        if not ids and node.fields:  # org property drawer: `:URL:`, `:ROAM_REFS:`, `:ARXIV:`
+            ids, urls = meta_identifiers(node.fields)
+            links += [Link("", u, 0, 0) for u in urls]
         note_text = body
     elif node.kind == "row":
         title, meta = title_from_head(head)
         links = [link for c in node.cells for link in find_links(c) if not is_image(link)]
         own = [link for link in links if is_paper_url(link.url)][:1]
-        ids = _identifiers_of(own, head)
+        ids = identifiers_of(own, head)
         note_text = " | ".join(c for i, c in enumerate(node.cells) if i != entry.title_cell and c.strip())
         if node.header:
             note_text = "\n".join(f"{plain(h)}: {c}" for i, (h, c) in enumerate(zip(node.header, node.cells, strict=False))
@@ -135,7 +141,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         title, meta = title_from_head(head)
         links = [link for link in find_links(head) if not is_image(link)]
         own = [link for link in links if is_paper_url(link.url)]
-        ids = _identifiers_of(own, head)
+        ids = identifiers_of(own, head)
         if node.kind == "item":
             # Sub-bullets are the note's lines: markers and indentation go, blank lines between them stay.
             note_text = "\n".join(re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", ln.strip(), count=1)
@@ -152,7 +158,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
             for b in entry.extra:
                 for link in find_links(b.text):
                     if not is_image(link) and not ids and is_paper_url(link.url) and _is_field_link(b.text, link):
-                        ids = _identifiers_of([link], "")
+                        ids = identifiers_of([link], "")
                         links.append(link)
             note_text = (note_text + "\n" + extra).strip()
     if not title or len(title) < 2:
@@ -213,10 +219,6 @@ def _tail_text(head: str) -> str:
     return " ".join(rest.split()).strip(" -,;|")
 
 
-def local_link_target(url: str) -> bool:
-    return is_local(url)
-
-
 def year_of_arxiv(block: NoteBlock) -> int | None:
     """The year an arXiv id was issued (`2106.01345` -> 2021, `hep-th/9901001` -> 1999): a paper's year when
     the note gives none."""
@@ -228,3 +230,30 @@ def year_of_arxiv(block: NoteBlock) -> int | None:
             yy = int(digits[:2])
             return 2000 + yy if yy < 90 else 1900 + yy
     return None
+
+
+def meta_identifiers(meta: dict) -> tuple[list[Identifier], list[str]]:
+    """Identifiers and paper links written in a note's own metadata (front matter, properties)."""
+    ids: list[Identifier] = []
+    urls: list[str] = []
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    for key in _LINK_KEYS:
+        value = lowered.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if item in (None, ""):
+                continue
+            text = str(item).strip().strip("[]")
+            ident = None
+            if key in ("arxiv", "arxiv_id", "eprint"):
+                raw = normalize_arxiv(text)
+                ident = Identifier("arxiv", raw) if raw else None
+            elif key == "doi":
+                raw = normalize_doi(text)
+                ident = Identifier("doi", raw) if raw else None
+            for link in find_links(text) or []:
+                if re.match(r"^https?://", link.url):
+                    urls.append(link.url)
+                    ident = ident or identifier(link.url)
+            if ident and ident not in ids:
+                ids.append(ident)
+    return ids, urls

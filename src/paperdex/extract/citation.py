@@ -210,7 +210,3 @@ def _comma_style(raw: str) -> Citation | None:
     if len(title.split()) < 2 or len(title_parts) == len(rest):
         return None
     return Citation(_clean(title), authors=", ".join(parts[:names]), year=_year_of(head), style="comma")
-
-
-def looks_like_citation(text: str) -> bool:
-    return parse_citation(text) is not None

@@ -370,18 +370,3 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
         if s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(cell), shapes)):
             out.append(Entry(row, cell, s, ev, path, title_cell=col))
     return out
-
-
-def single_paper_signals(root: Node) -> dict:
-    """What says a document is about one paper: a lone top heading, a paper link near the top."""
-    sections = [n for n in root.walk() if n.kind == "section"]
-    top = min((s.level for s in sections), default=0)
-    top_sections = [s for s in sections if s.level == top]
-    head_lines = "\n".join(root.text.split("\n")[:25])
-    links = [link for link in find_links(root.text) if not link.image]
-    return {
-        "h1": top_sections[0] if len(top_sections) == 1 else None,
-        "paper_link_near_top": next((link for link in find_links(head_lines) if is_paper_url(link.url)), None),
-        "links": len(links),
-        "title_like": title_like,
-    }

@@ -63,7 +63,6 @@ WEAK = 0.3
 # A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
-_SENTENCE_END = re.compile(r"[。！？!?]|[.](?:\s|$)")
 
 
 @dataclass
@@ -271,11 +270,6 @@ def score(node: Node, ev: Evidence) -> float:
     if "long" in ev.signals and not ev.citation:
         s -= 0.3
     return max(0.0, min(1.0, s))
-
-
-def sentence_like(text: str) -> bool:
-    t = plain(text)
-    return len(t.split()) > 25 or bool(_SENTENCE_END.search(t[:-1]))
 
 
 def own_links_near_top(text: str, lines: int = 30) -> list[Link]:

@@ -56,8 +56,6 @@ def _link_title(text: str) -> tuple[str, str | None] | None:
                 is_paper_url(link.url) or is_local_note(link.url) or not link.url or text.lstrip(" *_[").startswith(
                     link.text[:10])):
             return plain(link.text), link.url or None
-        if link.text and not is_label(link.text):
-            continue
     return None
 
 

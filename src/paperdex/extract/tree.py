@@ -60,12 +60,6 @@ class Node:
     def sections(self) -> list[Node]:
         return [c for c in self.children if c.kind == "section"]
 
-    def ancestors(self) -> Iterator[Node]:
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
@@ -75,16 +69,6 @@ def _parser() -> MarkdownIt:
     # Only the block structure is used (links are read from the raw lines): skip inline parsing.
     md.disable(["inline", "text_join"])
     return md
-
-
-_BULLET_CHARS = re.compile(r"^([ \t]*)[•·▪◦●○■□►▸‣⁃–—](?=[ \t])", re.M)
-_NUMBERED_BRACKET = re.compile(r"^([ \t]*)\[(\d{1,3})\][ \t]+", re.M)
-
-
-def plain_text_as_markdown(text: str) -> str:
-    """Plain-text bullets (•, ·, –) and `[12] ` citation numbers become Markdown list markers."""
-    text = _BULLET_CHARS.sub(r"\1-", text)
-    return _NUMBERED_BRACKET.sub(r"\g<1>\2. ", text)
 
 
 def parse_markdown(text: str) -> Node:
