@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from paperdex import provenance, segment
@@ -85,8 +86,13 @@ class AddSummary:
 def root_for(path: Path, inputs: list[str]) -> Path | None:
     """The added folder a file was found in (its name is the reader of last resort)."""
     resolved = path.resolve()
-    roots = sorted((Path(i).resolve() for i in inputs if Path(i).is_dir()), key=lambda p: len(p.parts), reverse=True)
-    return next((r for r in roots if resolved.is_relative_to(r)), None)
+    return next((r for r in _input_roots(tuple(inputs)) if resolved.is_relative_to(r)), None)
+
+
+@lru_cache(maxsize=16)
+def _input_roots(inputs: tuple[str, ...]) -> list[Path]:
+    """The added folders, deepest first; read once per import, not once per file."""
+    return sorted((Path(i).resolve() for i in inputs if Path(i).is_dir()), key=lambda p: len(p.parts), reverse=True)
 
 
 def plan(inputs: list[str]) -> list[tuple[str, Path | None, InputError | None]]:
