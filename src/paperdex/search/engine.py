@@ -40,18 +40,20 @@ MIN_POOL = 50
 PIN_RATIO = 1.8
 # Fusion weights (see fusion_weights) and semantic paper aggregation (see _by_paper), measured on
 # bench/queries/dev.json with bench/search_quality.py.
-KEYWORD_WEIGHT_OTHER_SCRIPT = 0.3
+KEYWORD_WEIGHT_OTHER_SCRIPT = 1.0
 SEMANTIC_WEIGHT_SHORT = 1.0
-SEMANTIC_WEIGHT_OTHER_SCRIPT = 1.0
-SEMANTIC_WEIGHT_LATIN = 1.0
+SEMANTIC_WEIGHT_OTHER_SCRIPT = 0.2
+SEMANTIC_WEIGHT_LATIN = 0.2
 PAPER_SECOND_SHARE = 0.0
-TITLE_WEIGHT_OTHER_SCRIPT = 1.0
-TITLE_WEIGHT_LATIN = 0.5
+TITLE_WEIGHT_OTHER_SCRIPT = 0.2
+TITLE_WEIGHT_LATIN = 0.2
 TRANSLATE = True
-TRANSLATED_APART = True
+TRANSLATED_APART = False
 TRANSLATED_WEIGHT = 1.0
-GLOSS_WEIGHT = 0.0
-GLOSS_TITLE_WEIGHT = 0.0
+GLOSS_WEIGHT = 0.2
+KEYWORD_PAPER_SHARE = 0.0
+KEYWORD_POOL = 1
+GLOSS_TITLE_WEIGHT = 0.4
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # Seconds one search request may take (see search()); generous, it only stops pathological cases.
 TIMEOUT = 5.0
@@ -340,9 +342,10 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
         if expansion.terms and (mode == "keyword" or not TRANSLATED_APART):
-            rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
+            rankings.append(_papers(_group(keyword_hits(lib, terms + expansion.terms, flt, pool * KEYWORD_POOL)),
+                                    KEYWORD_PAPER_SHARE))
         else:
-            rankings.append(_group(keyword_hits(lib, terms, flt, pool)))
+            rankings.append(_papers(_group(keyword_hits(lib, terms, flt, pool * KEYWORD_POOL)), KEYWORD_PAPER_SHARE))
         weights.append(keyword_weight)
         if mode == "hybrid" and expansion.terms and TRANSLATED_APART:
             rankings.append(_group(keyword_hits(lib, expansion.terms, flt, pool)))
@@ -411,6 +414,18 @@ def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:
 
     def score(hits: list[fts.Hit]) -> float:
         return hits[0].score + (PAPER_SECOND_SHARE * hits[1].score if len(hits) > 1 else 0.0)
+
+    return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
+
+
+def _papers(grouped: dict[Key, list[fts.Hit]], share: float) -> dict[Key, list[fts.Hit]]:
+    """Results ordered by their best row's score plus `share` of the others': a paper whose title
+    and notes in several languages all match beats one row that matched a little better."""
+    if not share:
+        return grouped
+
+    def score(hits: list[fts.Hit]) -> float:
+        return hits[0].score + share * sum(h.score for h in hits[1:])
 
     return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
 
