@@ -404,6 +404,17 @@ def papers_by_id(lib: Library, paper_ids: list[str]) -> dict[str, Paper]:
     return {r["id"]: _paper_from_row(lib.conn, r, False) for r in rows}
 
 
+def paper_titles(lib: Library, paper_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """(title, whether it has an arXiv id) of these papers, for folding duplicate records in results."""
+    if not paper_ids:
+        return {}
+    rows = lib.conn.execute(
+        "SELECT p.id, COALESCE(p.title, ''), EXISTS (SELECT 1 FROM identifiers i WHERE i.paper_id = p.id"
+        " AND i.scheme = 'arxiv') FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))",
+        [json.dumps(paper_ids)]).fetchall()
+    return {r[0]: (r[1], bool(r[2])) for r in rows}
+
+
 def embed_texts(lib: Library, doc_ids: list[int]) -> dict[int, str]:
     """The text each row's vector is computed from (same function as its embed_hash)."""
     out: dict[int, str] = {}

@@ -15,7 +15,9 @@ longest form first, each character of the query used once.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +27,7 @@ from paperdex.search.analyze import fold, terms
 LANGUAGES = ("en", "zh", "ru", "ja", "ko")
 # Characters of the scripts matched as substrings: Han, kana, Hangul.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
 # Longest Latin/Cyrillic form, in index terms (n-grams tried per position).
 _MAX_TERMS = 6
@@ -44,6 +47,7 @@ class Lexicon:
     concepts: list[Concept]
     by_terms: dict[tuple[str, ...], set[int]] = field(default_factory=dict)  # Latin/Cyrillic forms
     by_text: dict[str, set[int]] = field(default_factory=dict)  # CJK forms, spaces removed
+    segmented: dict[str, list[str]] = field(default_factory=dict)  # Han forms -> index terms
     longest_text: int = 0
 
     def add(self, concept: Concept) -> None:
@@ -71,11 +75,31 @@ class Expansion:
     gloss: str  # the query's concepts in English, in query order ("" when none was found)
 
 
+DATA = "data/ml_terms.tsv"
+# Index terms of every Chinese/Japanese form, precomputed: segmenting them would load jieba's
+# dictionary (0.3-0.5 s) for every English query. Rewrite with `python -m paperdex.search.lexicon`.
+SEGMENTED = "data/ml_terms.segmented.json"
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The shipped lexicon, parsed once per process (~0.1 s, only when a query needs it)."""
-    text = resources.files("paperdex.search").joinpath("data/ml_terms.tsv").read_text(encoding="utf-8")
-    return parse(text)
+    """The shipped lexicon, parsed once per process (~0.05 s, only when a query needs it)."""
+    package = resources.files("paperdex.search")
+    lex = parse(package.joinpath(DATA).read_text(encoding="utf-8"))
+    lex.segmented = json.loads(package.joinpath(SEGMENTED).read_text(encoding="utf-8"))
+    return lex
+
+
+def segmented(lex: Lexicon) -> dict[str, list[str]]:
+    """{form: index terms} for every form with Han characters (what SEGMENTED holds)."""
+    return {form: terms(form) for concept in lex.concepts for forms in concept.forms.values()
+            for form in forms if _HAN.search(form)}
+
+
+def form_terms(lex: Lexicon, form: str) -> list[str]:
+    """The index terms of one lexicon form, without loading jieba for a precomputed one."""
+    known = lex.segmented.get(form)
+    return known if known is not None else terms(form)
 
 
 def parse(text: str) -> Lexicon:
@@ -133,7 +157,7 @@ def _term_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
 def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     """The lexicon concepts of `query`, their forms in every language as index terms, and an English gloss."""
     lex = lex or lexicon()
-    own = set(terms(query))
+    own = set(terms(query))  # segments a Chinese query: jieba loads only for a query with Han
     matches = _term_matches(lex, query) + _cjk_matches(lex, query)
     concepts: list[Concept] = []
     seen: set[int] = set()
@@ -146,8 +170,17 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     for concept in concepts:
         for forms in concept.forms.values():
             for form in forms:
-                for term in terms(form):
+                for term in form_terms(lex, form):
                     if term not in own and term not in extra:
                         extra.append(term)
     gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
     return Expansion(concepts, extra, gloss)
+
+
+if __name__ == "__main__":  # regenerate SEGMENTED after editing the TSV or the analyser
+    target = resources.files("paperdex.search").joinpath(SEGMENTED)
+    table = segmented(parse(resources.files("paperdex.search").joinpath(DATA).read_text(encoding="utf-8")))
+    Path = __import__("pathlib").Path
+    Path(str(target)).write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+                                 encoding="utf-8")
+    print(f"{len(table)} segmented forms -> {target}", file=sys.stderr)
