@@ -1,0 +1,84 @@
+"""The ML terminology lexicon: what it finds in queries of five languages, and keyword search across scripts."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from paperdex.search import engine, lexicon
+from paperdex.search.engine import search
+
+DREAMER = "Mastering Diverse Domains through World Models"
+ILQL = "Offline RL for Natural Language Generation with Implicit Language Q Learning"
+
+
+def english(query: str) -> str:
+    return lexicon.expand(query).gloss
+
+
+def test_shipped_lexicon_is_large_and_every_line_has_five_languages():
+    lex = lexicon.lexicon()
+    assert len(lex.concepts) >= 400
+    for concept in lex.concepts:
+        assert concept.forms["en"], concept
+        assert sum(1 for lang in lexicon.LANGUAGES if concept.forms[lang]) == 5, concept
+
+
+def test_chinese_japanese_korean_russian_terms_become_english():
+    assert english("图卷积网络做半监督节点分类") == (
+        "graph convolutional network semi-supervised learning node classification")
+    assert "diffusion model" in english("ノイズを少しずつ取り除く拡散モデル")
+    # Korean spacing varies; both spellings are one term.
+    assert english("강화 학습") == english("강화학습") == "reinforcement learning"
+    # Russian inflection: the plural adjective and noun meet the lexicon's singular.
+    assert english("диффузионные модели") == "diffusion model"
+    assert english("обучения с подкреплением") == "reinforcement learning"
+
+
+def test_longest_term_wins_and_each_character_is_used_once():
+    found = [c.english for c in lexicon.expand("离线强化学习").concepts]
+    assert found == ["offline reinforcement learning"]  # not also "reinforcement learning" / "learning"
+
+
+def test_english_query_gains_terms_of_other_languages():
+    extra = lexicon.expand("knowledge distillation").terms
+    assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra
+    assert "distil" not in extra  # the query's own terms are not repeated
+
+
+def test_query_without_known_terms_expands_to_nothing():
+    found = lexicon.expand("RIFE 2011.06294")
+    assert found.concepts == [] and found.terms == [] and found.gloss == ""
+
+
+def test_malformed_line_is_a_clear_error():
+    with pytest.raises(ValueError, match="line 2: 3 columns, expected 5"):
+        lexicon.parse("# header\nmodel\t模型\tмодель\n")
+
+
+def test_presegmented_forms_match_the_analyser():
+    """The shipped segmentation must be what the analyser gives today (else regenerate it with
+    `python -m paperdex.search.lexicon`)."""
+    shipped = json.loads(resources.files("paperdex.search").joinpath(lexicon.SEGMENTED).read_text("utf-8"))
+    assert shipped == lexicon.segmented(lexicon.lexicon())
+
+
+def test_japanese_query_finds_paper_described_in_chinese_and_english(own_lib, monkeypatch):
+    # 強化学習 (Japanese kanji) is not 强化学习 (simplified Chinese): only translation connects them.
+    monkeypatch.setattr(engine, "TRANSLATE", False)
+    assert search(own_lib, "オフライン強化学習", mode="keyword") == []
+    monkeypatch.setattr(engine, "TRANSLATE", True)
+    results = search(own_lib, "オフライン強化学習", mode="keyword")
+    assert results[0].title == ILQL
+
+
+def test_english_query_reaches_a_russian_note(own_lib, monkeypatch):
+    # "imagination" is in no title; the Russian note says "в воображении модели".
+    monkeypatch.setattr(engine, "TRANSLATE", False)
+    assert search(own_lib, "imagination", mode="keyword") == []
+    monkeypatch.setattr(engine, "TRANSLATE", True)
+    results = search(own_lib, "imagination", mode="keyword")
+    assert [r.title for r in results] == [DREAMER]
+    assert "«воображении»" in results[0].snippet  # the translation is what is marked
