@@ -49,6 +49,7 @@ PAPER_SECOND_SHARE = 0.0
 TITLE_WEIGHT_OTHER_SCRIPT = 0.2
 TITLE_WEIGHT_LATIN = 0.2
 TRANSLATE = True
+TRANSLATED_SHARE = 0.02
 TRANSLATED_APART = False
 TRANSLATED_WEIGHT = 1.0
 GLOSS_WEIGHT = 0.2
@@ -343,6 +344,7 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     weights: list[float] = []
     keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
+        expansion.terms = _distinctive(lib, expansion.terms)
         if expansion.terms and (mode == "keyword" or not TRANSLATED_APART):
             rankings.append(_papers(_group(keyword_hits(lib, terms + expansion.terms, flt, pool * KEYWORD_POOL)),
                                     KEYWORD_PAPER_SHARE))
@@ -392,6 +394,14 @@ def _marked_translations(terms: list[str], expansion: lexicon.Expansion) -> set[
     if any(_HAN.search(t) for t in terms):
         return set(expansion.terms)
     return {t for t in expansion.terms if not _HAN.search(t)}
+
+
+def _distinctive(lib: Library, extra: list[str]) -> list[str]:
+    """Translated terms present in the library and in at most TRANSLATED_SHARE of its rows: a common
+    word in five languages adds thousands of rows to score and hardly changes the ranking."""
+    freqs = fts.doc_freqs(lib, extra)
+    limit = max(fts.COMMON_MIN_DOCS, TRANSLATED_SHARE * fts.doc_count(lib))
+    return [t for t in extra if 0 < freqs.get(t, 0) <= limit]
 
 
 def _expand(query: str) -> lexicon.Expansion:

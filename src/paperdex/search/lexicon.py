@@ -20,7 +20,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from paperdex.search.analyze import fold, terms
 
@@ -47,7 +47,7 @@ class Lexicon:
     concepts: list[Concept]
     by_terms: dict[tuple[str, ...], set[int]] = field(default_factory=dict)  # Latin/Cyrillic forms
     by_text: dict[str, set[int]] = field(default_factory=dict)  # CJK forms, spaces removed
-    segmented: dict[str, list[str]] = field(default_factory=dict)  # Han forms -> index terms
+    analysed: dict[str, list[str]] = field(default_factory=dict)  # form -> index terms, precomputed
     longest_text: int = 0
 
     def add(self, concept: Concept) -> None:
@@ -61,7 +61,7 @@ class Lexicon:
                         self.by_text.setdefault(key, set()).add(number)
                         self.longest_text = max(self.longest_text, len(key))
                     continue
-                words = tuple(terms(form))
+                words = tuple(form_terms(self, form))
                 if words:
                     self.by_terms.setdefault(words, set()).add(number)
 
@@ -75,36 +75,34 @@ class Expansion:
     gloss: str  # the query's concepts in English, in query order ("" when none was found)
 
 
-DATA = "data/ml_terms.tsv"
-# Index terms of every Chinese/Japanese form, precomputed: segmenting them would load jieba's
-# dictionary (0.3-0.5 s) for every English query. Rewrite with `python -m paperdex.search.lexicon`.
-SEGMENTED = "data/ml_terms.segmented.json"
+DATA = Path(__file__).parent / "data" / "ml_terms.tsv"
+# Index terms of every form, precomputed: segmenting the Chinese and Japanese ones would load jieba's
+# dictionary (0.3-0.5 s) for every English query, and stemming all of them costs ~50 ms per process.
+# Rewrite with `python -m paperdex.search.lexicon` after editing the TSV or the analyser.
+ANALYSED = DATA.with_suffix(".terms.json")
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The shipped lexicon, parsed once per process (~0.05 s, only when a query needs it)."""
-    package = resources.files("paperdex.search")
-    lex = parse(package.joinpath(DATA).read_text(encoding="utf-8"))
-    lex.segmented = json.loads(package.joinpath(SEGMENTED).read_text(encoding="utf-8"))
-    return lex
+    """The shipped lexicon, parsed once per process (only when a query needs it)."""
+    analysed = json.loads(ANALYSED.read_text(encoding="utf-8"))
+    return parse(DATA.read_text(encoding="utf-8"), analysed)
 
 
-def segmented(lex: Lexicon) -> dict[str, list[str]]:
-    """{form: index terms} for every form with Han characters (what SEGMENTED holds)."""
-    return {form: terms(form) for concept in lex.concepts for forms in concept.forms.values()
-            for form in forms if _HAN.search(form)}
+def analysed_forms(lex: Lexicon) -> dict[str, list[str]]:
+    """{form: index terms} for every form, freshly computed (what ANALYSED holds)."""
+    return {form: terms(form) for concept in lex.concepts for forms in concept.forms.values() for form in forms}
 
 
 def form_terms(lex: Lexicon, form: str) -> list[str]:
-    """The index terms of one lexicon form, without loading jieba for a precomputed one."""
-    known = lex.segmented.get(form)
+    """The index terms of one lexicon form: precomputed when shipped, else analysed now."""
+    known = lex.analysed.get(form)
     return known if known is not None else terms(form)
 
 
-def parse(text: str) -> Lexicon:
+def parse(text: str, analysed: dict[str, list[str]] | None = None) -> Lexicon:
     """A lexicon from TSV text: en, zh, ru, ja, ko columns, variants split by |, # comments."""
-    lex = Lexicon([])
+    lex = Lexicon([], analysed=analysed or {})
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -177,10 +175,8 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     return Expansion(concepts, extra, gloss)
 
 
-if __name__ == "__main__":  # regenerate SEGMENTED after editing the TSV or the analyser
-    target = resources.files("paperdex.search").joinpath(SEGMENTED)
-    table = segmented(parse(resources.files("paperdex.search").joinpath(DATA).read_text(encoding="utf-8")))
-    Path = __import__("pathlib").Path
-    Path(str(target)).write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+if __name__ == "__main__":  # regenerate ANALYSED after editing the TSV or the analyser
+    table = analysed_forms(parse(DATA.read_text(encoding="utf-8")))
+    ANALYSED.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
                                  encoding="utf-8")
-    print(f"{len(table)} segmented forms -> {target}", file=sys.stderr)
+    print(f"{len(table)} analysed forms -> {ANALYSED}", file=sys.stderr)
