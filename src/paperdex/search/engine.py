@@ -49,6 +49,7 @@ PAPER_SECOND_SHARE = 0.0
 TITLE_WEIGHT_OTHER_SCRIPT = 0.2
 TITLE_WEIGHT_LATIN = 0.2
 TRANSLATE = True
+FOLD_DUPLICATES = True
 TRANSLATED_SHARE = 0.02
 TRANSLATED_APART = False
 TRANSLATED_WEIGHT = 1.0
@@ -383,7 +384,8 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
         ordered = rrf([list(r) for r in rankings], weights=weights)
         ordered = _pin_exact(rankings[0], ordered)
     hits_of = {key: [h for ranking in rankings for h in ranking.get(key, [])] for key, _s in ordered[:limit * 3]}
-    ordered = _fold_duplicates(lib, ordered[:limit * 3], hits_of)
+    if FOLD_DUPLICATES:
+        ordered = _fold_duplicates(lib, ordered[:limit * 3], hits_of)
     items = [(key, score, hits_of[key]) for key, score in ordered[:limit]]
     return _results(lib, items, set(terms) | _marked_translations(terms, expansion), deadline)
 
