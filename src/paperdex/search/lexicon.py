@@ -47,7 +47,8 @@ class Lexicon:
     concepts: list[Concept]
     by_terms: dict[tuple[str, ...], set[int]] = field(default_factory=dict)  # Latin/Cyrillic forms
     by_text: dict[str, set[int]] = field(default_factory=dict)  # CJK forms, spaces removed
-    analysed: dict[str, list[str]] = field(default_factory=dict)  # form -> index terms, precomputed
+    analysed: dict[str, list[str]] = field(default_factory=dict)  # form -> index terms (building only)
+    concept_terms: list[list[str]] = field(default_factory=list)  # per concept: its forms' index terms
     longest_text: int = 0
 
     def add(self, concept: Concept) -> None:
@@ -76,22 +77,40 @@ class Expansion:
 
 
 DATA = Path(__file__).parent / "data" / "ml_terms.tsv"
-# Index terms of every form, precomputed: segmenting the Chinese and Japanese ones would load jieba's
-# dictionary (0.3-0.5 s) for every English query, and stemming all of them costs ~50 ms per process.
+# The lexicon compiled: index terms of every form and both lookup tables. Segmenting the Chinese and
+# Japanese forms would load jieba's dictionary (0.3-0.5 s) for every English query, and folding and
+# stemming 3,500 forms costs tens of ms a process; one JSON read is ~5 ms.
 # Rewrite with `python -m paperdex.search.lexicon` after editing the TSV or the analyser.
-ANALYSED = DATA.with_suffix(".terms.json")
+COMPILED = DATA.with_suffix(".compiled.json")
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The shipped lexicon, parsed once per process (only when a query needs it)."""
-    analysed = json.loads(ANALYSED.read_text(encoding="utf-8"))
-    return parse(DATA.read_text(encoding="utf-8"), analysed)
+    """The shipped lexicon, loaded once per process (only when a query needs it)."""
+    return from_compiled(json.loads(COMPILED.read_text(encoding="utf-8")))
 
 
 def analysed_forms(lex: Lexicon) -> dict[str, list[str]]:
-    """{form: index terms} for every form, freshly computed (what ANALYSED holds)."""
+    """{form: index terms} for every form, freshly computed."""
     return {form: terms(form) for concept in lex.concepts for forms in concept.forms.values() for form in forms}
+
+
+def compiled(lex: Lexicon) -> dict:
+    """What COMPILED holds: the concepts, every form's terms and both lookup tables (sorted, so it diffs)."""
+    analysed = analysed_forms(lex)
+    per_concept = [list(dict.fromkeys(t for forms in c.forms.values() for f in forms for t in analysed[f]))
+                   for c in lex.concepts]
+    return {"concepts": [c.forms for c in lex.concepts], "terms": per_concept,
+            "by_terms": {" ".join(k): sorted(v) for k, v in sorted(lex.by_terms.items())},
+            "by_text": {k: sorted(v) for k, v in sorted(lex.by_text.items())}}
+
+
+def from_compiled(data: dict) -> Lexicon:
+    lex = Lexicon([Concept(forms) for forms in data["concepts"]], concept_terms=data["terms"])
+    lex.by_terms = {tuple(k.split(" ")): set(v) for k, v in data["by_terms"].items()}
+    lex.by_text = {k: set(v) for k, v in data["by_text"].items()}
+    lex.longest_text = max(map(len, lex.by_text), default=0)
+    return lex
 
 
 def form_terms(lex: Lexicon, form: str) -> list[str]:
@@ -157,26 +176,27 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     lex = lex or lexicon()
     own = set(terms(query))  # segments a Chinese query: jieba loads only for a query with Han
     matches = _term_matches(lex, query) + _cjk_matches(lex, query)
-    concepts: list[Concept] = []
-    seen: set[int] = set()
+    numbers_in_order: list[int] = []
     for _position, numbers in matches:
         for number in sorted(numbers):
-            if number not in seen:
-                seen.add(number)
-                concepts.append(lex.concepts[number])
+            if number not in numbers_in_order:
+                numbers_in_order.append(number)
+    concepts = [lex.concepts[n] for n in numbers_in_order]
     extra: list[str] = []
-    for concept in concepts:
-        for forms in concept.forms.values():
-            for form in forms:
-                for term in form_terms(lex, form):
-                    if term not in own and term not in extra:
-                        extra.append(term)
+    for number in numbers_in_order:
+        if lex.concept_terms:
+            candidates = lex.concept_terms[number]
+        else:  # a lexicon parsed from TSV text (tests, regeneration): analyse its forms now
+            candidates = [t for forms in lex.concepts[number].forms.values() for f in forms
+                          for t in form_terms(lex, f)]
+        for term in candidates:
+            if term not in own and term not in extra:
+                extra.append(term)
     gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
     return Expansion(concepts, extra, gloss)
 
 
-if __name__ == "__main__":  # regenerate ANALYSED after editing the TSV or the analyser
-    table = analysed_forms(parse(DATA.read_text(encoding="utf-8")))
-    ANALYSED.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
-                                 encoding="utf-8")
-    print(f"{len(table)} analysed forms -> {ANALYSED}", file=sys.stderr)
+if __name__ == "__main__":  # regenerate COMPILED after editing the TSV or the analyser
+    table = compiled(parse(DATA.read_text(encoding="utf-8")))
+    COMPILED.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(table['concepts'])} concepts -> {COMPILED}", file=sys.stderr)
