@@ -143,6 +143,23 @@ def quantize(matrix: np.ndarray, rows: int = 16_384) -> tuple[np.ndarray, np.nda
     return q, scales
 
 
+def read_rows(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rows of a (mapped) matrix as float32. From a mapped file each row is one pread: indexing
+    the map faults pages in with the kernel's readahead, and 2,048 scattered rows pulled in the
+    whole 154 MB file (RSS 277 MB against 130 MB for the int8 scan)."""
+    if not isinstance(matrix, np.memmap) or matrix.filename is None:
+        return np.asarray(matrix[rows], dtype=np.float32)
+    width = matrix.shape[1] * matrix.itemsize
+    out = np.empty((len(rows), matrix.shape[1]), dtype=matrix.dtype)
+    fd = os.open(matrix.filename, os.O_RDONLY)
+    try:
+        for i, row in enumerate(rows.tolist()):
+            out[i] = np.frombuffer(os.pread(fd, width, matrix.offset + row * width), dtype=matrix.dtype)
+    finally:
+        os.close(fd)
+    return out.astype(np.float32)
+
+
 def scan_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row ids, int8 matrix, float32 row scales), memory-mapped, for a cold cosine scan.
 

@@ -154,7 +154,7 @@ def _cosines(lib: Library, model: str, query: np.ndarray) -> tuple[np.ndarray, n
     # The best rows get their exact float16 cosine back, so int8 rounding never reorders the head.
     if n > RESCORE_ROWS:
         best = np.sort(np.argpartition(-scores, RESCORE_ROWS - 1)[:RESCORE_ROWS])
-        scores[best] = np.asarray(cached.matrix[best], np.float32) @ query
+        scores[best] = vectors.read_rows(cached.matrix, best) @ query
     return cached.ids, scores
 
 
