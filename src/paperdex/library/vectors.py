@@ -129,18 +129,33 @@ def matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     return np.load(ids_path, mmap_mode="r"), np.load(vec_path, mmap_mode="r")
 
 
-def quantize(matrix: np.ndarray, rows: int = 16_384) -> tuple[np.ndarray, np.ndarray]:
+def quantize(matrix: np.ndarray, rows: int = 16_384, out: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
     """(int8 matrix, float32 scale per row): row i is about q[i] * scale[i], off by at most scale/2
-    per component (cosines move by ~1e-3). Converting int8 to float32 is SIMD-fast, float16 is not."""
-    q = np.empty(matrix.shape, dtype=np.int8)
+    per component (cosines move by ~1e-3). Converting int8 to float32 is SIMD-fast, float16 is not.
+    `out` (e.g. a mapped file) receives the int8 rows slice by slice."""
+    q = out if out is not None else np.empty(matrix.shape, dtype=np.int8)
     scales = np.empty(len(matrix), dtype=np.float32)
     for start in range(0, len(matrix), rows):
-        block = np.asarray(matrix[start:start + rows], dtype=np.float32)
+        block = _block(matrix, start, start + rows)
         top = np.abs(block).max(axis=1) if block.size else np.zeros(len(block), np.float32)
         scale = np.where(top > 0, top / 127.0, 1.0).astype(np.float32)
         q[start:start + rows] = np.rint(block / scale[:, None]).astype(np.int8)
         scales[start:start + rows] = scale
     return q, scales
+
+
+def _block(matrix: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows start:stop as float32; from a mapped file by plain reads, so the pages do not stay mapped
+    into this process (reading all 154 MB through the map put them all in its RSS)."""
+    stop = min(stop, len(matrix))
+    if not isinstance(matrix, np.memmap) or matrix.filename is None:
+        return np.asarray(matrix[start:stop], dtype=np.float32)
+    width = matrix.shape[1] * matrix.itemsize
+    with open(matrix.filename, "rb") as fh:
+        fh.seek(matrix.offset + start * width)
+        data = fh.read((stop - start) * width)
+    return np.frombuffer(data, dtype=matrix.dtype).reshape(stop - start, matrix.shape[1]).astype(np.float32)
 
 
 def read_rows(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -179,12 +194,18 @@ def scan_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray, np.nd
         return ids, np.load(q_path, mmap_mode="r"), np.load(scale_path)
     except (OSError, ValueError):
         pass
-    q, scales = quantize(vecs)
+    tmp = q_path.with_name(f"{q_path.name}.{os.getpid()}.tmp")
     try:
-        for path, array in ((q_path, q), (scale_path, scales)):
-            _write(path, array)
+        # Written straight into the file a slice at a time: RSS stays near one slice, not 77 MB more.
+        mapped = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.int8, shape=vecs.shape)
+        _q, scales = quantize(vecs, out=mapped)
+        mapped.flush()
+        del mapped
+        _write(scale_path, scales)
+        os.replace(tmp, q_path)
     except OSError:
-        return ids, q, scales
+        tmp.unlink(missing_ok=True)
+        return (ids, *quantize(vecs))
     return ids, np.load(q_path, mmap_mode="r"), scales
 
 
