@@ -40,7 +40,7 @@ MIN_POOL = 50
 # on bench/queries/dev.json 1.2-1.4 score alike (MRR@10 0.87), 1.5 drops to 0.83, 1.8 to 0.82.
 PIN_RATIO = 1.3
 # Fusion weights (see fusion_weights) and semantic paper aggregation (see _by_paper), measured on
-# bench/queries/dev.json with bench/search_quality.py.
+# bench/queries/dev.json with bench/search_quality.py (docs/search.md has the table per step).
 KEYWORD_WEIGHT_OTHER_SCRIPT = 1.0
 SEMANTIC_WEIGHT_SHORT = 1.0
 SEMANTIC_WEIGHT_OTHER_SCRIPT = 0.2
@@ -48,15 +48,14 @@ SEMANTIC_WEIGHT_LATIN = 0.2
 PAPER_SECOND_SHARE = 0.0
 TITLE_WEIGHT_OTHER_SCRIPT = 0.2
 TITLE_WEIGHT_LATIN = 0.2
-TRANSLATE = True
-FOLD_DUPLICATES = True
-TRANSLATED_SHARE = 0.02
-TRANSLATED_APART = False
-TRANSLATED_WEIGHT = 1.0
+# The English gloss of a non-English query (lexicon.expand), embedded: its rows and titles rankings.
 GLOSS_WEIGHT = 0.2
-KEYWORD_PAPER_SHARE = 0.0
-KEYWORD_POOL = 1
 GLOSS_TITLE_WEIGHT = 0.4
+# Query translation through the lexicon; translated terms in more than this share of rows are dropped.
+TRANSLATE = True
+TRANSLATED_SHARE = 0.02
+# One result per paper title (see _fold_duplicates).
+FOLD_DUPLICATES = True
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Han and kana
 # Seconds one search request may take (see search()); generous, it only stops pathological cases.
@@ -377,15 +376,10 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
         expansion.terms = _distinctive(lib, expansion.terms)
-        if expansion.terms and (mode == "keyword" or not TRANSLATED_APART):
-            rankings.append(_papers(_group(keyword_hits(lib, terms + expansion.terms, flt, pool * KEYWORD_POOL)),
-                                    KEYWORD_PAPER_SHARE))
-        else:
-            rankings.append(_papers(_group(keyword_hits(lib, terms, flt, pool * KEYWORD_POOL)), KEYWORD_PAPER_SHARE))
+        # One ranking over the query's terms and their translations: as a ranking of their own at the
+        # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
+        rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
         weights.append(keyword_weight)
-        if mode == "hybrid" and expansion.terms and TRANSLATED_APART:
-            rankings.append(_group(keyword_hits(lib, expansion.terms, flt, pool)))
-            weights.append(TRANSLATED_WEIGHT)
     if mode in ("semantic", "hybrid"):
         if embedder is None:
             from paperdex.search.embed import configured
@@ -470,18 +464,6 @@ def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:
 
     def score(hits: list[fts.Hit]) -> float:
         return hits[0].score + (PAPER_SECOND_SHARE * hits[1].score if len(hits) > 1 else 0.0)
-
-    return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
-
-
-def _papers(grouped: dict[Key, list[fts.Hit]], share: float) -> dict[Key, list[fts.Hit]]:
-    """Results ordered by their best row's score plus `share` of the others': a paper whose title
-    and notes in several languages all match beats one row that matched a little better."""
-    if not share:
-        return grouped
-
-    def score(hits: list[fts.Hit]) -> float:
-        return hits[0].score + share * sum(h.score for h in hits[1:])
 
     return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
 
