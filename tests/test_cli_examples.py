@@ -25,7 +25,10 @@ REVIEWED = "p691308660233"  # "What Matters for On-Policy Deep Actor-Critic Meth
 
 
 def _commands(group: click.Group = main, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    """Every command, the lazily loaded ones too (asked through the group as `--help` asks)."""
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
