@@ -32,10 +32,10 @@ class PaperFilter:
         """SQL conditions on a notes alias (joined with sources as `s`)."""
         where, args = [], []
         if self.section:
-            where.append(f"{alias}.section = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.section) = lower(?)")  # case-blind on both backends
             args.append(self.section)
         if self.reader:
-            where.append(f"{alias}.reader = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.reader) = lower(?)")
             args.append(self.reader)
         if self.source:
             where.append("(s.path = ? OR s.key = ? OR s.path LIKE ?)")

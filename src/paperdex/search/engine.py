@@ -315,8 +315,11 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     try:
         with fts.time_limit(lib, deadline.at):
             return _search(lib, query, mode, flt, limit, embedder, deadline)
-    except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
+    except Exception as exc:
+        # SQLite's progress handler interrupts; PostgreSQL's statement_timeout cancels (QueryCanceled).
+        interrupted = "interrupt" in str(exc) if isinstance(exc, sqlite3.OperationalError) \
+            else type(exc).__name__ == "QueryCanceled"
+        if not interrupted:
             raise
         raise SearchTimeout(f"search for {query!r} took longer than {timeout:g} s and was stopped; "
                             "try more specific words or a filter") from exc
