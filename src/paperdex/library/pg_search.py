@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
-from paperdex.search.bm25 import B, COLUMN_WEIGHTS, K1
+from paperdex.search.bm25 import COLUMN_WEIGHTS, K1, B
 
 # Each query term's column-weighted frequency in a row, in the order the terms are given.
 _WEIGHTED_TF = ("ARRAY(SELECT " + " + ".join(
