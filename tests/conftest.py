@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -67,6 +68,15 @@ def library_url(request, tmp_path, monkeypatch) -> str:
         monkeypatch.setenv("PAPERDEX_DB", target)
         yield target
         return
+    with pg_schema() as target:
+        monkeypatch.setenv("PAPERDEX_DB", target)
+        yield target
+
+
+@contextlib.contextmanager
+def pg_schema():
+    """The URL of a new, empty schema in PAPERDEX_TEST_PG (skips, or fails under CI, without one);
+    the schema is dropped on leaving."""
     if not TEST_PG:
         _pg_unavailable("set PAPERDEX_TEST_PG=postgresql://USER:PASSWORD@HOST/DATABASE to run it")
     try:
@@ -79,10 +89,8 @@ def library_url(request, tmp_path, monkeypatch) -> str:
             admin.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
         _pg_unavailable(f"cannot connect to PAPERDEX_TEST_PG: {str(exc).splitlines()[0]}")
-    target = _with_schema(TEST_PG, schema)
-    monkeypatch.setenv("PAPERDEX_DB", target)
     try:
-        yield target
+        yield _with_schema(TEST_PG, schema)
     finally:
         with psycopg.connect(TEST_PG, autocommit=True) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
