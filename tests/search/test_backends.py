@@ -65,7 +65,7 @@ def test_hybrid_search_gives_the_same_top_results(tmp_path, monkeypatch):
         for lib in (lite, pg):
             import_into(lib, [notes])
             embed_pending(lib, embedder=embedder)
-        for query in HYBRID_QUERIES + ("optical flow", "RepVGG"):
+        for query in (*HYBRID_QUERIES, "optical flow", "RepVGG"):
             for mode in ("hybrid", "semantic"):
                 expected = _top(lite, query, mode)
                 assert expected, (query, mode)
