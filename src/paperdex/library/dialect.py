@@ -70,6 +70,14 @@ class Dialect:
         return "ANALYZE" if self.is_postgres else "PRAGMA optimize"
 
 
+def upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
+    """INSERT of `columns` replacing the row with the same `key`: SQLite's INSERT OR REPLACE, spelled
+    as both backends accept it (ON CONFLICT ... DO UPDATE)."""
+    others = [c for c in columns if c not in key] or list(key)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in others))
+
+
 SQLITE = Dialect("sqlite")
 POSTGRES = Dialect("postgres")
 
