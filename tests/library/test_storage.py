@@ -124,9 +124,8 @@ def test_a_writer_waits_for_another_and_a_long_wait_is_busy(monkeypatch):
         try:
             with first.transaction() as conn:
                 conn.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'a', 'now')")
-                with pytest.raises(LibraryBusy, match="busy .*try again"):
-                    with second.transaction() as other:
-                        other.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'b', 'now')")
+                with pytest.raises(LibraryBusy, match=r"busy .*try again"), second.transaction() as other:
+                    other.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'b', 'now')")
             assert not second.conn.in_transaction
             with second.transaction() as other:  # the first writer is done: the second goes ahead
                 other.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'b', 'now')")
