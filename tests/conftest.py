@@ -70,6 +70,8 @@ def library_url(request, tmp_path, monkeypatch) -> str:
         return
     with pg_schema() as target:
         monkeypatch.setenv("PAPERDEX_DB", target)
+        # The arXiv snapshot of a PostgreSQL library is a local file in the user cache: keep it in the test's.
+        monkeypatch.setattr("paperdex.library.snapshot_file.snapshot_path", lambda _lib: tmp_path / "snapshot.db")
         yield target
 
 
