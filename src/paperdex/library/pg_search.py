@@ -1,12 +1,12 @@
 """Keyword search on PostgreSQL, ranked exactly as SQLite's FTS5 bm25 ranks the same rows.
 
 `search_fts` keeps each row's analysed terms (paperdex.search.analyze) in plain
-columns and their distinct set in a tsvector under a GIN index (migration
-postgres/0002). The index finds the rows holding a term; the score is FTS5's
-bm25 (same constants, column weights, IDF and tie order as search/bm25.py),
-computed here from the term counts PostgreSQL returns, because ts_rank ranks
-differently and the two backends must agree on the top results.
-"""
+columns, their distinct set in a tsvector under a GIN index, and each term's
+column-weighted frequency in a jsonb map (migration postgres/0002). The index
+finds the rows holding a term; the score is FTS5's bm25 (same constants, column
+weights, IDF and tie order as search/bm25.py), computed in SQL from those
+frequencies, because ts_rank ranks differently and the two backends must agree
+on the top results."""
 
 from __future__ import annotations
 
@@ -19,13 +19,15 @@ from contextlib import contextmanager
 from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
-from paperdex.search.bm25 import COLUMN_WEIGHTS, K1, B
+from paperdex.search.bm25 import K1, B
 
-# Each query term's column-weighted frequency in a row, in the order the terms are given.
-_WEIGHTED_TF = ("ARRAY(SELECT " + " + ".join(
-    f"{weight:g} * cardinality(array_positions(string_to_array(f.{column}, ' '), q.t))"
-    for column, weight in zip(("title", "names", "body"), COLUMN_WEIGHTS, strict=True))
-    + " FROM unnest(?::text[]) WITH ORDINALITY AS q(t, i) ORDER BY q.i)")
+# bm25 of a row over the query terms (u.t) and their IDFs (u.idf), as FTS5 computes it: each term's
+# column-weighted frequency in the row (f.tf, kept by migration postgres/0002), normalised by the row's
+# length against the average (the first parameter). Only rows the GIN index found are scored, and the
+# database keeps the top ones.
+_BM25 = (f"(SELECT sum(q.idf * (q.tf * {K1 + 1!r}) / (q.tf + {K1!r} * (1 - {B!r} + {B!r} * f.length / ?::float8))) "
+         "FROM (SELECT u.idf, (f.tf ->> u.t)::float8 AS tf "
+         "FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY AS u(t, idf, i) ORDER BY u.i) AS q WHERE q.tf > 0)")
 
 
 def tsquery_term(term: str) -> str:
@@ -67,20 +69,12 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
         idf = math.log((rows - freqs.get(term, 0) + 0.5) / (freqs.get(term, 0) + 0.5))
         idfs.append(idf if idf > 0 else 1e-6)
     where, args = fts.filter_sql(flt)
-    sql = (f"SELECT {fts._COLUMNS}, f.length AS length, {_WEIGHTED_TF} AS tf"
+    sql = (f"SELECT * FROM (SELECT {fts._COLUMNS}, {_BM25} AS score"
            " FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
            + fts._FROM.replace(" FROM search_docs d", "") + " WHERE f.terms @@ ?::tsquery"
-           + (" AND " + where if where else ""))
-    scored = []
-    for row in lib.conn.execute(sql, [chosen, query, *args]):
-        norm = K1 * (1 - B + B * row["length"] / avgdl)
-        score = 0.0
-        for idf, tf in zip(idfs, row["tf"], strict=True):
-            if tf:
-                score += idf * (tf * (K1 + 1)) / (tf + norm)
-        scored.append((score, row))
-    scored.sort(key=lambda item: (-item[0], item[1]["id"]))  # ties by rowid, as FTS5
-    return [fts._hit(row, score) for score, row in scored[:limit]]
+           + (" AND " + where if where else "") + ") AS ranked ORDER BY score DESC, id LIMIT ?")
+    rows = lib.conn.execute(sql, [avgdl, chosen, idfs, query, *args, limit]).fetchall()
+    return [fts._hit(row, row["score"]) for row in rows]
 
 
 @contextmanager
