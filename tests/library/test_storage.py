@@ -143,3 +143,18 @@ def test_cache_keys_and_messages_never_hold_the_password():
         "postgresql://lab:***@db.example:5433/papers?sslmode=require"
     assert dbmod.cache_key_of("postgres://lab@db.example/papers") == "postgres://lab@db.example/papers"
     assert dbmod.cache_key_of(Path("x.db")) == str(Path(os.getcwd(), "x.db"))
+
+
+def test_info_and_check_name_the_library_without_its_password(library_url, backend):
+    from urllib.parse import urlsplit
+
+    runner = CliRunner()
+    info = runner.invoke(main, ["info"])
+    check = runner.invoke(main, ["check"])
+    assert info.exit_code == 0 and check.exit_code == 0, info.output + check.output
+    password = urlsplit(library_url).password if backend == "postgres" else None
+    if password:
+        assert f":{password}@" not in info.output + check.output
+        assert ":***@" in info.output and ":***@" in check.output
+    else:
+        assert library_url in info.output

@@ -62,6 +62,15 @@ def cache_key_of(target: str | Path) -> str:
     return str(Path(target).resolve())
 
 
+def location_of(target: str | Path) -> str:
+    """Library.location of the library `target` names (a URL without its password), without opening it."""
+    if is_postgres_url(target):
+        from paperdex.library.postgres import display_url
+
+        return display_url(str(target))
+    return str(target)
+
+
 def check_target(target: str | Path) -> None:
     """A URL for a database we do not speak is an error, never a folder named `mysql:`."""
     match = _URL.match(str(target))
