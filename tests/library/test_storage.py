@@ -158,3 +158,33 @@ def test_info_and_check_name_the_library_without_its_password(library_url, backe
         assert ":***@" in info.output and ":***@" in check.output
     else:
         assert library_url in info.output
+
+
+def test_imports_at_once_from_several_connections_merge_without_duplicates(library_url):
+    """Four members add files naming the same 30 papers at the same moment: one paper each, every note kept."""
+    blocks = [NoteBlock(kind="paper", title=f"A Study of Problem Number {i} in Depth", text=f"note {i}",
+                        identifiers=[Identifier("arxiv", f"2301.{10000 + i}")]) for i in range(30)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def member(n: int) -> None:
+        try:
+            with Library(library_url) as lib:
+                start.wait()
+                import_source(lib, SourceInput(key=f"/member{n}.md", path=f"member{n}.md", format="markdown",
+                                               content_hash=f"h{n}", reader=f"m{n}"), blocks)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=member, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    with Library(library_url) as lib:
+        count = lambda sql: lib.conn.execute(sql).fetchone()[0]  # noqa: E731
+        assert count("SELECT count(*) FROM papers") == 30
+        assert count("SELECT count(*) FROM notes") == 120
+        assert count("SELECT count(DISTINCT paper_id) FROM notes") == 30
+        assert count("SELECT count(*) FROM search_docs") == 150  # 120 notes + 30 papers, each indexed once
