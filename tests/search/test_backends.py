@@ -52,9 +52,11 @@ def test_keyword_scores_agree(both):
 
 def test_filtered_keyword_search_agrees(both):
     lite, pg = both
-    for flt in (PaperFilter(year_from=2021), PaperFilter(section="RL"), PaperFilter(has_thoughts=True)):
+    for flt in (PaperFilter(year_from=2021), PaperFilter(section="RL"), PaperFilter(has_thoughts=True),
+                PaperFilter(source="000_04DF80B7")):  # a part of the file name, in other case
         for query in ("learning", "model", "光流"):
             assert _top(pg, query, "keyword", flt) == _top(lite, query, "keyword", flt), (query, flt)
+    assert _top(pg, "learning", "keyword", PaperFilter(source="000_04DF80B7"))
 
 
 def test_hybrid_search_gives_the_same_top_results(tmp_path, monkeypatch):

@@ -38,7 +38,8 @@ class PaperFilter:
             where.append(f"lower({alias}.reader) = lower(?)")
             args.append(self.reader)
         if self.source:
-            where.append("(s.path = ? OR s.key = ? OR s.path LIKE ?)")
+            # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            where.append("(s.path = ? OR s.key = ? OR lower(s.path) LIKE lower(?))")
             args += [self.source, self.source, f"%{self.source}%"]
         if self.has_thoughts:
             where.append(f"{alias}.thoughts != '[]'")

@@ -157,7 +157,7 @@ def find_trash(lib: Library, ref: str) -> list[TrashEntry]:
     if ref.isdigit():
         rows = lib.conn.execute("SELECT * FROM trash WHERE id = ?", (int(ref),)).fetchall()
     else:
-        rows = lib.conn.execute("SELECT * FROM trash WHERE key = ? OR path = ? OR path LIKE ? "
+        rows = lib.conn.execute("SELECT * FROM trash WHERE key = ? OR path = ? OR lower(path) LIKE lower(?) "
                                 "ORDER BY deleted_at DESC, id DESC", (ref, ref, f"%{ref}%")).fetchall()
     return [_entry(r) for r in rows]
 
