@@ -13,22 +13,24 @@ from paperdex.library.db import Library
 
 
 @click.command()
+@click.option("--db", "db", metavar="PATH|URL", help="The library to migrate (as the global --db; default: $PAPERDEX_DB).")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if migrations are pending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_ctx
-def migrate(ctx: Context, check: bool, as_json: bool) -> None:
+def migrate(ctx: Context, db: str | None, check: bool, as_json: bool) -> None:
     """Migrate the library (an SQLite file or a PostgreSQL database) to this paperdex's schema.
 
     Every command migrates the library it opens; this one does only that, so a lab
-    can upgrade its server once, at a time it chooses. A library whose schema is
-    newer than this paperdex is refused.
+    can upgrade its server once, at a time it chooses (`paperdex migrate --db
+    postgresql://USER@HOST/DB`). A library whose schema is newer than this
+    paperdex is refused.
 
     \b
     Examples:
-      paperdex migrate --db postgresql://lab@db.example/papers
+      paperdex migrate                bring the library up to date (prints from -> to)
       paperdex migrate --check        exit 1 if the library needs migrating
     """
-    with Library(ctx.db_path, migrate=False) as lib:
+    with Library(db or ctx.db_path, migrate=False) as lib:
         pending = lib.pending_migrations()
         before = lib.schema_version
         if check:
