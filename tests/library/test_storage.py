@@ -188,3 +188,24 @@ def test_imports_at_once_from_several_connections_merge_without_duplicates(libra
         assert count("SELECT count(*) FROM notes") == 120
         assert count("SELECT count(DISTINCT paper_id) FROM notes") == 30
         assert count("SELECT count(*) FROM search_docs") == 150  # 120 notes + 30 papers, each indexed once
+
+
+def test_a_connection_dropped_between_statements_is_opened_again():
+    """A server restart (here: the backend killed) between two reads costs the next read nothing."""
+    psycopg = pytest.importorskip("psycopg")
+    from tests.conftest import TEST_PG
+
+    with pg_schema() as url, Library(url) as lib:
+        pid = lib.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(TEST_PG, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert lib.conn.execute("SELECT count(*) FROM papers").fetchone()[0] == 0
+        assert lib.conn.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+        # Inside a transaction nothing is retried: the write is refused whole, with a clear error.
+        with pytest.raises(LibraryError, match="lost the connection"), lib.transaction() as conn:
+            conn.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'a', 'now')")
+            with psycopg.connect(TEST_PG, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (conn.execute("SELECT pg_backend_pid()")
+                                                                  .fetchone()[0],))
+            conn.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES ('p1', 'b', 'now')")
+        assert lib.conn.execute("SELECT count(*) FROM paper_tags").fetchone()[0] == 0

@@ -126,12 +126,24 @@ class PgConnection:
 
     dialect = POSTGRES
 
-    def __init__(self, raw: psycopg.Connection) -> None:
+    def __init__(self, raw: psycopg.Connection, url: str = "") -> None:
         self.raw = raw
+        self.url = url
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> psycopg.Cursor:
-        cur = self.raw.cursor()
-        cur.execute(translate(sql), tuple(params) if params is not None else ())
+        args = tuple(params) if params is not None else ()
+        idle = not self.in_transaction
+        try:
+            cur = self.raw.cursor()
+            cur.execute(translate(sql), args)
+        except psycopg.OperationalError:
+            # The server restarted or dropped us between two statements (a web worker idles for hours):
+            # outside a transaction nothing was half done, so connect again and run it once more.
+            if not (idle and self.url and (self.raw.closed or self.raw.broken)):
+                raise
+            self.raw = connect(self.url).raw
+            cur = self.raw.cursor()
+            cur.execute(translate(sql), args)
         return cur
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> psycopg.Cursor:
@@ -145,7 +157,8 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return not self.raw.closed and self.raw.info.transaction_status not in (
+            TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
 
     def close(self) -> None:
         self.raw.close()
@@ -164,9 +177,8 @@ def connect(url: str) -> PgConnection:
     except psycopg.ProgrammingError as exc:  # a malformed URL
         raise LibraryError(f"cannot open library {display_url(url)}: {first_line(exc)} "
                            "(write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE)") from exc
-    for oid in ("numeric",):
-        raw.adapters.register_loader(oid, _NumericLoader)
-    return PgConnection(raw)
+    raw.adapters.register_loader("numeric", _NumericLoader)
+    return PgConnection(raw, url)
 
 
 def first_line(exc: BaseException) -> str:
