@@ -39,7 +39,9 @@ def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: b
       paperdex serve --watch                       and pick up edits to the note folders as they happen
     """
     import uvicorn
+    from rich.markup import escape as rich_escape
 
+    from paperdex.library.db import location_of
     from paperdex.web.app import LOOPBACK_HOSTS, create_app
 
     token = token or settings.get("token")
@@ -50,7 +52,7 @@ def serve(ctx: Context, host: str, port: int, token: str | None, open_browser: b
     app = create_app(ctx.db_path, token=token, allowed_hosts=LOOPBACK_HOSTS if loopback and not token else None)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    err.print(f"paperdex: serving {ctx.db_path} at [bold]{url}[/bold] (Ctrl+C stops)")
+    err.print(f"paperdex: serving {rich_escape(location_of(ctx.db_path))} at [bold]{url}[/bold] (Ctrl+C stops)")
     if watch_notes:
         from rich.markup import escape
 

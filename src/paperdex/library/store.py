@@ -32,13 +32,14 @@ class PaperFilter:
         """SQL conditions on a notes alias (joined with sources as `s`)."""
         where, args = [], []
         if self.section:
-            where.append(f"{alias}.section = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.section) = lower(?)")  # case-blind on both backends
             args.append(self.section)
         if self.reader:
-            where.append(f"{alias}.reader = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.reader) = lower(?)")
             args.append(self.reader)
         if self.source:
-            where.append("(s.path = ? OR s.key = ? OR s.path LIKE ?)")
+            # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            where.append("(s.path = ? OR s.key = ? OR lower(s.path) LIKE lower(?))")
             args += [self.source, self.source, f"%{self.source}%"]
         if self.has_thoughts:
             where.append(f"{alias}.thoughts != '[]'")

@@ -29,7 +29,7 @@ class LibraryPool:
     """One connection per worker thread: sqlite3 connections must not be shared across threads mid-query."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = path if "://" in str(path) else Path(path)  # a postgresql:// URL stays a URL
         self._local = threading.local()
         self._all: list[Library] = []
         self._lock = threading.Lock()
