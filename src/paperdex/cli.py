@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_maintenance",
     "paperdex.cli_sync",
     "paperdex.cli_stats",
+    "paperdex.cli_team",
 )
 
 
