@@ -41,7 +41,7 @@ async def login_form(request: Request) -> Response:
     from paperdex.web.pages import page
 
     return page(request, "login.html", active="login", next=_next(request.query_params.get("next")), error=None,
-                name="")
+                login_name="")
 
 
 async def login(request: Request) -> Response:
@@ -55,7 +55,7 @@ async def login(request: Request) -> Response:
     keys = [f"account:{name.casefold()}", f"ip:{client_ip(request.scope)}"]
     wait = accounts.locked_for(lib, keys)
     if wait:
-        response = page(request, "login.html", status_code=429, active="login", next=target, name=name,
+        response = page(request, "login.html", status_code=429, active="login", next=target, login_name=name,
                         error=f"Too many failed logins: try again in {wait} seconds.")
         response.headers["retry-after"] = str(wait)
         return response
@@ -63,7 +63,7 @@ async def login(request: Request) -> Response:
     account = await run_in_threadpool(lambda: accounts.verify_password(pool.get(), name, password))
     if account is None:
         accounts.record_failure(lib, keys)
-        return page(request, "login.html", status_code=401, active="login", next=target, name=name,
+        return page(request, "login.html", status_code=401, active="login", next=target, login_name=name,
                     error="Wrong name or password.")
     accounts.clear_failures(lib, keys[:1])
     session = accounts.start_session(lib, account)
