@@ -35,10 +35,8 @@ def user() -> None:
 
     \b
     Examples:
-      paperdex user add alice --role admin           the first admin; prints alice's API token once
-      echo "$PW" | paperdex user add bob --password-stdin   an editor who can also log in on the web
-      paperdex user token bob --revoke-others        a new token; the old ones stop working
-      paperdex user list
+      paperdex user add alice --role admin     the first admin; prints alice's API token once
+      paperdex user list                       who has an account, with which role
     """
 
 
@@ -51,7 +49,14 @@ def user() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def user_add(ctx: Context, name: str, role: str, password_stdin: bool, no_password: bool, as_json: bool) -> None:
-    """Make an account and print its API token (shown this once; only its hash is kept)."""
+    """Make an account and print its API token (shown this once; only its hash is kept).
+
+    \b
+    Examples:
+      paperdex user add alice --role admin              the first account must be an admin
+      paperdex user add ci-bot --role editor --no-password   a token for a script that pushes
+      cat password.txt | paperdex user add carol --role reader --password-stdin
+    """
     password = None if no_password else _read_password(password_stdin, required=False)
     first = not accounts.has_accounts(ctx.lib)
     if first and role != "admin":
@@ -71,7 +76,13 @@ def user_add(ctx: Context, name: str, role: str, password_stdin: bool, no_passwo
 @click.option("--revoke-others", is_flag=True, help="The account's other tokens stop working.")
 @pass_ctx
 def user_token(ctx: Context, name: str, revoke_others: bool) -> None:
-    """Issue a new API token for an account (printed once)."""
+    """Issue a new API token for an account (printed once).
+
+    \b
+    Examples:
+      paperdex user token bob                   another token; bob's old ones keep working
+      paperdex user token bob --revoke-others   a lost laptop: only the new token works
+    """
     token = accounts.issue_token(ctx.lib, name, revoke_others=revoke_others)
     err.print(f"new token for {escape(name)}" + (" (its other tokens are revoked)" if revoke_others else ""))
     click.echo(token)
@@ -82,7 +93,12 @@ def user_token(ctx: Context, name: str, revoke_others: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from stdin (one line).")
 @pass_ctx
 def user_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
-    """Set an account's web password (its open sessions end)."""
+    """Set an account's web password (its open sessions end).
+
+    \b
+    Examples:
+      cat password.txt | paperdex user passwd bob --password-stdin
+    """
     accounts.set_password(ctx.lib, name, _read_password(password_stdin, required=True) or "")
     err.print(f"password of {escape(name)} changed; its sessions are logged out")
 
@@ -92,7 +108,12 @@ def user_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
 @click.argument("role", type=click.Choice(accounts.ROLES))
 @pass_ctx
 def user_role(ctx: Context, name: str, role: str) -> None:
-    """Change an account's role."""
+    """Change an account's role.
+
+    \b
+    Examples:
+      paperdex user role bob reader     bob may read, no longer add notes
+    """
     accounts.set_role(ctx.lib, name, role)
     err.print(f"{escape(name)} is now {role}")
 
@@ -102,7 +123,13 @@ def user_role(ctx: Context, name: str, role: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def user_list(ctx: Context, include_removed: bool, as_json: bool) -> None:
-    """The accounts, their roles, and how many tokens and notes each has."""
+    """The accounts, their roles, and how many tokens and notes each has.
+
+    \b
+    Examples:
+      paperdex user list
+      paperdex user list --all --json   removed accounts too, for scripts
+    """
     rows = accounts.list_accounts(ctx.lib, include_removed=include_removed)
     if as_json:
         out.print_json(json.dumps(rows))
@@ -121,7 +148,12 @@ def user_list(ctx: Context, include_removed: bool, as_json: bool) -> None:
 @click.argument("name")
 @pass_ctx
 def user_remove(ctx: Context, name: str) -> None:
-    """Remove an account: its tokens and sessions stop working; its notes stay, attributed to it."""
+    """Remove an account: its tokens and sessions stop working; its notes stay, attributed to it.
+
+    \b
+    Examples:
+      paperdex user remove bob
+    """
     accounts.remove_account(ctx.lib, name)
     err.print(f"removed {escape(name)}; its notes are kept")
 
@@ -155,8 +187,8 @@ def push(ctx: Context, url: str, token: str | None, delete: bool, db: str | None
 
     \b
     Examples:
-      paperdex push https://lab.example/ --token pdx_…
-      PAPERDEX_TOKEN=pdx_… paperdex push https://lab.example/ --delete
+      paperdex push https://lab.example/                 the token from $PAPERDEX_TOKEN (or --token)
+      paperdex push https://lab.example/ --delete        also remove the notes deleted here
     """
     from paperdex.team import client as team
 
@@ -184,7 +216,7 @@ def pull(ctx: Context, url: str, token: str | None, db: str | None, allow_http: 
 
     \b
     Examples:
-      paperdex pull https://lab.example/ --db ~/lab.sqlite && paperdex --db ~/lab.sqlite search "world models"
+      paperdex pull https://lab.example/ --db lab.sqlite   then: paperdex --db lab.sqlite search "world models"
     """
     from paperdex.team import client as team
 

@@ -173,9 +173,8 @@ def test_pushed_examples_show_in_member_views(app, server, tmp_path):
         db = tmp_path / f"{name}.db"
         with Library(db) as lib:
             add(lib, [str(EXAMPLES / file)], max_bytes=1 << 20)
-        with Library(db) as lib:
-            with team_client.make_client(server.url, app.team.tokens[name]) as http:
-                team_client.push(lib, http)
+        with Library(db) as lib, team_client.make_client(server.url, app.team.tokens[name]) as http:
+            team_client.push(lib, http)
     rita = app.team.headers("rita")
     both = app.get("/api/papers", params={"min_members": 2}, headers=rita).json()
     assert both["total"] >= 1

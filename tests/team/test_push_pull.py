@@ -141,10 +141,9 @@ class _FailAfter(httpx.HTTPTransport):
 def test_interrupted_push_resumes(server, personal, monkeypatch):
     monkeypatch.setattr(team_client.time, "sleep", lambda s: None)  # retries without waiting
     local = count(personal, "SELECT count(*) FROM notes")
-    with Library(personal) as lib, team_client.make_client(server.url, server.tokens["eve"],
-                                                           transport=_FailAfter(2)) as http:
-        with pytest.raises(team_client.SyncError, match="run the same command again"):
-            team_client.push(lib, http, batch=10)
+    flaky = team_client.make_client(server.url, server.tokens["eve"], transport=_FailAfter(2))
+    with Library(personal) as lib, flaky, pytest.raises(team_client.SyncError, match="run the same command again"):
+        team_client.push(lib, flaky, batch=10)
     assert count(server.db, "SELECT count(*) FROM notes") == 20
     resumed = _push(personal, server, batch=10)
     assert resumed.sent == local - 20 and resumed.added == local - 20
