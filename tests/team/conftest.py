@@ -44,9 +44,24 @@ def make_team(path: Path) -> Team:
     return team
 
 
+@pytest.fixture(scope="session")
+def team_template(tmp_path_factory) -> Team:
+    """Made once: four argon2 hashes take about a second."""
+    return make_team(tmp_path_factory.mktemp("team") / "team.db")
+
+
 @pytest.fixture
-def team(tmp_path) -> Team:
-    return make_team(tmp_path / "team.db")
+def team(team_template, tmp_path) -> Team:
+    """A private copy of the team library per test (same accounts and tokens)."""
+    import sqlite3
+
+    target = tmp_path / "team.db"
+    src, dst = sqlite3.connect(str(team_template.db)), sqlite3.connect(str(target))
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return Team(target, dict(team_template.tokens))
 
 
 def build_personal(path: Path, inputs: list[Path]) -> Path:

@@ -182,6 +182,11 @@ def test_pushed_examples_show_in_member_views(app, server, tmp_path):
     only_bob = app.get("/api/papers", params={"member": "bob", "per_page": 200}, headers=rita).json()
     all_papers = app.get("/api/papers", params={"per_page": 200}, headers=rita).json()
     assert 0 < only_bob["total"] < all_papers["total"]
+    # Search with the member filter: ILQL is noted by both, the Russian words only by bob (Telegram).
+    for member, expected in (("bob", 1), ("eve", 0)):
+        hits = app.get("/api/search", params={"q": "оффлайн рл", "mode": "keyword", "member": member},
+                       headers=rita).json()["results"]
+        assert len([h for h in hits if h["arxiv_id"] == "2206.11871"]) == expected, (member, hits)
     login(app, "rita")
     ilql = next(p for p in both["papers"] if p["arxiv_id"] == "2206.11871")
     page = app.get(f"/papers/{ilql['id']}").text
@@ -190,3 +195,19 @@ def test_pushed_examples_show_in_member_views(app, server, tmp_path):
     feed = app.get("/feed").text
     assert "bob</a> added" in feed and "eve</a> added" in feed
     assert 'name="member"' in app.get("/").text
+
+
+def test_feed_shows_this_week_and_a_form_adds_a_note(app):
+    login(app, "eve")
+    csrf = _csrf(app, "/feed")
+    response = app.post("/notes", data={"csrf": csrf, "text": NOTE}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/papers/p")
+    assert "Mastering Diverse Domains" in app.get("/feed").text
+    with Library(app.team.db) as lib:
+        assert lib.conn.execute("SELECT added_by FROM notes").fetchone()[0] == "eve"
+        lib.conn.execute("UPDATE notes SET added_at = '2020-01-06T10:00:00.000000Z'")
+    week = app.get("/feed").text
+    assert "Mastering Diverse Domains" not in week and "No member added notes" in week
+    assert 'action="/notes"' in week
+    login(app, "rita")
+    assert 'action="/notes"' not in app.get("/feed").text

@@ -162,6 +162,15 @@ async def delete_note(request: Request) -> Response:
     return JSONResponse({"deleted": note.id})
 
 
+async def add_note_form(request: Request) -> Response:
+    """The feed page's form: the new note's paper, else the feed."""
+    response = await add_note(request)
+    import json
+
+    papers = json.loads(response.body)["papers"]
+    return RedirectResponse(f"/papers/{quote(papers[0])}" if papers else "/feed", status_code=303)
+
+
 async def edit_note_form(request: Request) -> Response:
     await edit_note(request)
     return _back_to(request)
@@ -197,6 +206,7 @@ ROUTES = [
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/feed", feed, name="feed"),
+    Route("/notes", add_note_form, methods=["POST"]),
     Route("/notes/{note_id}/edit", edit_note_form, methods=["POST"]),
     Route("/notes/{note_id}/delete", delete_note_form, methods=["POST"]),
     Route("/api/me", me),
