@@ -183,3 +183,19 @@ def test_personal_copy_pushes_fresh_library(tmp_path, server):
     shutil.copy(a, b)
     _push(a, server)
     assert _push(b, server).sent == 0
+
+
+def test_pulled_notes_are_not_pushed_back(server, tmp_path):
+    """Bob pulls the team library into his own library, then pushes: only his own notes go."""
+    eve_db, bob_db = tmp_path / "eve.db", tmp_path / "bob.db"
+    with Library(eve_db) as lib:
+        add(lib, [str(EXAMPLES / "reading-list.md")], max_bytes=1 << 20)
+    with Library(bob_db) as lib:
+        add(lib, [str(EXAMPLES / "blog-post.txt")], max_bytes=1 << 20)
+    _push(eve_db, server, "eve")
+    _pull(bob_db, server, "bob")
+    mine = count(bob_db, "SELECT count(*) FROM notes WHERE added_by IS NULL")
+    pushed = _push(bob_db, server, "bob")
+    assert pushed.sent == pushed.added == pushed.local == mine
+    assert pushed.pulled == count(eve_db, "SELECT count(*) FROM notes")
+    assert count(server.db, "SELECT count(*) FROM notes WHERE added_by = 'bob'") == mine

@@ -40,6 +40,7 @@ class PushSummary:
     unchanged: int = 0
     removed: int = 0
     kept_remote: int = 0  # on the server, gone here, kept because --delete was not given
+    pulled: int = 0  # notes pulled from a team into this library: never pushed back
     papers: dict = field(default_factory=dict)
 
     def line(self) -> str:
@@ -47,6 +48,8 @@ class PushSummary:
                 f"{self.local - self.sent + self.unchanged} already on the server")
         if self.removed:
             text += f", {self.removed} removed from the server"
+        if self.pulled:
+            text += f"; {self.pulled} notes pulled from the team are not pushed back"
         if self.kept_remote:
             text += (f"; {self.kept_remote} notes deleted here are kept on the server "
                      "(push --delete removes them)")
@@ -148,6 +151,9 @@ def push(lib: Library, client: httpx.Client, *, delete: bool = False, batch: int
             break
         after = page[-1]["origin"]
         for record in page:
+            if record["source"]["uid"].startswith(PULL_NAMESPACE + ":"):
+                summary.pulled += 1  # a copy pulled from the team: not this member's to push back
+                continue
             local.add(record["origin"])
             if held.get(record["origin"]) != record["digest"]:
                 pending.append(record)
