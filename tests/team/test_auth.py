@@ -105,6 +105,13 @@ def test_brute_force_login_is_locked_with_retry_after(app):
     assert int(login(app, "ada").headers["retry-after"]) >= 2 * accounts.LOCK_BASE_S - 1
     # The client address is locked too: another account from it waits as well.
     assert login(app, "eve").status_code == 429
+    # Failures from days ago, with their lock over, are forgotten: the count starts again.
+    with Library(app.team.db) as lib:
+        lib.conn.execute("UPDATE login_failures SET locked_until = '2000-01-01T00:00:00.000000Z', "
+                         "updated_at = '2000-01-01T00:00:00.000000Z'")
+    assert login(app, "ada", "guess-guess-guess").status_code == 401
+    with Library(app.team.db) as lib:
+        assert lib.conn.execute("SELECT failures FROM login_failures WHERE key = 'account:ada'").fetchone()[0] == 1
 
 
 def test_many_wrong_tokens_are_rate_limited(app):

@@ -29,6 +29,8 @@ MAX_FAILURES = 5
 LOCK_BASE_S = 30
 LOCK_MAX_S = 3600
 MIN_PASSWORD = 10
+# Failures older than this (and no lock running) are forgotten: a typo last week does not count today.
+FORGET_FAILURES = timedelta(days=1)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HASHER = PasswordHasher()  # argon2id with the library's current defaults (64 MiB, 3 passes)
 
@@ -256,6 +258,8 @@ def record_failure(lib: Library, keys: list[str], *, limit: int = MAX_FAILURES) 
     current = now()
     longest = 0
     with lib.transaction() as conn:
+        conn.execute("DELETE FROM login_failures WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+                     (stamp(current - FORGET_FAILURES), stamp(current)))
         for key in keys:
             row = conn.execute("SELECT failures FROM login_failures WHERE key = ?", (key,)).fetchone()
             failures = (row["failures"] if row else 0) + 1
