@@ -199,3 +199,19 @@ def test_pulled_notes_are_not_pushed_back(server, tmp_path):
     assert pushed.sent == pushed.added == pushed.local == mine
     assert pushed.pulled == count(eve_db, "SELECT count(*) FROM notes")
     assert count(server.db, "SELECT count(*) FROM notes WHERE added_by = 'bob'") == mine
+
+
+def test_web_edit_of_a_pushed_note_yields_to_the_next_push(server, tmp_path):
+    db = tmp_path / "mine.db"
+    with Library(db) as lib:
+        add(lib, [str(EXAMPLES / "reading-list.md")], max_bytes=1 << 20)
+    _push(db, server)
+    with Library(server.db) as lib:
+        note_id, text = lib.conn.execute("SELECT id, text FROM notes ORDER BY id LIMIT 1").fetchone()
+    edited = httpx.put(f"{server.url}api/notes/{note_id}", json={"text": "changed on the web"},
+                       headers=server.headers("eve"))
+    assert edited.status_code == 200
+    again = _push(db, server)
+    assert (again.sent, again.updated) == (1, 1)
+    with Library(server.db) as lib:
+        assert lib.conn.execute("SELECT text FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == text
