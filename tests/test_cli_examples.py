@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from paperdex.cli import main
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.team.examples import plant_team
 
 REVIEWED = "p691308660233"  # "What Matters for On-Policy Deep Actor-Critic Methods?" in examples/, no id yet
 
@@ -114,6 +115,7 @@ def test_help_example_runs_as_written(command, line, workdir, tmp_path, monkeypa
     monkeypatch.chdir(workdir)
     if command.startswith("review "):
         _plant_review(db)
+    plant_team(command, db, workdir, tmp_path, monkeypatch)  # accounts, and a team server for push/pull
     served: list[dict] = []
     import webbrowser
 

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_sync",
     "paperdex.cli_stats",
     "paperdex.cli_migrate",
+    "paperdex.cli_team",
 )
 
 
