@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -32,6 +35,73 @@ def _isolated_env(monkeypatch, tmp_path):
     # Embedding every test library would make the suite slow; tests that need
     # semantic search set PAPERDEX_EMBEDDER themselves.
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "none")
+
+
+# A PostgreSQL server the suite may create schemas in (`.ci/run` starts one and sets this), e.g.
+# postgresql://paperdex:paperdex@127.0.0.1/paperdex_test. Unset: the PostgreSQL params skip, except
+# under CI=true, where a missing server fails the run.
+TEST_PG = os.environ.get("PAPERDEX_TEST_PG", "")
+BACKENDS = ("sqlite", "postgres")
+
+
+def _pg_unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"PostgreSQL is required under CI: {reason}")
+    pytest.skip(f"PostgreSQL backend not tested: {reason}")
+
+
+def _with_schema(url: str, schema: str) -> str:
+    """The URL with every connection's search_path set to `schema` (libpq's `options` parameter)."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(params=BACKENDS)
+def library_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh library's location on each backend: an SQLite file, or a PostgreSQL schema of its own.
+
+    It is also PAPERDEX_DB, so CLI commands run in the test use it. The PostgreSQL schema is dropped
+    after the test.
+    """
+    if request.param == "sqlite":
+        target = str(tmp_path / "library.db")
+        monkeypatch.setenv("PAPERDEX_DB", target)
+        yield target
+        return
+    with pg_schema() as target:
+        monkeypatch.setenv("PAPERDEX_DB", target)
+        # The arXiv snapshot of a PostgreSQL library is a local file in the user cache: keep it in the test's.
+        monkeypatch.setattr("paperdex.library.snapshot_file.snapshot_path", lambda _lib: tmp_path / "snapshot.db")
+        yield target
+
+
+@contextlib.contextmanager
+def pg_schema():
+    """The URL of a new, empty schema in PAPERDEX_TEST_PG (skips, or fails under CI, without one);
+    the schema is dropped on leaving."""
+    if not TEST_PG:
+        _pg_unavailable("set PAPERDEX_TEST_PG=postgresql://USER:PASSWORD@HOST/DATABASE to run it")
+    try:
+        import psycopg
+    except ImportError:
+        _pg_unavailable("psycopg is not installed (pip install -e '.[test]')")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(TEST_PG, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        _pg_unavailable(f"cannot connect to PAPERDEX_TEST_PG: {str(exc).splitlines()[0]}")
+    try:
+        yield _with_schema(TEST_PG, schema)
+    finally:
+        with psycopg.connect(TEST_PG, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def backend(library_url) -> str:
+    """"sqlite" or "postgres": the backend of this test's `library_url`."""
+    return "postgres" if library_url.startswith("postgres") else "sqlite"
 
 
 @pytest.fixture

@@ -11,6 +11,12 @@ from paperdex.cli import main
 from tests.conftest import EXAMPLES, SEEDS
 
 
+@pytest.fixture(autouse=True)
+def _each_backend(library_url):
+    """Every command here runs against an SQLite file and against PostgreSQL (PAPERDEX_DB is set)."""
+    return library_url
+
+
 def run(*args: str, ok: bool = True):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     if ok:
@@ -187,7 +193,8 @@ def test_add_dash_reads_stdin_and_keeps_earlier_stdin_notes():
 def test_info_sources_stats_json_shapes():
     run("add", str(EXAMPLES), "--no-resolve")
     info = json.loads(run("info", "--json").stdout)
-    assert info["papers"] == 12 and info["sources"] == 7 and info["schema"] >= 1 and info["library"].endswith(".db")
+    assert (info["papers"] == 12 and info["sources"] == 7 and info["schema"] >= 1 \
+        and info["library"].endswith(".db")) or info["library"].startswith("postgresql://")
     rows = json.loads(run("sources", "--json").stdout)["sources"]
     assert len(rows) == 7 and all({"path", "format", "reader", "notes", "updated_at"} <= set(r) for r in rows)
     assert sum(r["notes"] for r in rows) == info["notes"]

@@ -20,12 +20,16 @@ from click.testing import CliRunner
 
 from paperdex.cli import main
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.team.examples import plant_team
 
 REVIEWED = "p691308660233"  # "What Matters for On-Policy Deep Actor-Critic Methods?" in examples/, no id yet
 
 
 def _commands(group: click.Group = main, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    """Every command, the lazily loaded ones too (asked through the group as `--help` asks)."""
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
@@ -111,6 +115,7 @@ def test_help_example_runs_as_written(command, line, workdir, tmp_path, monkeypa
     monkeypatch.chdir(workdir)
     if command.startswith("review "):
         _plant_review(db)
+    plant_team(command, db, workdir, tmp_path, monkeypatch)  # accounts, and a team server for push/pull
     served: list[dict] = []
     import webbrowser
 

@@ -34,6 +34,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paperdex.cli_maintenance",
     "paperdex.cli_sync",
     "paperdex.cli_stats",
+    "paperdex.cli_migrate",
+    "paperdex.cli_team",
 )
 
 
@@ -41,7 +43,9 @@ class Context:
     """What every command needs: where the library is, opened on first use."""
 
     def __init__(self, db: str | None) -> None:
-        self.db_path = Path(db or settings.get("db")).expanduser()
+        target = db or settings.get("db")
+        # A database URL stays a string (Path would fold "postgresql://" into a folder "postgresql:").
+        self.db_path: Path | str = target if "://" in str(target) else Path(target).expanduser()
         self._lib: Library | None = None
 
     @property
@@ -87,7 +91,15 @@ class PaperdexGroup(click.Group):
         except PaperdexError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             sys.exit(EXIT_FAILED)
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                # A PostgreSQL failure outside a write (the server went away mid-read): one line, not a traceback.
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                err.print(f"[red]error:[/red] the library's PostgreSQL server failed: {escape(first)}",
+                          soft_wrap=True)
+                sys.exit(EXIT_FAILED)
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
             # Read-only, disk full or damaged: each has its own fix, and only damage wants a backup.
             from paperdex.library.diagnosis import diagnose
 
@@ -97,7 +109,8 @@ class PaperdexGroup(click.Group):
 
 
 @click.group(cls=PaperdexGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", metavar="PATH", help="Library file. Default: $PAPERDEX_DB, else the per-user data dir.")
+@click.option("--db", metavar="PATH|URL", help="Library file, or a postgresql:// URL. Default: $PAPERDEX_DB, "
+              "else the per-user data dir.")
 @click.version_option(__version__, prog_name="paperdex")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -498,9 +511,9 @@ def info(ctx: Context, as_json: bool) -> None:
 
     c = counts(ctx.lib)
     if as_json:
-        click.echo(json.dumps({"library": str(ctx.db_path), "schema": ctx.lib.schema_version, **c}, sort_keys=True))
+        click.echo(json.dumps({"library": ctx.lib.location, "schema": ctx.lib.schema_version, **c}, sort_keys=True))
         return
-    rows = [("library", str(ctx.db_path)), ("schema", f"v{ctx.lib.schema_version}"),
+    rows = [("library", ctx.lib.location), ("schema", f"v{ctx.lib.schema_version}"),
             ("papers", c["papers"]), ("notes", c["notes"]), ("sources", c["sources"]), ("readers", c["readers"]),
             ("notes without a paper", c["paperless_notes"])]
     for key, value in rows:

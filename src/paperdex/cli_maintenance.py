@@ -78,7 +78,7 @@ def check(ctx: Context, do_fix: bool, quick: bool, as_json: bool) -> None:
 
 
 def _print_report(ctx: Context, report: maintenance.CheckReport, repaired: dict[str, int], did_fix: bool) -> None:
-    out.print(f"library  {escape(str(ctx.db_path))} (schema v{report.schema_version})")
+    out.print(f"library  {escape(ctx.lib.location)} (schema v{report.schema_version})")
     out.print("  " + ", ".join(f"{v} {k}" for k, v in report.counts.items()))
     if report.integrity == ["ok"]:
         out.print("  [green]integrity ok[/green]")

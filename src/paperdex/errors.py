@@ -6,7 +6,7 @@
     │   ├── UnsupportedInput  binary file, image, PDF, unknown format
     │   ├── InputTooLarge     above the configured size limit
     │   └── MalformedInput    JSON/HTML/BibTeX that does not parse
-    ├── LibraryError          the SQLite library cannot be opened or written
+    ├── LibraryError          the library (SQLite file or PostgreSQL database) cannot be opened or written
     │   ├── LibraryBusy       another process holds the write lock too long
     │   ├── LibraryReadOnly   the file, its folder or its disk cannot be written
     │   ├── LibraryDiskFull   no room on the disk for the write

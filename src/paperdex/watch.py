@@ -34,11 +34,11 @@ def watched_paths(lib: Library, paths: list[str]) -> list[str]:
     return existing
 
 
-def _relevant(path: str, library: Path) -> bool:
+def _relevant(path: str, library: Path | None) -> bool:
     name = os.path.basename(path)
     if name.startswith(".") or name.endswith(_IGNORED_SUFFIXES):
         return False
-    return not path.startswith(str(library))
+    return library is None or not path.startswith(str(library))
 
 
 def run(lib: Library, paths: list[str], options: SyncOptions | None = None, *,
@@ -61,7 +61,7 @@ def run(lib: Library, paths: list[str], options: SyncOptions | None = None, *,
             summary.failures.append(Failure("library", str(exc)))
             return summary
 
-    library = lib.path.resolve()
+    library = lib.path.resolve() if lib.path else None  # a PostgreSQL library has no file to skip
     started = retry = False
     # yield_on_timeout: the first (empty) batch comes once the watcher is set up; syncing only then
     # means a file written between the first sync and the watch start is not missed.
@@ -89,7 +89,7 @@ def _report(summary: SyncSummary, report: Callable[[str], None]) -> bool:
     return isinstance(summary.busy, LibraryBusy)
 
 
-def start_background(db_path: Path, report: Callable[[str], None]) -> tuple[threading.Thread, threading.Event]:
+def start_background(db_path: Path | str, report: Callable[[str], None]) -> tuple[threading.Thread, threading.Event]:
     """Watch the registered folders in a thread with its own connection (for `serve --watch`)."""
     stop = threading.Event()
 

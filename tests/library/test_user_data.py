@@ -20,8 +20,8 @@ def _import(lib: Library, text: str, content_hash: str) -> str:
 
 
 @pytest.fixture
-def lib(tmp_path):
-    with Library(tmp_path / "lib.db") as library:
+def lib(library_url):
+    with Library(library_url) as library:
         yield library
 
 

@@ -46,8 +46,9 @@ def settings(replay) -> ResolveSettings:
 
 
 @pytest.fixture
-def lib(tmp_path):
-    library = Library(tmp_path / "resolve.db")
+def lib(library_url):
+    """The library to resolve, on each backend (on PostgreSQL the arXiv snapshot is a local file)."""
+    library = Library(library_url)
     yield library
     library.close()
 

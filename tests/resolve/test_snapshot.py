@@ -6,6 +6,7 @@ import json
 import re
 
 from paperdex.library import snapshot_store
+from paperdex.library.snapshot_file import snapshot_library
 from paperdex.resolve import snapshot
 from paperdex.resolve.matching import Query, score
 from paperdex.resolve.snapshot import SnapshotIndex
@@ -27,7 +28,7 @@ def test_import_is_batched_and_idempotent(lib):
     again = snapshot.import_file(lib, SNAPSHOT_SAMPLE, batch=64)
     assert again.read == 200 and again.written == 0
     assert snapshot_store.count(lib) == 200
-    fts = lib.conn.execute("SELECT count(*) FROM snapshot_fts WHERE snapshot_fts MATCH 'diphoton'").fetchone()[0]
+    fts = snapshot_library(lib).conn.execute("SELECT count(*) FROM snapshot_fts WHERE snapshot_fts MATCH 'diphoton'").fetchone()[0]
     assert fts == snapshot_store.doc_frequency(lib, "diphoton") >= 1
 
 
@@ -113,7 +114,7 @@ def test_misspelt_rare_words_are_corrected_through_the_typo_keys(lib):
 
 def test_snapshot_imported_before_the_typo_keys_still_resolves_and_reindex_restores_them(lib):
     index = _load(lib)
-    with lib.transaction() as conn:
+    with snapshot_library(lib).transaction() as conn:
         conn.execute("DELETE FROM snapshot_keys")  # as a library migrated from schema 0004 has it
     old = SnapshotIndex(lib)
     assert not snapshot_store.has_keys(lib) and old.groups(["implict"]) == []
@@ -127,7 +128,7 @@ def test_a_typo_that_makes_another_real_word_is_left_out(lib):
     """'Branch' mistyped as 'Ranch', a word another title holds: no title holds all the rare words,
     so each is left out in turn, and the paper is found."""
     _load(lib)
-    with lib.transaction() as conn:  # make 'ranch' a real word of the snapshot
+    with snapshot_library(lib).transaction() as conn:  # make 'ranch' a real word of the snapshot
         conn.execute("INSERT INTO snapshot (id, title, title_norm) VALUES ('9999.00001', 'Ranch Life', 'ranch life')")
         conn.execute("INSERT INTO snapshot_fts (rowid, title_norm) SELECT rowid, title_norm FROM snapshot "
                      "WHERE id = '9999.00001'")
@@ -168,7 +169,7 @@ def test_reindex_builds_the_pairs_a_snapshot_imported_before_them_lacks(lib, tmp
     path = tmp_path / "s.jsonl"
     _write_snapshot(path, ["Robust Training of Deep Graph Networks", "Deep Graph Networks Revisited"])
     snapshot.import_file(lib, path)
-    with lib.transaction() as conn:  # the state migration 0006 leaves a library with an older snapshot in
+    with snapshot_library(lib).transaction() as conn:  # the state migration 0006 leaves a library with an older snapshot in
         conn.execute("INSERT INTO snapshot_pairs(snapshot_pairs) VALUES ('delete-all')")
         conn.execute("INSERT INTO snapshot_meta (name, value) VALUES ('pairs_missing', '1')")
     assert snapshot_store.rows_with_pair(lib, "graph_networks", 10) == []

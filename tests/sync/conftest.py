@@ -68,8 +68,9 @@ def folder(tmp_path) -> Path:
 
 
 @pytest.fixture
-def lib(tmp_path):
-    library = Library(tmp_path / "lib.db")
+def lib(library_url):
+    """The synced library on each backend (fresh_view's library to compare with stays an SQLite file)."""
+    library = Library(library_url)
     yield library
     library.close()
 

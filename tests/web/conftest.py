@@ -28,10 +28,14 @@ def seed_library_template(tmp_path_factory):
 
 
 @pytest.fixture
-def seed_library(seed_library_template, tmp_path):
-    """A private copy per test, so writes (tags, status) never leak between tests."""
+def seed_library(seed_library_template, library_url, backend, tmp_path):
+    """A private copy per test, so writes (tags, status) never leak between tests; on PostgreSQL the
+    seeds are imported into the test's own schema."""
     import sqlite3
 
+    if backend == "postgres":
+        build_seed_library(library_url)
+        return library_url
     target = tmp_path / "seeds.db"
     src = sqlite3.connect(str(seed_library_template))
     dst = sqlite3.connect(str(target))

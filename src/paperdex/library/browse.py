@@ -36,8 +36,7 @@ class Query:
 
 
 def _has_table(lib: Library, name: str) -> bool:
-    return lib.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                            (name,)).fetchone() is not None
+    return lib.conn.execute(lib.dialect.table_exists(), (name,)).fetchone() is not None
 
 
 def _where(lib: Library, q: Query) -> tuple[str, list]:
@@ -128,7 +127,7 @@ def stats(lib: Library) -> dict:
             "AND paper_id IS NOT NULL GROUP BY section ORDER BY c DESC, section LIMIT 25")],
         "readers": [dict(reader=r[0], notes=r[1], papers=r[2], thoughts=r[3]) for r in q(
             "SELECT COALESCE(reader, '(unknown)') AS who, count(*), count(DISTINCT paper_id), "
-            "sum(thoughts != '[]') FROM notes GROUP BY who ORDER BY count(*) DESC LIMIT 50")],
+            "sum(CASE WHEN thoughts != '[]' THEN 1 ELSE 0 END) FROM notes GROUP BY who ORDER BY count(*) DESC LIMIT 50")],
         "timeline": sorted(timeline.items()),
         "untitled_year": q("SELECT count(*) FROM papers WHERE year IS NULL").fetchone()[0],
     }
@@ -158,7 +157,8 @@ def related_by_references(lib: Library, paper_id: str, limit: int = 8) -> list[s
             found.append(pid)
 
     refs = [r[0] for r in conn.execute(
-        "SELECT DISTINCT j.value FROM notes n, json_each(n.refs) j WHERE n.paper_id = ?", (paper_id,))]
+        f"SELECT DISTINCT j.value FROM notes n, {lib.dialect.json_rows('n.refs', 'j')} WHERE n.paper_id = ?",
+        (paper_id,))]
     for ref in refs:
         if not isinstance(ref, str):
             continue
@@ -175,7 +175,7 @@ def related_by_references(lib: Library, paper_id: str, limit: int = 8) -> list[s
         "SELECT scheme, value FROM identifiers WHERE paper_id = ?", (paper_id,))]
     titles = {r[0] for r in conn.execute("SELECT title_norm FROM paper_titles WHERE paper_id = ?", (paper_id,))}
     for row in conn.execute(
-            "SELECT DISTINCT n.paper_id, j.value FROM notes n, json_each(n.refs) j "
+            f"SELECT DISTINCT n.paper_id, j.value FROM notes n, {lib.dialect.json_rows('n.refs', 'j')} "
             "WHERE n.refs != '[]' AND n.paper_id IS NOT NULL AND n.paper_id != ?", (paper_id,)):
         value = row[1]
         if isinstance(value, str) and (value in keys or normalize_title(value) in titles):

@@ -1,11 +1,16 @@
-"""Open the SQLite library: WAL, foreign keys, a busy timeout, numbered migrations.
+"""Open the library: an SQLite file (WAL, foreign keys, a busy timeout) or a PostgreSQL database.
 
 This package is the only place that holds a database connection; everything
-else goes through the Library API so that a PostgreSQL backend can slot in.
+else goes through the Library API. A `postgresql://` (or `postgres://`) URL
+opens PostgreSQL through library/postgres.py (imported only then); anything
+else is the SQLite file it has always been. Both are migrated with numbered
+migrations: `migrations/NNNN_*.sql` for SQLite, `migrations/postgres/NNNN_*.sql`
+for PostgreSQL, with the same numbers.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -15,27 +20,88 @@ from pathlib import Path
 
 from paperdex.errors import LibraryBusy, LibraryError, LibraryReadOnly
 from paperdex.library.diagnosis import diagnose, is_busy, is_environment_failure, on_read_only_mount
+from paperdex.library.dialect import POSTGRES, SQLITE, Dialect
 
 BUSY_TIMEOUT_S = 30.0
 # Between two tries to switch a new library to WAL while another process switches it (see _use_wal).
 WAL_RETRY_S = 0.02
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) for every migration file, in order."""
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def migrations(dialect: Dialect = SQLITE) -> list[tuple[int, str, str]]:
+    """(number, name, sql) for every migration file of a backend, in order."""
+    folder = resources.files("paperdex.library").joinpath("migrations")
+    if dialect.is_postgres:
+        folder = folder.joinpath("postgres")
     found = []
-    for entry in resources.files("paperdex.library").joinpath("migrations").iterdir():
+    for entry in folder.iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
             found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
     return sorted(found)
 
 
-class Library:
-    """A connection to one library file, migrated to the current schema."""
+def latest_version(dialect: Dialect = SQLITE) -> int:
+    return max((m[0] for m in migrations(dialect)), default=0)
 
-    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+
+def is_postgres_url(target: str | Path) -> bool:
+    match = _URL.match(str(target))
+    return bool(match) and match.group(1).lower() in POSTGRES_SCHEMES
+
+
+def cache_key_of(target: str | Path) -> str:
+    """Library.cache_key of the library `target` names, without opening it."""
+    if is_postgres_url(target):
+        from paperdex.library.postgres import display_url
+
+        return display_url(str(target))
+    return str(Path(target).resolve())
+
+
+def location_of(target: str | Path) -> str:
+    """Library.location of the library `target` names (a URL without its password), without opening it."""
+    if is_postgres_url(target):
+        from paperdex.library.postgres import display_url
+
+        return display_url(str(target))
+    return str(target)
+
+
+def check_target(target: str | Path) -> None:
+    """A URL for a database we do not speak is an error, never a folder named `mysql:`."""
+    match = _URL.match(str(target))
+    if match and match.group(1).lower() not in POSTGRES_SCHEMES:
+        raise LibraryError(f"cannot open library {target}: paperdex stores libraries in an SQLite file "
+                           f"or in PostgreSQL, not {match.group(1)}:// (use a file path or "
+                           "postgresql://USER@HOST/DATABASE)")
+
+
+def _newer_schema(where: str, current: int, known: int) -> LibraryError:
+    return LibraryError(f"the library {where} has schema v{current}, newer than this paperdex knows "
+                        f"(v{known}); upgrade paperdex (pip install -U paperdex) to open it")
+
+
+class Library:
+    """A connection to one library (an SQLite file or a PostgreSQL database), migrated to the current schema.
+
+    `migrate=False` opens it as it is (for `paperdex migrate --check`); a schema newer than this
+    paperdex is refused either way.
+    """
+
+    dialect: Dialect = SQLITE
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S, migrate: bool = True) -> None:
+        check_target(path)
+        if is_postgres_url(path):
+            self._open_postgres(str(path), migrate)
+            return
+        self.url: str | None = None
         self.path = Path(path)
+        self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
@@ -47,7 +113,9 @@ class Library:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._use_wal(timeout)
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            self._refuse_newer()
+            if migrate:
+                self.migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             found = diagnose(self.path, exc)
@@ -94,11 +162,61 @@ class Library:
             return False  # an older schema needs a migration, which needs a write
         return True
 
-    def _migrate(self) -> None:
-        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        pending = [m for m in migrations() if m[0] > current]
-        if not pending:
-            return
+    def _open_postgres(self, url: str, migrate: bool) -> None:
+        from paperdex.library import postgres
+
+        self.dialect = POSTGRES
+        self.url = url
+        self.path = None  # type: ignore[assignment]  # no file: nothing beside it to keep
+        self.location = postgres.display_url(url)
+        self.conn = postgres.connect(url)  # type: ignore[assignment]
+        try:
+            self._refuse_newer()
+            if migrate:
+                self.migrate()
+        except BaseException as exc:
+            self.conn.close()
+            if isinstance(exc, postgres.psycopg.Error):
+                raise postgres.statement_error(self.location, exc) or LibraryError(
+                    f"cannot open library {self.location}: {postgres.first_line(exc)}") from exc
+            raise
+
+    @property
+    def target(self) -> str:
+        """What to give Library() to open this library again (another thread, a background job)."""
+        return self.url or str(self.path)
+
+    @property
+    def cache_key(self) -> str:
+        """Names this library in per-process caches and cache files, without any password."""
+        return self.location if self.url else str(self.path.resolve())
+
+    def _refuse_newer(self) -> None:
+        known = latest_version(self.dialect)
+        current = self.schema_version
+        if current > known:
+            raise _newer_schema(self.location, current, known)
+
+    def pending_migrations(self) -> list[tuple[int, str, str]]:
+        """The migrations this library still needs, in order."""
+        current = self.schema_version
+        return [m for m in migrations(self.dialect) if m[0] > current]
+
+    def migrate(self) -> tuple[int, int]:
+        """Bring the schema up to date; (version before, version after)."""
+        before = self.schema_version
+        if not self.pending_migrations():
+            return before, before
+        if self.dialect.is_postgres:
+            from paperdex.library import postgres
+
+            postgres.migrate(self)
+        else:
+            self._migrate_sqlite()
+        return before, self.schema_version
+
+    def _migrate_sqlite(self) -> None:
+        pending = self.pending_migrations()
         with self.transaction():
             # Re-read under the write lock: another process may have migrated meanwhile.
             current = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -111,11 +229,21 @@ class Library:
 
     @property
     def schema_version(self) -> int:
+        if self.dialect.is_postgres:
+            from paperdex.library import postgres
+
+            return postgres.schema_version(self.conn)
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it."""
+        if self.dialect.is_postgres:
+            from paperdex.library import postgres
+
+            with postgres.transaction(self.conn, self.location) as conn:
+                yield conn  # type: ignore[misc]
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

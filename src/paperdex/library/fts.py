@@ -106,10 +106,10 @@ def index_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT * FROM notes WHERE id IN ({marks})", chunk).fetchall():
             title, names, body, embed = note_fields(row)
-            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?)",
+            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?) RETURNING id",
                                (row["id"], text_hash(embed)))
             conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
-                         (cur.lastrowid, title, names, body))
+                         (cur.fetchone()[0], title, names, body))
             if row["paper_id"]:
                 papers.add(row["paper_id"])
     refresh_papers(conn, papers)
@@ -141,8 +141,8 @@ def refresh_papers(conn: sqlite3.Connection, paper_ids: Iterable[str]) -> None:
             doc_id = old["id"]
             conn.execute("UPDATE search_docs SET embed_hash = ? WHERE id = ?", (text_hash(embed), doc_id))
         else:
-            doc_id = conn.execute("INSERT INTO search_docs (paper_id, embed_hash) VALUES (?, ?)",
-                                  (paper_id, text_hash(embed))).lastrowid
+            doc_id = conn.execute("INSERT INTO search_docs (paper_id, embed_hash) VALUES (?, ?) RETURNING id",
+                                  (paper_id, text_hash(embed))).fetchone()[0]
         conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
                      (doc_id, title, names, body))
     for chunk in _chunks(ids):
@@ -191,7 +191,8 @@ def rebuild(lib: Library) -> dict[str, int]:
         unused = conn.execute(
             "DELETE FROM embeddings WHERE text_hash NOT IN (SELECT embed_hash FROM search_docs)")
         conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'backfilled'")
-        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        if not lib.dialect.is_postgres:  # PostgreSQL's GIN index needs no merge step
+            conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
         docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     return {"notes": len(note_ids), "rows": docs, "dropped_vectors": unused.rowcount}
 
@@ -249,9 +250,14 @@ def doc_freqs(lib: Library, terms: list[str]) -> dict[str, int]:
     if missing:
         if len(stats.freqs) > _MAX_CACHED_TERMS:
             stats.freqs.clear()
-        marks = ",".join("?" * len(missing))
-        found = {r[0]: r[1] for r in lib.conn.execute(
-            f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})", missing)}
+        if lib.dialect.is_postgres:
+            from paperdex.library import pg_search
+
+            found = pg_search.doc_freqs(lib, missing)
+        else:
+            marks = ",".join("?" * len(missing))
+            found = {r[0]: r[1] for r in lib.conn.execute(
+                f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})", missing)}
         stats.freqs.update({t: found.get(t, 0) for t in missing})
     return {t: stats.freqs[t] for t in terms if stats.freqs.get(t)}
 
@@ -289,6 +295,8 @@ def match_expression(lib: Library, terms: list[str]) -> str | None:
 
 def index_rows(lib: Library) -> list[tuple[int, str, str, str]]:
     """Every row of the keyword index as (rowid, title, names, body) terms, for an in-memory copy."""
+    if lib.dialect.is_postgres:
+        return lib.conn.execute("SELECT rowid, title, names, body FROM search_fts").fetchall()
     # search_fts_content is FTS5's own store of the columns; reading it skips the virtual table.
     return lib.conn.execute("SELECT id, c0, c1, c2 FROM search_fts_content").fetchall()
 
@@ -304,6 +312,12 @@ def time_limit(lib: Library, at: float | None) -> Iterator[None]:
     """Stop any query of `lib` still running at monotonic time `at` (sqlite3.OperationalError "interrupted")."""
     if at is None:
         yield
+        return
+    if lib.dialect.is_postgres:
+        from paperdex.library import pg_search
+
+        with pg_search.time_limit(lib, at):
+            yield
         return
 
     def past() -> int:
@@ -339,6 +353,10 @@ def _hit(row: sqlite3.Row, score: float) -> Hit:
 
 def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -> list[Hit]:
     """Best rows for the terms, bm25-ranked (score: higher is better), filters applied in SQL."""
+    if lib.dialect.is_postgres:
+        from paperdex.library import pg_search
+
+        return pg_search.keyword_hits(lib, terms, flt, limit)
     expression = match_expression(lib, terms)
     if expression is None:
         return []
@@ -367,9 +385,9 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
 def hits_for(lib: Library, doc_ids: list[int], flt: PaperFilter) -> dict[int, Hit]:
     """The rows with these ids that pass the filter (for semantic candidates)."""
     where, args = filter_sql(flt)
-    sql = (f"SELECT {_COLUMNS}" + _FROM + " WHERE d.id IN (SELECT value FROM json_each(?))"
+    sql = (f"SELECT {_COLUMNS}" + _FROM + f" WHERE d.id IN ({lib.dialect.list_values('bigint')})"
            + (" AND " + where if where else ""))
-    rows = lib.conn.execute(sql, [json.dumps([int(i) for i in doc_ids]), *args]).fetchall()
+    rows = lib.conn.execute(sql, [lib.dialect.list_param([int(i) for i in doc_ids]), *args]).fetchall()
     return {r["id"]: _hit(r, 0.0) for r in rows}
 
 
@@ -381,7 +399,8 @@ def notes_by_id(lib: Library, note_ids: list[str]) -> dict[str, Note]:
     """The notes with these ids, in one query (results are built for a handful of rows at a time)."""
     if not note_ids:
         return {}
-    rows = lib.conn.execute(_NOTES + " WHERE n.id IN (SELECT value FROM json_each(?))", [json.dumps(note_ids)])
+    rows = lib.conn.execute(_NOTES + f" WHERE n.id IN ({lib.dialect.list_values()})",
+                            [lib.dialect.list_param(note_ids)])
     return {r["id"]: note_from_row(r) for r in rows}
 
 
@@ -389,8 +408,8 @@ def notes_of_papers(lib: Library, paper_ids: list[str]) -> dict[str, list[Note]]
     """Every note of these papers, each paper's in the order store.get_paper gives them."""
     out: dict[str, list[Note]] = {pid: [] for pid in paper_ids}
     if paper_ids:
-        for row in lib.conn.execute(_NOTES + " WHERE n.paper_id IN (SELECT value FROM json_each(?)) "
-                                    "ORDER BY s.path, n.ordinal", [json.dumps(paper_ids)]):
+        for row in lib.conn.execute(_NOTES + f" WHERE n.paper_id IN ({lib.dialect.list_values()}) "
+                                    "ORDER BY s.path, n.ordinal", [lib.dialect.list_param(paper_ids)]):
             out[row["paper_id"]].append(note_from_row(row))
     return out
 
@@ -399,8 +418,8 @@ def papers_by_id(lib: Library, paper_ids: list[str]) -> dict[str, Paper]:
     """These papers with their identifiers but without notes (see notes_of_papers)."""
     if not paper_ids:
         return {}
-    rows = lib.conn.execute("SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))",
-                            [json.dumps(paper_ids)]).fetchall()
+    rows = lib.conn.execute(f"SELECT * FROM papers WHERE id IN ({lib.dialect.list_values()})",
+                            [lib.dialect.list_param(paper_ids)]).fetchall()
     return {r["id"]: _paper_from_row(lib.conn, r, False) for r in rows}
 
 

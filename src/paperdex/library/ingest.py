@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from paperdex.library import hooks
 from paperdex.library.db import Library
+from paperdex.library.dialect import dialect_of
 from paperdex.model import SCHEMES, Identifier, NoteBlock
 from paperdex.titles import normalize_title
 
@@ -120,7 +121,8 @@ def _unique_uid(conn: sqlite3.Connection, key: str) -> str:
     """The key itself, unless a renamed source already took it as its uid (a new file at its old path)."""
     uid, n = key, 1
     while conn.execute("SELECT 1 FROM sources WHERE uid = ?", (uid,)).fetchone() or \
-            conn.execute("SELECT 1 FROM trash WHERE json_extract(payload, '$.source.uid') = ?", (uid,)).fetchone():
+            conn.execute(f"SELECT 1 FROM trash WHERE {dialect_of(conn).json_text('payload', 'source', 'uid')} = ?",
+                         (uid,)).fetchone():
         n += 1
         uid = f"{key}\0{n}"
     return uid
@@ -158,10 +160,10 @@ def import_source(lib: Library, source: SourceInput, blocks: list[NoteBlock], *,
             uid = _unique_uid(conn, source.key)
             cur = conn.execute(
                 "INSERT INTO sources (key, path, format, content_hash, size, reader, title, date, metadata, "
-                "added_at, updated_at, mtime_ns, synced_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "added_at, updated_at, mtime_ns, synced_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (source.key, source.path, source.format, source.content_hash, source.size, source.reader,
                  source.title, source.date, _dumps(source.metadata), stamp, stamp, source.mtime_ns, stamp, uid))
-            source_id = cur.lastrowid
+            source_id = cur.fetchone()[0]
             status = "added"
         result = IngestResult(status=status)
         store_notes(conn, source_id, uid, blocks, reader=source.reader, stamp=stamp, result=result)
@@ -255,12 +257,13 @@ def match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> t
 def add_keys(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> None:
     """The identifiers and title key a note gives its paper, for later notes to merge on."""
     for ident in block.identifiers:
-        conn.execute("INSERT OR IGNORE INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)",
+        conn.execute("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                      (ident.scheme, ident.value, paper_id))
     if block.title:
         key = title_key(block.title)
         if key:
-            conn.execute("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) VALUES (?,?)", (key, paper_id))
+            conn.execute("INSERT INTO paper_titles (title_norm, paper_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+                         (key, paper_id))
 
 
 def find_match(conn: sqlite3.Connection, block: NoteBlock) -> str | None:

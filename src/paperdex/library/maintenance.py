@@ -17,6 +17,7 @@ from pathlib import Path
 from paperdex.errors import LibraryError, UsageError
 from paperdex.library import diagnosis, hooks
 from paperdex.library.db import Library, migrations
+from paperdex.library.dialect import dialect_of
 
 # Tables holding what a person decided; a paper with rows here is never pruned.
 USER_TABLES: tuple[str, ...] = (*hooks.USER_DATA_TABLES, "review_decisions")
@@ -66,7 +67,7 @@ class CheckReport:
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {r[0] for r in conn.execute(dialect_of(conn).table_names())}
 
 
 def _user_data_exists(tables: set[str]) -> str:
@@ -103,6 +104,9 @@ def backup(lib: Library, dest: str | Path, *, overwrite: bool = False) -> Backup
     it passes `PRAGMA integrity_check`, so a crash never leaves a half backup
     under the name the user gave.
     """
+    if lib.dialect.is_postgres:
+        raise UsageError(f"{lib.location} is a PostgreSQL database: back it up with the server's own tool, "
+                         "e.g. `pg_dump -Fc -f lab.dump DATABASE` (docs/storage.md)")
     dest = Path(dest).expanduser()
     if dest.is_dir():
         from paperdex.library.ingest import now
@@ -150,9 +154,12 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 def check(lib: Library, *, quick: bool = False) -> CheckReport:
     """Integrity, foreign keys and orphans; reads only."""
     conn = lib.conn
-    latest = max((m[0] for m in migrations()), default=0)
+    latest = max((m[0] for m in migrations(lib.dialect)), default=0)
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+        if lib.dialect.is_postgres:
+            integrity = ["ok"]  # the server checksums and recovers its own pages; nothing to ask it here
+        else:
+            integrity = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
         tables = _tables(conn)
     except sqlite3.DatabaseError as exc:
         # Damaged beyond what the checks can read: say so, and leave repairs to a backup or .recover.
@@ -163,7 +170,8 @@ def check(lib: Library, *, quick: bool = False) -> CheckReport:
         problems.append(Problem("schema-version", 1, f"schema is v{lib.schema_version}, this paperdex expects "
                                 f"v{latest}", "upgrade paperdex (a newer version wrote this library)"))
 
-    fk_rows = list(conn.execute("PRAGMA foreign_key_check"))
+    # PostgreSQL enforces foreign keys on every write: no row can point at a row that is gone.
+    fk_rows = [] if lib.dialect.is_postgres else list(conn.execute("PRAGMA foreign_key_check"))
     by_table: dict[str, list] = {}
     for row in fk_rows:
         by_table.setdefault(row[0], []).append(row)
@@ -199,8 +207,9 @@ def check(lib: Library, *, quick: bool = False) -> CheckReport:
          "paper(s) have no note and no tag, status or review decision",
          "--fix deletes them (an import would have pruned them)", True, "error"),
         ("paper-with-two-arxiv-ids",
-         "SELECT paper_id || ' (' || group_concat(value, ', ') || ')' FROM (SELECT paper_id, value FROM "
-         "identifiers WHERE scheme = 'arxiv' ORDER BY paper_id, value) GROUP BY paper_id HAVING count(*) > 1",
+         f"SELECT paper_id || ' (' || {lib.dialect.group_concat('value', ', ')} || ')' FROM (SELECT paper_id, "
+         "value FROM identifiers WHERE scheme = 'arxiv' ORDER BY paper_id, value) AS a GROUP BY paper_id "
+         "HAVING count(*) > 1",
          "paper(s) carry more than one arXiv id (two papers' ids on one)",
          "kept: see which note gave which id (`paperdex show ID`), fix the note, then `paperdex add --force FILE`",
          False, "warning"),
@@ -251,6 +260,8 @@ def _check_search(conn: sqlite3.Connection) -> list[Problem]:
         problem = _problem_from_rows(code, rows, f"{len(rows)} {message}", fix, fixable=True)
         if problem:
             problems.append(problem)
+    if dialect_of(conn).is_postgres:
+        return problems  # a GIN index has no self-check to run; the row checks above cover it
     try:
         # FTS5 checks itself through an INSERT, so a library that cannot be written cannot run it.
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
@@ -345,14 +356,16 @@ def rederive_keys(lib: Library) -> dict[str, int]:
         rows = list(conn.execute("SELECT paper_id, idents, title FROM notes WHERE paper_id IS NOT NULL"))
         for row in rows:
             for scheme, value in json.loads(row["idents"] or "[]"):
-                added_ids += conn.execute("INSERT OR IGNORE INTO identifiers (scheme, value, paper_id) "
-                                          "VALUES (?,?,?)", (scheme, value, row["paper_id"])).rowcount
+                added_ids += conn.execute("INSERT INTO identifiers (scheme, value, paper_id) "
+                                          "VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                                          (scheme, value, row["paper_id"])).rowcount
             key = title_key(row["title"]) if row["title"] else ""
             if key:
-                added_titles += conn.execute("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) "
-                                             "VALUES (?,?)", (key, row["paper_id"])).rowcount
-        conn.execute("REINDEX")
-    lib.conn.execute("PRAGMA optimize")
+                added_titles += conn.execute("INSERT INTO paper_titles (title_norm, paper_id) "
+                                             "VALUES (?,?) ON CONFLICT DO NOTHING", (key, row["paper_id"])).rowcount
+        if not lib.dialect.is_postgres:  # PostgreSQL keeps its indexes whole; REINDEX would lock every table
+            conn.execute("REINDEX")
+    lib.conn.execute(lib.dialect.optimize())
     return {"identifiers": added_ids, "titles": added_titles}
 
 

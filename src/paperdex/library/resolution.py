@@ -12,6 +12,7 @@ changed, so `undo_last` can put them back.
 
 from __future__ import annotations
 
+import collections
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperdex.library import hooks
 from paperdex.library.db import Library
+from paperdex.library.dialect import dialect_of, upsert
 from paperdex.library.ingest import now, paper_id_for
 from paperdex.model import Identifier, NoteBlock
 from paperdex.titles import normalize_title
@@ -68,8 +70,8 @@ class HttpCacheStore:
 
     def put(self, provider: str, key: str, status: int, body: str) -> None:
         with self.lib.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO http_cache (provider, key, status, body, fetched_at) "
-                         "VALUES (?,?,?,?,?)", (provider, key, status, body, now()))
+            conn.execute(upsert("http_cache", ("provider", "key", "status", "body", "fetched_at"),
+                                ("provider", "key")), (provider, key, status, body, now()))
 
 
 # --- what to resolve ---------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def reset(lib: Library) -> int:
 
 
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return conn.execute(dialect_of(conn).table_exists(), (name,)).fetchone() is not None
 
 
 def merge_papers(conn: sqlite3.Connection, a: str, b: str) -> str:
@@ -243,11 +245,18 @@ def merge_papers(conn: sqlite3.Connection, a: str, b: str) -> str:
     hooks.before_notes_removed(conn, moved)
     conn.execute("UPDATE notes SET paper_id = ? WHERE paper_id = ?", (keep["id"], drop["id"]))
     conn.execute("UPDATE identifiers SET paper_id = ? WHERE paper_id = ?", (keep["id"], drop["id"]))
-    conn.execute("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) "
-                 "SELECT title_norm, ? FROM paper_titles WHERE paper_id = ?", (keep["id"], drop["id"]))
+    conn.execute("INSERT INTO paper_titles (title_norm, paper_id) "
+                 "SELECT title_norm, ? FROM paper_titles WHERE paper_id = ? ON CONFLICT DO NOTHING",
+                 (keep["id"], drop["id"]))
     for table in (*hooks.USER_DATA_TABLES, "review_decisions"):
         if _table_exists(conn, table):
-            conn.execute(f"UPDATE OR IGNORE {table} SET paper_id = ? WHERE paper_id = ?", (keep["id"], drop["id"]))
+            # UPDATE OR IGNORE, as both backends spell it: the kept paper's own rows win, the rest move.
+            key = _MERGE_KEYS.get(table)
+            if key is not None:
+                same = f"{key} IN (SELECT {key} FROM {table} WHERE paper_id = ?)" if key else \
+                    f"EXISTS (SELECT 1 FROM {table} WHERE paper_id = ?)"
+                conn.execute(f"DELETE FROM {table} WHERE paper_id = ? AND {same}", (drop["id"], keep["id"]))
+            conn.execute(f"UPDATE {table} SET paper_id = ? WHERE paper_id = ?", (keep["id"], drop["id"]))
     if keep["authors"] in (None, "[]") and drop["authors"] not in (None, "[]"):
         conn.execute("UPDATE papers SET authors = ? WHERE id = ?", (drop["authors"], keep["id"]))
     conn.execute(
@@ -311,7 +320,8 @@ def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tup
         (record.title, title_norm, record.year, record.venue, record.abstract,
          _dumps(record.authors), _dumps(record.authors), now(), paper_id))
     if title_norm:
-        conn.execute("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) VALUES (?,?)", (title_norm, paper_id))
+        conn.execute("INSERT INTO paper_titles (title_norm, paper_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+                     (title_norm, paper_id))
     return paper_id, merged_with
 
 
@@ -373,8 +383,8 @@ def all_rejected_keys(lib: Library) -> dict[str, set[str]]:
 
 
 def _decide(conn: sqlite3.Connection, paper_id: str, candidate: dict[str, Any], decision: str) -> None:
-    conn.execute("INSERT OR REPLACE INTO review_decisions (paper_id, candidate_key, decision, candidate, decided_at) "
-                 "VALUES (?,?,?,?,?)", (paper_id, f"{candidate['provider']}:{candidate['raw_id']}", decision,
+    conn.execute(upsert("review_decisions", ("paper_id", "candidate_key", "decision", "candidate", "decided_at"),
+                        ("paper_id", "candidate_key")), (paper_id, f"{candidate['provider']}:{candidate['raw_id']}", decision,
                                          _dumps(candidate), now()))
 
 
@@ -515,6 +525,19 @@ def decide_many(lib: Library, *, accept_above: float | None = None, reject_below
     return result
 
 
+# The key of each table a review decision captures (its primary key): restoring a row replaces the row
+# holding that key. A user-data table of a plugin not listed here is keyed by paper_id alone.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "identifiers": ("scheme", "value"), "paper_titles": ("title_norm", "paper_id"), "resolutions": ("paper_id",),
+    "review_candidates": ("paper_id", "position"), "review_decisions": ("paper_id", "candidate_key"),
+    "paper_tags": ("paper_id", "tag"), "paper_status": ("paper_id",),
+}
+_KEYS = collections.defaultdict(lambda: ("paper_id",), _KEYS)
+# What besides paper_id makes a row unique in the tables a merge moves ("" when paper_id alone does).
+_MERGE_KEYS = {"paper_tags": "tag", "paper_status": "", "review_decisions": "candidate_key"}
+_NOTE_RESOLUTION = upsert("note_resolutions", ("note_id", "status", "score", "evidence", "candidate", "updated_at"),
+                          ("note_id",))
+
 _CAPTURED = ("identifiers", "paper_titles", "resolutions", "review_candidates", "review_decisions",
              *hooks.USER_DATA_TABLES)
 
@@ -564,8 +587,7 @@ def _restore(conn: sqlite3.Connection, before: dict[str, Any], result_id: str) -
             hooks.after_notes_added(conn, moved)
         for table, rows in state["tables"].items():
             for r in rows:
-                conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(r)}) VALUES ({', '.join('?' * len(r))})",
-                             list(r.values()))
+                conn.execute(upsert(table, list(r), _KEYS[table]), list(r.values()))
 
 
 def undo_last(lib: Library) -> list[dict[str, Any]]:
@@ -589,8 +611,7 @@ def record_note_status(lib: Library, note_id: str, status: str, *, score: float 
                        evidence: dict[str, Any] | None = None, candidate: Record | None = None) -> None:
     with lib.transaction() as conn:
         conn.execute(
-            "INSERT OR REPLACE INTO note_resolutions (note_id, status, score, evidence, candidate, updated_at) "
-            "VALUES (?,?,?,?,?,?)", (note_id, status, score, _dumps(evidence or {}),
+            _NOTE_RESOLUTION, (note_id, status, score, _dumps(evidence or {}),
                                      _dumps(candidate.to_json()) if candidate is not None else None, now()))
 
 
@@ -615,8 +636,7 @@ def attach_note(lib: Library, note_id: str, record: Record, *, score: float, evi
         _upsert_status(conn, paper_id, "resolved", record.provider, score, evidence, record)
         conn.execute("UPDATE notes SET paper_id = ?, kind = 'paper' WHERE id = ?", (paper_id, note_id))
         conn.execute(
-            "INSERT OR REPLACE INTO note_resolutions (note_id, status, score, evidence, candidate, updated_at) "
-            "VALUES (?,?,?,?,?,?)", (note_id, "resolved", score, _dumps(evidence), _dumps(record.to_json()), now()))
+            _NOTE_RESOLUTION, (note_id, "resolved", score, _dumps(evidence), _dumps(record.to_json()), now()))
         hooks.before_notes_removed(conn, [note_id])
         hooks.after_notes_added(conn, [note_id])
     return paper_id

@@ -242,3 +242,26 @@ def terms_for_keys(lib: Library, keys: Iterable[str]) -> list[tuple[str, str, in
             f"SELECT key, term, df FROM snapshot_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk)]
     return out
 
+
+
+# A PostgreSQL library keeps its snapshot in a local SQLite file (library/snapshot_file.py): every
+# function above that takes a library runs on that file instead.
+from paperdex.library.snapshot_file import on_snapshot_file  # noqa: E402
+
+import_rows = on_snapshot_file(import_rows)
+count = on_snapshot_file(count)
+by_ids = on_snapshot_file(by_ids)
+by_rowids = on_snapshot_file(by_rowids)
+exact_title = on_snapshot_file(exact_title)
+titles_for = on_snapshot_file(titles_for)
+doc_frequency = on_snapshot_file(doc_frequency)
+rows_with_term = on_snapshot_file(rows_with_term)
+rows_with_all = on_snapshot_file(rows_with_all)
+rows_matching = on_snapshot_file(rows_matching)
+titles_matching = on_snapshot_file(titles_matching)
+rebuild_keys = on_snapshot_file(rebuild_keys)
+has_keys = on_snapshot_file(has_keys)
+pairs_missing = on_snapshot_file(pairs_missing)
+rebuild_pairs = on_snapshot_file(rebuild_pairs)
+rows_with_pair = on_snapshot_file(rows_with_pair)
+terms_for_keys = on_snapshot_file(terms_for_keys)

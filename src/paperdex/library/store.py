@@ -27,24 +27,34 @@ class PaperFilter:
     year_to: int | None = None
     has_thoughts: bool = False
     language: str | None = None
+    member: str | None = None  # team libraries: notes added by this account
+    min_members: int | None = None  # team libraries: papers noted by at least this many accounts
 
     def note_clause(self, alias: str = "n") -> tuple[str, list]:
         """SQL conditions on a notes alias (joined with sources as `s`)."""
         where, args = [], []
         if self.section:
-            where.append(f"{alias}.section = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.section) = lower(?)")  # case-blind on both backends
             args.append(self.section)
         if self.reader:
-            where.append(f"{alias}.reader = ? COLLATE NOCASE")
+            where.append(f"lower({alias}.reader) = lower(?)")
             args.append(self.reader)
         if self.source:
-            where.append("(s.path = ? OR s.key = ? OR s.path LIKE ?)")
+            # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            where.append("(s.path = ? OR s.key = ? OR lower(s.path) LIKE lower(?))")
             args += [self.source, self.source, f"%{self.source}%"]
         if self.has_thoughts:
             where.append(f"{alias}.thoughts != '[]'")
         if self.language:
             where.append(f"{alias}.language = ?")
             args.append(self.language)
+        if self.member:
+            where.append(f"{alias}.added_by = ?")
+            args.append(self.member)
+        if self.min_members and self.min_members > 1:
+            where.append(f"{alias}.paper_id IN (SELECT paper_id FROM notes WHERE added_by IS NOT NULL "
+                         "AND paper_id IS NOT NULL GROUP BY paper_id HAVING count(DISTINCT added_by) >= ?)")
+            args.append(self.min_members)
         return " AND ".join(where), args
 
     def year_clause(self, column: str) -> tuple[list[str], list]:
@@ -60,7 +70,7 @@ class PaperFilter:
 
     def is_empty(self) -> bool:
         return not (self.section or self.reader or self.source or self.year_from or self.year_to
-                    or self.has_thoughts or self.language)
+                    or self.has_thoughts or self.language or self.member or (self.min_members or 0) > 1)
 
 
 def _loads(text: str | None, default):
@@ -76,6 +86,7 @@ def note_from_row(row: sqlite3.Row) -> Note:
         identifiers=[Identifier(s, v) for s, v in _loads(row["idents"], [])], year=row["year"],
         venue=row["venue"], authors=_loads(row["authors"], []), line=row["line"], date=row["date"],
         language=row["language"], fields=_loads(row["fields"], {}), source_title=row["source_title"],
+        added_by=row["added_by"],
     )
 
 

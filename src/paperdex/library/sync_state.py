@@ -129,14 +129,16 @@ def trash_source(lib: Library, key: str) -> TrashEntry | None:
         payload = {"source": dict(src),
                    "notes": [dict(n) for n in notes]}
         cur = conn.execute(
-            "INSERT INTO trash (key, path, content_hash, notes, papers, payload, deleted_at) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO trash (key, path, content_hash, notes, papers, payload, deleted_at) VALUES (?,?,?,?,?,?,?) "
+            "RETURNING id",
             (src["key"], src["path"], src["content_hash"], len(notes), json.dumps(papers),
              json.dumps(payload, ensure_ascii=False, sort_keys=True), now()))
+        trash_id = cur.fetchone()[0]
         hooks.before_notes_removed(conn, [n["id"] for n in notes])
         conn.execute("DELETE FROM sources WHERE id = ?", (src["id"],))
         refresh_papers(conn, set(papers), gone=notes)
         prune_papers(conn, set(papers))
-        row = conn.execute("SELECT * FROM trash WHERE id = ?", (cur.lastrowid,)).fetchone()
+        row = conn.execute("SELECT * FROM trash WHERE id = ?", (trash_id,)).fetchone()
         return _entry(row)
 
 
@@ -155,7 +157,7 @@ def find_trash(lib: Library, ref: str) -> list[TrashEntry]:
     if ref.isdigit():
         rows = lib.conn.execute("SELECT * FROM trash WHERE id = ?", (int(ref),)).fetchall()
     else:
-        rows = lib.conn.execute("SELECT * FROM trash WHERE key = ? OR path = ? OR path LIKE ? "
+        rows = lib.conn.execute("SELECT * FROM trash WHERE key = ? OR path = ? OR lower(path) LIKE lower(?) "
                                 "ORDER BY deleted_at DESC, id DESC", (ref, ref, f"%{ref}%")).fetchall()
     return [_entry(r) for r in rows]
 
@@ -183,9 +185,9 @@ def restore(lib: Library, entry_id: int, *, key: str | None = None, path: str | 
         if conn.execute("SELECT 1 FROM sources WHERE key = ?", (src["key"],)).fetchone():
             raise ValueError(f"{src['path']} is in the library already")
         columns = list(src)
-        cur = conn.execute(f"INSERT INTO sources ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
-                           [src[c] for c in columns])
-        source_id = cur.lastrowid
+        cur = conn.execute(f"INSERT INTO sources ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))}) "
+                           "RETURNING id", [src[c] for c in columns])
+        source_id = cur.fetchone()[0]
         stamp = now()
         restored: list[str] = []
         for note in payload["notes"]:

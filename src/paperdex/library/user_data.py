@@ -45,7 +45,7 @@ def add_tag(lib: Library, paper_id: str, tag: str) -> str:
     tag = clean_tag(tag)
     _require_paper(lib, paper_id)
     with lib.transaction() as conn:
-        conn.execute("INSERT OR IGNORE INTO paper_tags (paper_id, tag, added_at) VALUES (?,?,?)",
+        conn.execute("INSERT INTO paper_tags (paper_id, tag, added_at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                      (paper_id, tag, now()))
     return tag
 
@@ -58,7 +58,7 @@ def remove_tag(lib: Library, paper_id: str, tag: str) -> bool:
 
 def get_tags(lib: Library, paper_id: str) -> list[str]:
     return [r["tag"] for r in lib.conn.execute(
-        "SELECT tag FROM paper_tags WHERE paper_id = ? ORDER BY tag COLLATE NOCASE", (paper_id,))]
+        "SELECT tag FROM paper_tags WHERE paper_id = ? ORDER BY lower(tag), tag", (paper_id,))]
 
 
 def set_status(lib: Library, paper_id: str, status: str | None) -> None:
@@ -88,7 +88,7 @@ def tags_for(lib: Library, paper_ids: Iterable[str]) -> dict[str, list[str]]:
         return out
     marks = ",".join("?" * len(ids))
     for row in lib.conn.execute(f"SELECT paper_id, tag FROM paper_tags WHERE paper_id IN ({marks}) "
-                                "ORDER BY tag COLLATE NOCASE", ids):
+                                "ORDER BY lower(tag), tag", ids):
         out[row["paper_id"]].append(row["tag"])
     return out
 
@@ -105,7 +105,7 @@ def statuses_for(lib: Library, paper_ids: Iterable[str]) -> dict[str, str]:
 def all_tags(lib: Library) -> list[tuple[str, int]]:
     """Every tag in use with how many papers carry it, most used first."""
     return [(r["tag"], r["n"]) for r in lib.conn.execute(
-        "SELECT tag, count(*) AS n FROM paper_tags GROUP BY tag ORDER BY n DESC, tag COLLATE NOCASE")]
+        "SELECT tag, count(*) AS n FROM paper_tags GROUP BY tag ORDER BY n DESC, lower(tag), tag")]
 
 
 def papers_with_tag(lib: Library, tag: str, *, limit: int | None = None, offset: int = 0) -> list[str]:

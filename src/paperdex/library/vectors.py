@@ -51,7 +51,8 @@ def store(lib: Library, model: str, hashes: list[str], vectors: np.ndarray) -> N
     rows = [(model, h, dim, v.astype(STORED_DTYPE).tobytes()) for h, v in zip(hashes, vectors, strict=True)]
     with lib.transaction() as conn:
         conn.executemany(
-            "INSERT OR REPLACE INTO embeddings (model, text_hash, dim, vec) VALUES (?,?,?,?)", rows)
+            "INSERT INTO embeddings (model, text_hash, dim, vec) VALUES (?,?,?,?) "
+            "ON CONFLICT (model, text_hash) DO UPDATE SET dim = excluded.dim, vec = excluded.vec", rows)
         conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
 
@@ -107,8 +108,8 @@ def matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     once from SQLite and the old ones removed. They are derived data: delete
     them at will. A library whose folder is read-only keeps them in memory.
     """
-    if str(lib.path) in ("", ":memory:") or str(lib.path).startswith("file:"):
-        return _rows(lib, model)
+    if lib.path is None or str(lib.path) in ("", ":memory:") or str(lib.path).startswith("file:"):
+        return _rows(lib, model)  # PostgreSQL (no file to put them beside) or no file at all: in memory
     base = _sidecar(lib, model)
     tag = f"-g{generation(lib)}"
     ids_path = base.with_name(base.name + tag + ".ids.npy")

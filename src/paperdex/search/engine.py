@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from paperdex.errors import UsageError
 from paperdex.library import fts
-from paperdex.library.db import Library
+from paperdex.library.db import Library, cache_key_of
 from paperdex.library.store import PaperFilter
 from paperdex.model import Note
 from paperdex.search import lexicon
@@ -167,7 +167,7 @@ _KEYWORD_LOCK = threading.Lock()
 
 
 def _keyword_key(lib: Library) -> str:
-    return str(lib.path.resolve())
+    return lib.cache_key
 
 
 def warm(lib: Library) -> None:
@@ -194,7 +194,7 @@ def warm(lib: Library) -> None:
 def warm_in_background(path: str | Path) -> threading.Thread | None:
     """Build (or rebuild) the in-memory index of the library at `path` on its own connection;
     searches meanwhile use FTS5, so a server never stalls on the build."""
-    key = str(Path(path).resolve())
+    key = cache_key_of(path)
     with _KEYWORD_LOCK:
         if key in _BUILDING:
             return None
@@ -221,7 +221,7 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, pool: int) ->
     if index is None:
         return fts.keyword_hits(lib, terms, flt, pool)
     if index.generation != fts.generation(lib):
-        warm_in_background(lib.path)  # notes changed: serve from FTS5 until the copy is current
+        warm_in_background(lib.target)  # notes changed: serve from FTS5 until the copy is current
         return fts.keyword_hits(lib, terms, flt, pool)
     plan = fts.match_plan(lib, terms)
     if plan is None:
@@ -359,8 +359,11 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
     try:
         with fts.time_limit(lib, deadline.at):
             return _search(lib, query, mode, flt, limit, embedder, deadline)
-    except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
+    except Exception as exc:
+        # SQLite's progress handler interrupts; PostgreSQL's statement_timeout cancels (QueryCanceled).
+        interrupted = "interrupt" in str(exc) if isinstance(exc, sqlite3.OperationalError) \
+            else type(exc).__name__ == "QueryCanceled"
+        if not interrupted:
             raise
         raise SearchTimeout(f"search for {query!r} took longer than {timeout:g} s and was stopped; "
                             "try more specific words or a filter") from exc

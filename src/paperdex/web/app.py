@@ -17,7 +17,9 @@ from starlette.templating import Jinja2Templates
 
 from paperdex import __version__
 from paperdex.library.db import Library
-from paperdex.web import api, pages, render
+from paperdex.team import server as sync_api
+from paperdex.web import api, pages, render, team
+from paperdex.web.auth import TeamAuth
 from paperdex.web.security import Guard
 from paperdex.web.views import safe_url
 
@@ -29,7 +31,7 @@ class LibraryPool:
     """One connection per worker thread: sqlite3 connections must not be shared across threads mid-query."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = path if "://" in str(path) else Path(path)  # a postgresql:// URL stays a URL
         self._local = threading.local()
         self._all: list[Library] = []
         self._lock = threading.Lock()
@@ -62,7 +64,7 @@ def make_templates() -> Jinja2Templates:
 
 
 def create_app(lib_path: str | Path, *, token: str | None = None,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None, secure_cookies: bool = False) -> Starlette:
     """The web UI over one library. `token` makes every request prove it knows the token;
     `allowed_hosts` (the CLI passes the loopback names when bound to localhost) refuses other
     Host headers, which stops DNS-rebinding pages from reading a local library."""
@@ -78,11 +80,14 @@ def create_app(lib_path: str | Path, *, token: str | None = None,
         yield
         pool.close()
 
-    middleware = [Middleware(Guard, token=token)]
+    # Team mode (a library with accounts) is decided per request by TeamAuth, inside the CSRF guard.
+    middleware = [Middleware(Guard, token=token), Middleware(TeamAuth, pool=pool, secure_cookies=secure_cookies)]
     if allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     routes = [
         *pages.ROUTES,
+        *team.ROUTES,
+        *sync_api.ROUTES,
         *api.ROUTES,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Route("/favicon.ico", pages.favicon),

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from paperdex.errors import UsageError
-from paperdex.library import browse, user_data
+from paperdex.library import browse, team_views, user_data
 from paperdex.library.store import PaperFilter, counts, get_paper, get_papers, iter_paperless
 from paperdex.web import charts, features, render
 from paperdex.web.views import (
@@ -31,6 +31,7 @@ SORTS = {"year": "Newest year", "year-asc": "Oldest year", "added": "Recently ad
 def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
     context.setdefault("active", "")
     context["csrf"] = request.state.csrf
+    context["account"] = getattr(request.state, "account", None)  # set in team mode (web.auth)
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -43,7 +44,7 @@ def library(request: Request) -> Response:
                 page_no=found.page_no, last=last, per=found.per, facets=facets_of(request),
                 tags=user_data.all_tags(lib), q=found.query,
                 params=params, with_params=with_params, sorts=SORTS, statuses=user_data.STATUSES,
-                counts=counts(lib))
+                counts=counts(lib), members=team_views.members(lib))
 
 
 def paper(request: Request) -> Response:
@@ -61,6 +62,9 @@ def paper(request: Request) -> Response:
         if ids:
             related.append((label, summaries(lib, get_papers(lib, ids))))
     readers = sorted({n.reader or "unknown reader" for n in found.notes})
+    if any(n.added_by for n in found.notes):  # a team library: each member's notes side by side
+        found.notes.sort(key=lambda n: (n.added_by is None, n.added_by or "", n.source, n.line))
+        readers = sorted({n.added_by for n in found.notes if n.added_by})
     return page(request, "paper.html", paper=found, tags=tags, status=status, statuses=user_data.STATUSES,
                 links=paper_links(found), related=related, readers=readers,
                 resolution=features.resolution_of(lib, paper_id),
@@ -123,7 +127,7 @@ def search(request: Request) -> Response:
                and not request.headers.get("hx-history-restore-request"))
     name = "_results.html" if partial else "search.html"
     return page(request, name, active="search", text=text, mode=mode, modes=features.SEARCH_MODES, hits=hits,
-                error=error, q=q, params=params, facets=facets_of(request))
+                error=error, q=q, params=params, facets=facets_of(request), members=team_views.members(lib_of(request)))
 
 
 def documents(request: Request) -> Response:

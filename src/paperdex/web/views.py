@@ -19,7 +19,7 @@ from paperdex.model import Note, Paper
 PER_PAGE = 40
 MAX_PER_PAGE = 200
 FILTER_KEYS = ("section", "reader", "source", "language", "year", "has_thoughts", "resolved", "tag", "status",
-               "sort")
+               "sort", "member", "min_members")
 
 
 def lib_of(request: Request) -> Library:
@@ -88,7 +88,8 @@ def query_from(params: QueryParams) -> Query:
     flt = PaperFilter(section=params.get("section") or None, reader=params.get("reader") or None,
                       source=params.get("source") or None, year_from=lo, year_to=hi,
                       has_thoughts=bool(_flag(params.get("has_thoughts"))),
-                      language=params.get("language") or None)
+                      language=params.get("language") or None, member=params.get("member") or None,
+                      min_members=_int(params.get("min_members"), "min_members"))
     return Query(flt=flt, resolved=_flag(params.get("resolved")), tag=params.get("tag") or None, status=status,
                  order=sort)
 

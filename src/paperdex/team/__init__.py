@@ -1,0 +1,1 @@
+"""Team libraries over HTTP: the server's /api/sync endpoints and the `push`/`pull` client."""
