@@ -429,8 +429,8 @@ def paper_titles(lib: Library, paper_ids: list[str]) -> dict[str, tuple[str, boo
         return {}
     rows = lib.conn.execute(
         "SELECT p.id, COALESCE(p.title, ''), EXISTS (SELECT 1 FROM identifiers i WHERE i.paper_id = p.id"
-        " AND i.scheme = 'arxiv') FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))",
-        [json.dumps(paper_ids)]).fetchall()
+        f" AND i.scheme = 'arxiv') FROM papers p WHERE p.id IN ({lib.dialect.list_values()})",
+        [lib.dialect.list_param(paper_ids)]).fetchall()
     return {r[0]: (r[1], bool(r[2])) for r in rows}
 
 
