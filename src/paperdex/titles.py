@@ -215,7 +215,7 @@ def looks_like_title(line: str) -> bool:
         return False
     if re.search(r"[!?]\s+[A-Z]", text) and len(text.split()) > 20:  # "Can You Unpack That? Learning to..."
         return False
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     if len(_CYRILLIC.findall(text)) * 2 > letters:
         return False
     words = _LATIN_WORD.findall(text)
@@ -223,8 +223,8 @@ def looks_like_title(line: str) -> bool:
         return False
     if len(words) > 30:
         return False
-    non_space = sum(not ch.isspace() for ch in text)
-    if non_space == 0 or sum(ch.isascii() and ch.isalpha() for ch in text) / non_space < 0.6:
+    non_space = len(text) - sum(map(str.isspace, text))
+    if non_space == 0 or sum(map(str.isalpha, filter(str.isascii, text))) / non_space < 0.6:
         return False
     first = words[0]
     if not (first[0].isupper() or first[0].isdigit() or any(ch.isupper() for ch in first[1:])):
