@@ -82,6 +82,11 @@ class Evidence:
         return bool(self.paper_links or self.identifiers or self.note_links or self.citation)
 
 
+_TAG = re.compile(r"<[^>]{1,200}>")
+_MARKS = re.compile(r"\*\*|__|~~|`")
+_CODE_MARKS = re.compile(r"~~|`")
+
+
 @lru_cache(maxsize=65536)
 def plain(text: str, keep_emphasis: bool = False) -> str:
     """Link text in place of links, no images, no emphasis markers or tags: what a reader sees."""
@@ -89,9 +94,10 @@ def plain(text: str, keep_emphasis: bool = False) -> str:
     for link in reversed(find_links(text)):
         keep = "" if is_image(link) else link.text
         out = out[: link.start] + keep + out[link.end:]
-    out = re.sub(r"<[^>]{1,200}>", " ", out)
-    out = re.sub(r"(~~|`)" if keep_emphasis else r"(\*\*|__|~~|`)", "", out)
-    return re.sub(r"\s+", " ", out).strip()
+    if "<" in out:
+        out = _TAG.sub(" ", out)
+    out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
+    return " ".join(out.split())  # runs of whitespace as one space, as re's \s+ would
 
 
 def is_badge(link: Link) -> bool:
@@ -120,12 +126,15 @@ def is_generic_heading(text: str) -> bool:
     return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text)
 
 
+_LIST_NUMBER = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*")
+_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}\s*[-–—:：]\s*")
+
+
 @lru_cache(maxsize=65536)
 def title_like(text: str) -> bool:
     """A name that reads like a paper title (Latin-script titles, or a short CJK/Cyrillic name with a colon)."""
-    t = plain(text)
-    t = re.sub(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*", "", t)
-    t = re.sub(r"^(?:19|20)\d{2}\s*[-–—:：]\s*", "", t)
+    t = _LIST_NUMBER.sub("", plain(text), count=1)
+    t = _YEAR_LEAD.sub("", t, count=1)
     return looks_like_title(t)
 
 
