@@ -19,10 +19,10 @@ from paperdex.extract.evidence import (
     CITE_PAREN,
     REFERENCE_HEADINGS,
     Evidence,
+    has_own_link,
     head_evidence,
     is_generic_heading,
     is_label,
-    own_links_near_top,
     plain,
     score,
     title_like,
@@ -153,7 +153,7 @@ def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence
         ev.signals.append("numbered")
     body = "\n".join(sec.text.split("\n")[1:])
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
-    ev.body_paper_link = bool(own_links_near_top(body, lines=len(body.split("\n")))) or bool(
+    ev.body_paper_link = has_own_link(body) or bool(
         re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
     return score(sec, ev), ev
 

@@ -287,6 +287,13 @@ def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
     return [link for line in text.split("\n")[:lines] for link in _own_links_in(line)]
 
 
+def has_own_link(text: str) -> bool:
+    """Whether any line of `text` holds a paper link of its own (see own_links_near_top)."""
+    if "](" not in text and "://" not in text:
+        return False  # no link at all (find_links)
+    return any(_own_links_in(line) for line in text.split("\n"))
+
+
 @lru_cache(maxsize=65536)
 def _own_links_in(line: str) -> tuple[Link, ...]:
     out = []

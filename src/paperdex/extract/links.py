@@ -90,6 +90,8 @@ def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
 def find_links(text: str) -> tuple[Link, ...]:
     """Markdown links and images, <angle> links and bare URLs, in order of appearance (cached: the
     extractor asks about the same lines from several levels of the tree)."""
+    if "](" not in text and "://" not in text:
+        return ()  # every kind of link below needs one of the two: most lines of prose have neither
     found: list[Link] = []
     taken: list[tuple[int, int]] = []
     for m in _MD_LINK.finditer(text):
