@@ -287,12 +287,17 @@ def _arxiv_from_doi(doi: str) -> Identifier | None:
     return None
 
 
+_ARXIV_WORD = re.compile("arxiv", re.I)
+
+
 def find_identifiers(text: str) -> list[Identifier]:
     """Every identifier in free text (links, 'arXiv:...' ids, old-style ids, bare DOIs), in order."""
+    if "/" not in text and not _ARXIV_WORD.search(text):
+        return []  # every form below has a slash, except `arXiv:<id>`
     found: list[tuple[int, Identifier]] = []
-    spans = _url_spans(text)
-    masked = list(text)
-    for start, end, url in spans:
+    pieces: list[str] = []  # the text with its URLs blanked out, so their ids are not found twice
+    pos = 0
+    for start, end, url in _url_spans(text):
         ident = identifier_from_url(url)
         if ident:
             found.append((start, ident))
@@ -300,8 +305,9 @@ def find_identifiers(text: str) -> list[Identifier]:
                 extra = _arxiv_from_doi(ident.value)
                 if extra:
                     found.append((start, extra))
-        masked[start:end] = " " * (end - start)
-    rest = "".join(masked)
+        pieces += [text[pos:start], " " * (end - start)]
+        pos = end
+    rest = "".join(pieces) + text[pos:] if pieces else text
     for pattern in (_ARXIV_LINK, _ARXIV_PREFIXED, _ARXIV_OLD_BARE):
         for m in pattern.finditer(rest):
             raw = m.group("id")
