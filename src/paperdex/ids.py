@@ -308,11 +308,14 @@ def find_identifiers(text: str) -> list[Identifier]:
         pieces += [text[pos:start], " " * (end - start)]
         pos = end
     rest = "".join(pieces) + text[pos:] if pieces else text
-    for pattern in (_ARXIV_LINK, _ARXIV_PREFIXED, _ARXIV_OLD_BARE):
+    # Each scan runs only when its text could be there (the scans are the slow part on a long note).
+    arxiv, slash = bool(_ARXIV_WORD.search(rest)), "/" in rest
+    patterns = ((_ARXIV_LINK, _ARXIV_PREFIXED) if arxiv else ()) + ((_ARXIV_OLD_BARE,) if slash else ())
+    for pattern in patterns:
         for m in pattern.finditer(rest):
             raw = m.group("id")
             found.append((m.start(), Identifier("arxiv", _old_style(raw) if "/" in raw else raw)))
-    for m in _DOI.finditer(rest):
+    for m in _DOI.finditer(rest) if slash and "10." in rest else ():
         doi = normalize_doi(m.group(0))
         if doi:
             found.append((m.start(), Identifier("doi", doi)))
