@@ -71,7 +71,9 @@ def _trim_url_tail(url: str) -> str:
 
 
 def _url_spans(text: str) -> list[tuple[int, int, str]]:
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    if "://" not in text:
+        return spans
     for m in _URL.finditer(text):
         url = _trim_url_tail(m.group(0))
         if len(url) > len("https://"):
@@ -288,6 +290,7 @@ def _arxiv_from_doi(doi: str) -> Identifier | None:
 
 
 _ARXIV_WORD = re.compile("arxiv", re.I)
+_SLASH_NUMBER = re.compile(r"/\d{7}")  # what every old-style id (`hep-th/9901001`) holds
 
 
 def find_identifiers(text: str) -> list[Identifier]:
@@ -310,7 +313,8 @@ def find_identifiers(text: str) -> list[Identifier]:
     rest = "".join(pieces) + text[pos:] if pieces else text
     # Each scan runs only when its text could be there (the scans are the slow part on a long note).
     arxiv, slash = bool(_ARXIV_WORD.search(rest)), "/" in rest
-    patterns = ((_ARXIV_LINK, _ARXIV_PREFIXED) if arxiv else ()) + ((_ARXIV_OLD_BARE,) if slash else ())
+    old_style = slash and bool(_SLASH_NUMBER.search(rest))
+    patterns = ((_ARXIV_LINK, _ARXIV_PREFIXED) if arxiv else ()) + ((_ARXIV_OLD_BARE,) if old_style else ())
     for pattern in patterns:
         for m in pattern.finditer(rest):
             raw = m.group("id")
