@@ -39,6 +39,7 @@ _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*")
 # Every grammar needs one of these (a parenthesis, bold, a GB/T tag, quotes, or a sentence break) except
 # the comma style, which needs at least two ", ".
+_QUOTE_MARK = re.compile(r"[\"“”«»「」『』]")
 _GRAMMAR_MARK = re.compile(r"[(\[*_\"“”«»「」『』.?!]")
 
 
@@ -129,16 +130,16 @@ def parse_citation(text: str) -> Citation | None:
     raw = _NUMBER.sub("", raw)
     if len(raw) < 15 or not (_GRAMMAR_MARK.search(raw) or raw.count(", ") >= 2):
         return None  # a bare name or phrase: no grammar below can match it
-    m = _BOLD.search(raw)
+    m = _BOLD.search(raw) if "**" in raw or "__" in raw else None
     if m and (raw[: m.start()].strip() or raw[m.end():].strip()):
         before = re.sub(r"^`[^`]*`\s*[:：]?", "", raw[: m.start()]).strip(" .,:")
         if _year_of(raw[m.end():]) or (before and is_author_list(before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="bold")
-    m = _GBT.match(raw)
+    m = _GBT.match(raw) if "[" in raw else None
     if m and is_author_list(m.group("a")):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(raw[m.end():]),
                         style="gbt7714")
-    m = _QUOTED.search(raw)
+    m = _QUOTED.search(raw) if _QUOTE_MARK.search(raw) else None
     if m and len(m.group("t").split()) >= 2:
         before = raw[: m.start()].strip(" ,.")
         if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):

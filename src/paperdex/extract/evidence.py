@@ -150,6 +150,7 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
     return _head_evidence(node.head if head is None else head).copy()
 
 
+_NO_WORDS = re.compile(r"[\W\d_]*")
 # A head longer than this is prose or a pasted dump, never one paper's name (and not worth a regex pass).
 MAX_HEAD_CHARS = 4000
 
@@ -171,7 +172,7 @@ def _head_evidence(text: str) -> Evidence:
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
         if _ID_HINT.search(text) else []
     visible = plain(text)
-    if not visible or re.fullmatch(r"[\W\d_]*", visible):
+    if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"
         return ev
     if _FIELD_KEY.match(visible):
@@ -197,16 +198,18 @@ def _head_evidence(text: str) -> Evidence:
     ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 and not named else None
     if ev.citation is None and not named and len(visible) < 600:
         # Several cited works on one line ("A (X, 2016) and B (Y, 2018)"): the first one stands for the line.
-        cites = list(CITE_PAREN.finditer(visible))
+        cites = list(CITE_PAREN.finditer(visible)) if "(" in visible else []
         if len(cites) >= 2:
             ev.citation = parse_citation(visible[: cites[0].end()])
     if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
         ev.citation = None
+    if not (ev.paper_links or ev.note_links):
+        return ev  # what follows reads the words before a link
     prefix = _prefix(text)
-    if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
+    if prefix and _LEADS_INTO.search(prefix):
         ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
     # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
-    linked = bool(ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation
+    linked = not ev.titleish and not ev.citation
     if linked and prefix and not is_label(prefix) and (
             _LEADS_INTO.search(prefix) or (len(prefix.split()) > 4 and not title_like(prefix))):
         ev.signals.append("link in prose")
