@@ -123,7 +123,7 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)[:4]) if m else None
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
     raw = _SPACES.sub(" ", text).strip()

@@ -93,7 +93,7 @@ _MARKS = re.compile(r"\*\*|__|~~|`")
 _CODE_MARKS = re.compile(r"~~|`")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def plain(text: str, keep_emphasis: bool = False) -> str:
     """Link text in place of links, no images, no emphasis markers or tags: what a reader sees."""
     out = text
@@ -136,7 +136,7 @@ _LIST_NUMBER = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*")
 _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}\s*[-–—:：]\s*")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def title_like(text: str) -> bool:
     """A name that reads like a paper title (Latin-script titles, or a short CJK/Cyrillic name with a colon)."""
     t = _LIST_NUMBER.sub("", plain(text), count=1)
@@ -155,7 +155,7 @@ _NO_WORDS = re.compile(r"[\W\d_]*")
 MAX_HEAD_CHARS = 4000
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def _head_evidence(text: str) -> Evidence:
     ev = Evidence()
     if len(text) > MAX_HEAD_CHARS:
@@ -301,7 +301,7 @@ def has_own_link(text: str) -> bool:
     return any(_own_links_in(line) for line in text.split("\n"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _own_links_in(line: str) -> tuple[Link, ...]:
     out = []
     for link in find_links(line):
