@@ -58,6 +58,9 @@ def _clean(title: str) -> str:
     return re.sub(r"\s*\[[JCMDRSPNGZ]\]$", "", title)
 
 
+# A period that ends an initial or an abbreviation ("J.", "et al.", "Proc."), not a sentence.
+_ABBREVIATION = re.compile(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|"
+                           r"Assoc|Comput|Linguist|Natl|Univ|Trans)\.$")
 _SENTENCE_END = re.compile(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])")
 _ENDS = re.compile(r"[.?!]")
 
@@ -71,8 +74,7 @@ def _sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         before = text[max(0, m.start() - 6):m.start() + 1]
-        if re.search(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|Assoc|Comput|Linguist|Natl|Univ|Trans)\.$",
-                     before):
+        if _ABBREVIATION.search(before):
             continue
         piece = text[start:m.end()].strip()
         if piece:

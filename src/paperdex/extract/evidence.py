@@ -62,6 +62,7 @@ _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.goo
 WEAK = 0.3
 # A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
+_TASK_ITEM = re.compile(r"^\s*\[[ xX]\]\s+\S")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
@@ -170,7 +171,7 @@ def _head_evidence(text: str) -> Evidence:
         elif is_local_note(link.url):
             ev.note_links.append(link)
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
-        if _ID_HINT.search(text) else []
+        if any(map(str.isdigit, text)) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits
     visible = plain(text)
     if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"
@@ -276,7 +277,7 @@ def score(node: Node, ev: Evidence) -> float:
     if ev.body_paper_link:
         s += 0.3
         ev.signals.append("body paper link")
-    if re.match(r"^\s*\[[ xX]\]\s+\S", node.head) and s < WEAK:
+    if s < WEAK and _TASK_ITEM.match(node.head):
         s += WEAK  # a task-list item of a reading list ("- [ ] DiT")
         ev.signals.append("task item")
     if "numbered" in ev.signals and s < WEAK:
