@@ -224,7 +224,7 @@ def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[
     for k, ln in enumerate(lines):
         if not ln.strip():
             continue
-        node = Node("line", head=ln.strip(), text=ln, line=par.line + k, parent=par.parent)
+        node = Node("line", head=ln.strip(), text=ln, line=par.line + k)
         ev = head_evidence(node)
         if k == len(lines) - 1 and nxt is not None and nxt.kind == "list" and _field_list_has_paper(nxt):
             ev.body_paper_link = True
