@@ -43,9 +43,12 @@ class Node:
         return child
 
     def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and all below it, in document order (a stack, not nested generators: trees run deep)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     def body_text(self) -> str:
         """The text under the head (a section's content, an item's sub-items)."""
