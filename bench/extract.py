@@ -3,8 +3,10 @@
 Prints files/s and MB/s for paperdex's extractor beside the naive one-paper-per-link
 baseline from ../shared/eval/naive.py run on the same files in the same process,
 the ratio between them, and the slowest files (the issue's bound: none over 1 s).
+The CPU seconds of the same run are printed too: on a shared machine they move less
+than the wall clock. `--stages` also prints CPU seconds per stage of the pipeline.
 
-    python bench/extract.py [FOLDER ...]        # default: ../shared/corpora and ../shared/seeds
+    python bench/extract.py [FOLDER ...] [--stages]   # default: ../shared/corpora and ../shared/seeds
 """
 
 from __future__ import annotations
@@ -41,21 +43,47 @@ def files_of(folders: list[str]) -> list[Path]:
     return out
 
 
-def run_paperdex(files: list[Path]) -> tuple[float, list[tuple[float, str]], int]:
+def run_paperdex(files: list[Path]) -> tuple[float, float, list[tuple[float, str]], int]:
+    """(wall seconds, CPU seconds, per-file wall seconds, blocks) of one cold pass over the files."""
     per_file = []
     blocks = 0
     extract.clear_caches()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for path in files:
         t0 = time.perf_counter()
         try:
-            loaded = load_path(path, str(path))
+            loaded = STAGED["load"](path, str(path))
             for doc in loaded.documents:
                 blocks += len(segment.segment(doc))
         except PaperdexError:
             pass
         per_file.append((time.perf_counter() - t0, str(path)))
-    return time.perf_counter() - start, per_file, blocks
+    return time.perf_counter() - start, time.process_time() - cpu, per_file, blocks
+
+
+# Stages of the pipeline (module, function) as the extractor calls them; --stages times each one.
+STAGES = {"choose": (segment, "choose_shape"), "tree": (extract, "tree_of"), "entries": (extract, "find_entries"),
+          "single": (extract, "single_paper"), "blocks": (extract, "entry_block"),
+          "language": (segment, "detect_language")}
+STAGED: dict = {"load": load_path}
+STAGE_CPU: dict[str, float] = {}
+
+
+def _timed(name: str, fn):
+    def wrapper(*args, **kwargs):
+        t0 = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            STAGE_CPU[name] = STAGE_CPU.get(name, 0.0) + time.process_time() - t0
+    return wrapper
+
+
+def time_stages() -> None:
+    """Wrap each stage so its CPU seconds add up in STAGE_CPU (the wrappers cost a little themselves)."""
+    STAGED["load"] = _timed("load", load_path)
+    for name, (module, attr) in STAGES.items():
+        setattr(module, attr, _timed(name, getattr(module, attr)))
 
 
 def run_naive(naive, files: list[Path]) -> float:
@@ -71,19 +99,26 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folders", nargs="*", default=[str(SHARED / "corpora"), str(SHARED / "seeds")])
     ap.add_argument("--repeat", type=int, default=3, help="runs of each extractor; the fastest is reported")
+    ap.add_argument("--stages", action="store_true", help="also print CPU seconds per stage (fastest run)")
     args = ap.parse_args()
+    if args.stages:
+        time_stages()
     files = files_of(args.folders)
     size = sum(p.stat().st_size for p in files)
     naive = _naive()
-    best, per_file, blocks = None, [], 0
+    best, best_cpu, per_file, blocks, stages = None, 0.0, [], 0, {}
     for _ in range(args.repeat):
-        total, per, blocks = run_paperdex(files)
+        STAGE_CPU.clear()
+        total, cpu, per, blocks = run_paperdex(files)
         if best is None or total < best:
-            best, per_file = total, per
+            best, best_cpu, per_file, stages = total, cpu, per, dict(STAGE_CPU)
     base = min(run_naive(naive, files) for _ in range(args.repeat)) if naive else None
     mb = size / 1e6
     print(f"{len(files)} files, {mb:.2f} MB, {blocks} blocks")
-    print(f"paperdex extraction: {best:.2f} s  {len(files) / best:.0f} files/s  {mb / best:.2f} MB/s")
+    print(f"paperdex extraction: {best:.2f} s  {len(files) / best:.0f} files/s  {mb / best:.2f} MB/s"
+          f"  (CPU {best_cpu:.2f} s: {mb / best_cpu:.2f} MB/s)")
+    if stages:
+        print("CPU s by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     if base:
         print(f"naive links baseline: {base:.2f} s  {len(files) / base:.0f} files/s  {mb / base:.2f} MB/s"
               f"  (paperdex takes {best / base:.1f}x the baseline's time)")

@@ -71,7 +71,9 @@ def _trim_url_tail(url: str) -> str:
 
 
 def _url_spans(text: str) -> list[tuple[int, int, str]]:
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    if "://" not in text:
+        return spans
     for m in _URL.finditer(text):
         url = _trim_url_tail(m.group(0))
         if len(url) > len("https://"):
@@ -287,12 +289,18 @@ def _arxiv_from_doi(doi: str) -> Identifier | None:
     return None
 
 
+_ARXIV_WORD = re.compile("arxiv", re.I)
+_SLASH_NUMBER = re.compile(r"/\d{7}")  # what every old-style id (`hep-th/9901001`) holds
+
+
 def find_identifiers(text: str) -> list[Identifier]:
     """Every identifier in free text (links, 'arXiv:...' ids, old-style ids, bare DOIs), in order."""
+    if "/" not in text and not _ARXIV_WORD.search(text):
+        return []  # every form below has a slash, except `arXiv:<id>`
     found: list[tuple[int, Identifier]] = []
-    spans = _url_spans(text)
-    masked = list(text)
-    for start, end, url in spans:
+    pieces: list[str] = []  # the text with its URLs blanked out, so their ids are not found twice
+    pos = 0
+    for start, end, url in _url_spans(text):
         ident = identifier_from_url(url)
         if ident:
             found.append((start, ident))
@@ -300,13 +308,18 @@ def find_identifiers(text: str) -> list[Identifier]:
                 extra = _arxiv_from_doi(ident.value)
                 if extra:
                     found.append((start, extra))
-        masked[start:end] = " " * (end - start)
-    rest = "".join(masked)
-    for pattern in (_ARXIV_LINK, _ARXIV_PREFIXED, _ARXIV_OLD_BARE):
+        pieces += [text[pos:start], " " * (end - start)]
+        pos = end
+    rest = "".join(pieces) + text[pos:] if pieces else text
+    # Each scan runs only when its text could be there (the scans are the slow part on a long note).
+    arxiv, slash = bool(_ARXIV_WORD.search(rest)), "/" in rest
+    old_style = slash and bool(_SLASH_NUMBER.search(rest))
+    patterns = ((_ARXIV_LINK, _ARXIV_PREFIXED) if arxiv else ()) + ((_ARXIV_OLD_BARE,) if old_style else ())
+    for pattern in patterns:
         for m in pattern.finditer(rest):
             raw = m.group("id")
             found.append((m.start(), Identifier("arxiv", _old_style(raw) if "/" in raw else raw)))
-    for m in _DOI.finditer(rest):
+    for m in _DOI.finditer(rest) if slash and "10." in rest else ():
         doi = normalize_doi(m.group(0))
         if doi:
             found.append((m.start(), Identifier("doi", doi)))

@@ -196,6 +196,9 @@ def clean_title(raw: str) -> tuple[str, dict]:
 # --- title-like lines -------------------------------------------------------------------------------
 
 _FIELD_LINE = re.compile(r"^\s*[-*+•]\s*[^:：]{1,20}[:：]")
+_MARKUP = re.compile(r"https?://|www\.|\$|\\|[{}]")
+_TWO_SENTENCES = re.compile(r"[.]\s+[A-Z]")
+_QUESTION = re.compile(r"[!?]\s+[A-Z]")
 
 
 def looks_like_title(line: str) -> bool:
@@ -205,17 +208,17 @@ def looks_like_title(line: str) -> bool:
         return False
     if text[0] in "-*+•·【#>|!" or _FIELD_LINE.match(text):
         return False
-    if re.search(r"https?://|www\.|\$|\\|[{}]", text):
+    if _MARKUP.search(text):
         return False
     if _CJK.search(text):
         return False
     if text[-1] in ".。,，;；:：、" or text.endswith("..."):
         return False
-    if re.search(r"[.]\s+[A-Z]", text):  # two sentences, or a citation "(2024). Title"
+    if _TWO_SENTENCES.search(text):  # two sentences, or a citation "(2024). Title"
         return False
-    if re.search(r"[!?]\s+[A-Z]", text) and len(text.split()) > 20:  # "Can You Unpack That? Learning to..."
+    if _QUESTION.search(text) and len(text.split()) > 20:  # "Can You Unpack That? Learning to..."
         return False
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     if len(_CYRILLIC.findall(text)) * 2 > letters:
         return False
     words = _LATIN_WORD.findall(text)
@@ -223,8 +226,8 @@ def looks_like_title(line: str) -> bool:
         return False
     if len(words) > 30:
         return False
-    non_space = sum(not ch.isspace() for ch in text)
-    if non_space == 0 or sum(ch.isascii() and ch.isalpha() for ch in text) / non_space < 0.6:
+    non_space = len(text) - sum(map(str.isspace, text))
+    if non_space == 0 or sum(map(str.isalpha, filter(str.isascii, text))) / non_space < 0.6:
         return False
     first = words[0]
     if not (first[0].isupper() or first[0].isdigit() or any(ch.isupper() for ch in first[1:])):

@@ -146,7 +146,6 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     near = [link for number, line in enumerate(doc.text.split("\n")[:30], start=1) if number not in inside_entries
             for link in own_links_near_top(line, lines=1)]
     labelled = _labelled_links(doc.text, 30 + (lone.line if lone else 0), inside_entries)
-    all_links = [link for link in find_links(doc.text) if not is_image(link) and re.match(r"^https?://", link.url)]
     lone_title = title_from_heading(lone.head)[0] if lone is not None else None
     file_title = title_from_filename(doc.source)
     attached = attached_pdf_title(doc.text)
@@ -175,7 +174,7 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     elif lone is not None and lone_title and near and len(strong) <= 2:
         title = lone_title
     elif file_title and not name_is_furniture and (
-            _zotfile_name(doc.source) or (not strong and title_like(file_title) and len(all_links) <= 2 and not lone)):
+            _zotfile_name(doc.source) or (not strong and title_like(file_title) and _web_links(doc.text) <= 2 and not lone)):
         title = file_title
     if not title:
         return None
@@ -205,6 +204,11 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     if lone is not None and lone_title and lone_title != title:
         block.fields["heading"] = lone_title
     return block
+
+
+def _web_links(text: str) -> int:
+    """How many web links (not images) a text holds; asked only of the few files a name may title."""
+    return sum(1 for link in find_links(text) if not is_image(link) and re.match(r"^https?://", link.url))
 
 
 def _labelled_links(text: str, lines: int, entry_lines: set[int]) -> list[Link]:
@@ -287,7 +291,11 @@ def _parts(text: str) -> list[tuple[int, str]]:
 
 
 def clear_caches() -> None:
-    """Forget the memoised readings of lines and links (benchmarks measure a cold start with this)."""
+    """Forget the memoised readings of lines and links (benchmarks measure a cold start with this).
+
+    Those caches hold 4,096 readings each: about one large document's lines, which is where the same
+    text is read again (from several levels of its tree). Lines rarely repeat across documents, and
+    larger caches only gave the garbage collector's full passes more to walk (~10% of the run)."""
     from paperdex.extract import citation, evidence, links
 
     for fn in (links.find_links, links.is_paper_url, evidence.plain, evidence.title_like, evidence._head_evidence,

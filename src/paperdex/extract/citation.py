@@ -35,6 +35,14 @@ _VENUE_WORDS = re.compile(
     r"COLING|EACL|AAAI|IJCAI|CVPR|ICCV|ECCV|SIGIR|KDD|WWW|TACL|JMLR|TPAMI|PMLR)", re.I)
 
 
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*")
+# Every grammar needs one of these (a parenthesis, bold, a GB/T tag, quotes, or a sentence break) except
+# the comma style, which needs at least two ", ".
+_QUOTE_MARK = re.compile(r"[\"“”«»「」『』]")
+_GRAMMAR_MARK = re.compile(r"[(\[*_\"“”«»「」『』.?!]")
+
+
 @dataclass(frozen=True)
 class Citation:
     title: str
@@ -50,15 +58,23 @@ def _clean(title: str) -> str:
     return re.sub(r"\s*\[[JCMDRSPNGZ]\]$", "", title)
 
 
+# A period that ends an initial or an abbreviation ("J.", "et al.", "Proc."), not a sentence.
+_ABBREVIATION = re.compile(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|"
+                           r"Assoc|Comput|Linguist|Natl|Univ|Trans)\.$")
+_SENTENCE_END = re.compile(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])")
+_ENDS = re.compile(r"[.?!]")
+
+
 def _sentences(text: str) -> list[str]:
     """Split at '. ' (and '? ', '! ') but not after an initial (J.), 'et al.' or a number; also at a period
     glued to the next word ("texts.Political Analysis", a PDF copy's lost space)."""
+    if not _ENDS.search(text):
+        return [text.strip()] if text.strip() else []
     parts: list[str] = []
     start = 0
-    for m in re.finditer(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])", text):
+    for m in _SENTENCE_END.finditer(text):
         before = text[max(0, m.start() - 6):m.start() + 1]
-        if re.search(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|Assoc|Comput|Linguist|Natl|Univ|Trans)\.$",
-                     before):
+        if _ABBREVIATION.search(before):
             continue
         piece = text[start:m.end()].strip()
         if piece:
@@ -109,33 +125,34 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)[:4]) if m else None
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
-    raw = re.sub(r"\s+", " ", text).strip()
-    raw = re.sub(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*", "", raw)
-    if len(raw) < 15:
-        return None
-    m = _BOLD.search(raw)
+    raw = _SPACES.sub(" ", text).strip()
+    raw = _NUMBER.sub("", raw)
+    if len(raw) < 15 or not (_GRAMMAR_MARK.search(raw) or raw.count(", ") >= 2):
+        return None  # a bare name or phrase: no grammar below can match it
+    m = _BOLD.search(raw) if "**" in raw or "__" in raw else None
     if m and (raw[: m.start()].strip() or raw[m.end():].strip()):
         before = re.sub(r"^`[^`]*`\s*[:：]?", "", raw[: m.start()]).strip(" .,:")
         if _year_of(raw[m.end():]) or (before and is_author_list(before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="bold")
-    m = _GBT.match(raw)
+    m = _GBT.match(raw) if "[" in raw else None
     if m and is_author_list(m.group("a")):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(raw[m.end():]),
                         style="gbt7714")
-    m = _QUOTED.search(raw)
+    m = _QUOTED.search(raw) if _QUOTE_MARK.search(raw) else None
     if m and len(m.group("t").split()) >= 2:
         before = raw[: m.start()].strip(" ,.")
         if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
-    m = _AUTHOR_YEAR_COLON.match(raw)
+    paren = "(" in raw
+    m = _AUTHOR_YEAR_COLON.match(raw) if paren else None
     if m and (is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
                         style="author-year-colon")
     # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
-    m = _TITLE_PAREN.match(raw)
+    m = _TITLE_PAREN.match(raw) if paren else None
     if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
         title = m.group("t")
         # "Title, Julian Hough and David Schlangen." / "Title by Elizabeth Cha et al.": names after the title.
@@ -147,12 +164,12 @@ def parse_citation(text: str) -> Citation | None:
         return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
     # Title first, authors after a comma or "by", a parenthetical citation at the end:
     # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
-    m = _TITLE_BY.match(raw)
+    m = _TITLE_BY.match(raw) if paren else None
     if m and not re.search(r"[a-z]\.\s+[A-Z]", m.group("t")) and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(m.group("c")),
                         style="title-authors")
     # APA: "Authors (2020). Title. Venue."
-    m = _PAREN_YEAR.search(raw)
+    m = _PAREN_YEAR.search(raw) if paren else None
     if m and m.start() > 0 and is_author_list(raw[: m.start()]):
         rest = raw[m.end():].lstrip(" .:,")
         parts = _sentences(rest)
@@ -172,7 +189,7 @@ def parse_citation(text: str) -> Citation | None:
                             venue=" ".join(rest[1:]) or None, style="acl")
         return None
     # "Authors, Title, Venue 2014. Description" (comma-separated, no quotes)
-    comma = _comma_style(raw)
+    comma = _comma_style(raw) if raw.count(", ") >= 2 else None
     if comma is not None:
         return comma
     if len(parts) < 2:

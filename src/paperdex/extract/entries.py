@@ -19,10 +19,10 @@ from paperdex.extract.evidence import (
     CITE_PAREN,
     REFERENCE_HEADINGS,
     Evidence,
+    has_own_link,
     head_evidence,
     is_generic_heading,
     is_label,
-    own_links_near_top,
     plain,
     score,
     title_like,
@@ -153,7 +153,7 @@ def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence
         ev.signals.append("numbered")
     body = "\n".join(sec.text.split("\n")[1:])
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
-    ev.body_paper_link = bool(own_links_near_top(body, lines=len(body.split("\n")))) or bool(
+    ev.body_paper_link = has_own_link(body) or bool(
         re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
     return score(sec, ev), ev
 
@@ -224,7 +224,7 @@ def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[
     for k, ln in enumerate(lines):
         if not ln.strip():
             continue
-        node = Node("line", head=ln.strip(), text=ln, line=par.line + k, parent=par.parent)
+        node = Node("line", head=ln.strip(), text=ln, line=par.line + k)
         ev = head_evidence(node)
         if k == len(lines) - 1 and nxt is not None and nxt.kind == "list" and _field_list_has_paper(nxt):
             ev.body_paper_link = True

@@ -10,7 +10,7 @@ paper link in its body; and junk (badges, navigation, link rows such as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from paperdex.extract.citation import Citation, parse_citation
@@ -62,6 +62,7 @@ _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "colab.research.goo
 WEAK = 0.3
 # A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
+_TASK_ITEM = re.compile(r"^\s*\[[ xX]\]\s+\S")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
@@ -77,21 +78,33 @@ class Evidence:
     body_paper_link: bool = False
     signals: list[str] = field(default_factory=list)
 
+    def copy(self) -> Evidence:
+        """A copy whose lists may be changed without touching the cached original (faster than replace())."""
+        return Evidence(links=list(self.links), paper_links=list(self.paper_links), note_links=list(self.note_links),
+                        identifiers=list(self.identifiers), citation=self.citation, titleish=self.titleish,
+                        junk=self.junk, body_paper_link=self.body_paper_link, signals=list(self.signals))
+
     @property
     def strong(self) -> bool:
         return bool(self.paper_links or self.identifiers or self.note_links or self.citation)
 
 
-@lru_cache(maxsize=65536)
+_TAG = re.compile(r"<[^>]{1,200}>")
+_MARKS = re.compile(r"\*\*|__|~~|`")
+_CODE_MARKS = re.compile(r"~~|`")
+
+
+@lru_cache(maxsize=4096)
 def plain(text: str, keep_emphasis: bool = False) -> str:
     """Link text in place of links, no images, no emphasis markers or tags: what a reader sees."""
     out = text
     for link in reversed(find_links(text)):
         keep = "" if is_image(link) else link.text
         out = out[: link.start] + keep + out[link.end:]
-    out = re.sub(r"<[^>]{1,200}>", " ", out)
-    out = re.sub(r"(~~|`)" if keep_emphasis else r"(\*\*|__|~~|`)", "", out)
-    return re.sub(r"\s+", " ", out).strip()
+    if "<" in out:
+        out = _TAG.sub(" ", out)
+    out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
+    return " ".join(out.split())  # runs of whitespace as one space, as re's \s+ would
 
 
 def is_badge(link: Link) -> bool:
@@ -120,28 +133,30 @@ def is_generic_heading(text: str) -> bool:
     return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text)
 
 
-@lru_cache(maxsize=65536)
+_LIST_NUMBER = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*")
+_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}\s*[-–—:：]\s*")
+
+
+@lru_cache(maxsize=4096)
 def title_like(text: str) -> bool:
     """A name that reads like a paper title (Latin-script titles, or a short CJK/Cyrillic name with a colon)."""
-    t = plain(text)
-    t = re.sub(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*", "", t)
-    t = re.sub(r"^(?:19|20)\d{2}\s*[-–—:：]\s*", "", t)
+    t = _LIST_NUMBER.sub("", plain(text), count=1)
+    t = _YEAR_LEAD.sub("", t, count=1)
     return looks_like_title(t)
 
 
 def head_evidence(node: Node, head: str | None = None) -> Evidence:
     """The signals in a candidate's own head (its heading, first line, row, or line): a fresh copy of the
     cached reading of that text, so callers may add to it."""
-    ev = _head_evidence(node.head if head is None else head)
-    return replace(ev, links=list(ev.links), paper_links=list(ev.paper_links), note_links=list(ev.note_links),
-                   identifiers=list(ev.identifiers), signals=list(ev.signals))
+    return _head_evidence(node.head if head is None else head).copy()
 
 
+_NO_WORDS = re.compile(r"[\W\d_]*")
 # A head longer than this is prose or a pasted dump, never one paper's name (and not worth a regex pass).
 MAX_HEAD_CHARS = 4000
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def _head_evidence(text: str) -> Evidence:
     ev = Evidence()
     if len(text) > MAX_HEAD_CHARS:
@@ -156,9 +171,9 @@ def _head_evidence(text: str) -> Evidence:
         elif is_local_note(link.url):
             ev.note_links.append(link)
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
-        if _ID_HINT.search(text) else []
+        if any(map(str.isdigit, text)) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits
     visible = plain(text)
-    if not visible or re.fullmatch(r"[\W\d_]*", visible):
+    if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"
         return ev
     if _FIELD_KEY.match(visible):
@@ -184,16 +199,18 @@ def _head_evidence(text: str) -> Evidence:
     ev.citation = parse_citation(plain(text, keep_emphasis=True)) if len(visible) < 600 and not named else None
     if ev.citation is None and not named and len(visible) < 600:
         # Several cited works on one line ("A (X, 2016) and B (Y, 2018)"): the first one stands for the line.
-        cites = list(CITE_PAREN.finditer(visible))
+        cites = list(CITE_PAREN.finditer(visible)) if "(" in visible else []
         if len(cites) >= 2:
             ev.citation = parse_citation(visible[: cites[0].end()])
     if ev.citation is not None and not title_like(ev.citation.title) and not ev.paper_links:
         ev.citation = None
+    if not (ev.paper_links or ev.note_links):
+        return ev  # what follows reads the words before a link
     prefix = _prefix(text)
-    if prefix and (ev.paper_links or ev.note_links) and _LEADS_INTO.search(prefix):
+    if prefix and _LEADS_INTO.search(prefix):
         ev.titleish = False  # "follows the idea of [X](url)": a sentence that leads into its link
     # Prose that mentions a paper in passing ("as in [X](url)") does not name an entry.
-    linked = bool(ev.paper_links or ev.note_links) and not ev.titleish and not ev.citation
+    linked = not ev.titleish and not ev.citation
     if linked and prefix and not is_label(prefix) and (
             _LEADS_INTO.search(prefix) or (len(prefix.split()) > 4 and not title_like(prefix))):
         ev.signals.append("link in prose")
@@ -260,7 +277,7 @@ def score(node: Node, ev: Evidence) -> float:
     if ev.body_paper_link:
         s += 0.3
         ev.signals.append("body paper link")
-    if re.match(r"^\s*\[[ xX]\]\s+\S", node.head) and s < WEAK:
+    if s < WEAK and _TASK_ITEM.match(node.head):
         s += WEAK  # a task-list item of a reading list ("- [ ] DiT")
         ev.signals.append("task item")
     if "numbered" in ev.signals and s < WEAK:
@@ -278,7 +295,14 @@ def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
     return [link for line in text.split("\n")[:lines] for link in _own_links_in(line)]
 
 
-@lru_cache(maxsize=65536)
+def has_own_link(text: str) -> bool:
+    """Whether any line of `text` holds a paper link of its own (see own_links_near_top)."""
+    if "](" not in text and "://" not in text:
+        return False  # no link at all (find_links)
+    return any(_own_links_in(line) for line in text.split("\n"))
+
+
+@lru_cache(maxsize=4096)
 def _own_links_in(line: str) -> tuple[Link, ...]:
     out = []
     for link in find_links(line):

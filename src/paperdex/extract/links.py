@@ -86,10 +86,12 @@ def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def find_links(text: str) -> tuple[Link, ...]:
     """Markdown links and images, <angle> links and bare URLs, in order of appearance (cached: the
     extractor asks about the same lines from several levels of the tree)."""
+    if "](" not in text and "://" not in text:
+        return ()  # every kind of link below needs one of the two: most lines of prose have neither
     found: list[Link] = []
     taken: list[tuple[int, int]] = []
     for m in _MD_LINK.finditer(text):
@@ -151,7 +153,7 @@ def identifier(url: str) -> Identifier | None:
     return identifier_from_url(url)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def is_paper_url(url: str) -> bool:
     """Whether a link's target is a paper (an identifier, a paper host, or a PDF off code hosts)."""
     if not url or is_local(url) or url.startswith(("#", "mailto:", "file:")):

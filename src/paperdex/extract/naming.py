@@ -23,6 +23,8 @@ _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
 _LABEL_PREFIX = re.compile(
     r"^\s*(?:paper|title|论文|标题|题目|название|статья|タイトル|論文|논문|제목)\s*[:：]\s*", re.I)
 _TAIL_CUT = re.compile(r"\s+\[\[|\s*\[[^\]]*\]\(|<kbd>|\s\|\s|\s+[-–—]\s+\[|https?://|\s+\(\[")
+_PAPER_LINE = re.compile(r"^\s*(?:[-*+]\s*)?(?:\*\*)?(?:paper|论文|原文|статья|論文|논문)(?:\*\*)?\s*[:：]\s*(?P<rest>.+)$",
+                         re.I)
 _TODO_WORDS = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|CANCELL?ED|READ|READING|SKIM(?:MED)?|WIP)\s+")
 
 
@@ -119,17 +121,17 @@ def title_from_heading(heading: str) -> tuple[str, dict]:
 
 def labelled_title(section_text: str) -> tuple[str, str] | None:
     """A `Paper: [Title](url)` line under a heading: the paper's own title and its link."""
-    body = [line for line in section_text.split("\n")[1:] if line.strip()]
-    if body:  # the section's first line is just a link named by the paper's title
-        links = [link for link in find_links(body[0]) if not is_image(link)]
-        rest = body[0]
+    lines = section_text.split("\n")[1:]
+    first = next((line for line in lines if line.strip()), None)
+    if first is not None:  # the section's first line is just a link named by the paper's title
+        links = [link for link in find_links(first) if not is_image(link)]
+        rest = first
         for link in links:
-            rest = rest.replace(body[0][link.start:link.end], "")
+            rest = rest.replace(first[link.start:link.end], "")
         if len(links) == 1 and is_paper_url(links[0].url) and title_like(links[0].text) and not rest.strip(" -*>:：|"):
             return plain(links[0].text), links[0].url
-    for line in section_text.split("\n")[1:]:
-        m = re.match(r"^\s*(?:[-*+]\s*)?(?:\*\*)?(?:paper|论文|原文|статья|論文|논문)(?:\*\*)?\s*[:：]\s*(?P<rest>.+)$",
-                     line, re.I)
+    for line in lines:
+        m = _PAPER_LINE.match(line) if ":" in line or "：" in line else None
         if not m:
             continue
         for link in find_links(m.group("rest")):

@@ -34,18 +34,21 @@ class Node:
     cells: list[str] = field(default_factory=list)  # a table row's cells
     header: list[str] = field(default_factory=list)  # the header of a row's table
     ordered: bool = False  # a numbered list
-    parent: Node | None = field(default=None, repr=False)
     fields: dict[str, str] = field(default_factory=dict)  # org properties, Logseq `key:: value`
 
     def add(self, child: Node) -> Node:
-        child.parent = self
+        # No link back to the parent: nothing reads one, and without it a tree has no reference cycle, so
+        # it is freed as soon as its document is done instead of waiting for the garbage collector.
         self.children.append(child)
         return child
 
     def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and all below it, in document order (a stack, not nested generators: trees run deep)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     def body_text(self) -> str:
         """The text under the head (a section's content, an item's sub-items)."""
@@ -226,7 +229,9 @@ def _item(tokens: list[Token], start: int, end: int, lines: list[str]) -> Node:
         first = raw.split("\n")[0] if raw else ""
         item.head = _MARKER.sub("", first, count=1).strip()
     # Logseq block properties (`collapsed:: true`, `id:: ...`) are not part of what the item says.
-    item.head = "\n".join(ln for ln in item.head.split("\n") if not _BLOCK_PROPERTY.match(ln)).strip()
+    if "::" in item.head:
+        item.head = "\n".join(ln for ln in item.head.split("\n") if not _BLOCK_PROPERTY.match(ln))
+    item.head = item.head.strip()
     return item
 
 

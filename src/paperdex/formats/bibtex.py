@@ -252,17 +252,25 @@ def _unescape_url(value: str) -> str:
     return re.sub(r"\\([_%&#~$])", r"\1", value).strip("{} ")
 
 
+# What the LaTeX reader or paperdex's own escaping acts on; a value without any is taken as it is.
+_MARKUP = re.compile(r"[\\{}$~^_]")
+
+
 def latex_to_text(value: str, keep_lines: bool = False) -> str:
     """LaTeX markup in a field as plain Unicode text; a bare `%` (not a comment in .bib data) is kept."""
     if not value:
         return ""
-    if looks_escaped(value):  # written by paperdex: decode exactly, keep `$...$` as it was
+    # Plain text (most fields) reads the same either way below, and testing whether paperdex wrote it
+    # costs more than the rest of a .bib's reading: only markup goes through that test and the parser.
+    if not _MARKUP.search(value):
+        text = value
+    elif looks_escaped(value):  # written by paperdex: decode exactly, keep `$...$` as it was
         text = unescape(value).replace("\u00a0", " ")
         if keep_lines:
             return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
         return re.sub(r"\s+", " ", text).strip()
-    # Plain text has nothing for the LaTeX parser to do (most fields; it is the slow part of a .bib).
-    text = _latex_to_text(value, keep_lines) if re.search(r"[\\{}$~^_]", value) else value
+    else:
+        text = _latex_to_text(value, keep_lines)
     text = text.replace("\u00a0", " ")
     if keep_lines:
         lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]

@@ -11,9 +11,8 @@ import io
 import json
 import re
 
-import yaml
-
 from paperdex.extract.records import blocks_from_records, records_in
+from paperdex.formats import yaml_text
 from paperdex.model import Document
 
 NAME = "data"
@@ -37,7 +36,7 @@ def _parse(text: str, source: str) -> object:
         return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
     if lower.endswith(".json"):
         return json.loads(text)
-    return yaml.safe_load(text)
+    return yaml_text.safe_load(text)
 
 
 def _record_lines(text: str, source: str, count: int) -> list[int] | None:
@@ -55,7 +54,7 @@ def _record_lines(text: str, source: str, count: int) -> list[int] | None:
 def read(text: str, source: str) -> list[Document]:
     try:
         data = _parse(text, source)
-    except (yaml.YAMLError, json.JSONDecodeError, csv.Error):
+    except (yaml_text.YAMLError, json.JSONDecodeError, csv.Error):
         data = None
     records = records_in(data)
     blocks = blocks_from_records(records, lines=_record_lines(text, source, len(records))) if records else []

@@ -265,10 +265,14 @@ def _decode_legacy(data: bytes, source: str) -> str:
 _PLAUSIBLE = 0.35
 
 
+# Control bytes that text never holds (tab, newline, form feed, carriage return and escape are text's own).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def _control_ratio(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    bad = len(sample) - len(sample.translate(None, _CONTROL))  # counted in C: this runs on every file
     return bad / len(sample)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-import yaml
-
+from paperdex.formats import yaml_text
 from paperdex.model import Document
 
 NAME = "markdown"
@@ -38,8 +37,8 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     raw = match.group(2)
     meta: object
     try:
-        meta = yaml.safe_load(raw) if match.group(1) == "---" else tomllib.loads(raw)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError):
+        meta = yaml_text.safe_load(raw) if match.group(1) == "---" else tomllib.loads(raw)
+    except (yaml_text.YAMLError, tomllib.TOMLDecodeError):
         return {}, text, 0
     if not isinstance(meta, dict):
         return {}, text, 0

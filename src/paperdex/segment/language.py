@@ -23,6 +23,8 @@ def detect_language(text: str) -> str | None:
     fifth of one, so counts are weighted before comparing.
     """
     sample = text[:5000]
+    if sample.isascii():  # most notes: no CJK or Cyrillic to count, Latin letters or nothing
+        return "en" if _LATIN.search(sample) else None
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))

@@ -1,0 +1,152 @@
+"""The shortcuts taken for speed skip only work that could not have found anything.
+
+Each test runs the full patterns behind a shortcut over real note lines (the seeds and
+examples) and over short lines written like real notes, and checks that wherever the
+shortcut skips, the full reading finds nothing either, and that what it keeps still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paperdex.extract import citation, links
+from paperdex.extract.evidence import has_own_link, own_links_near_top, plain
+from paperdex.formats.bibtex import latex_to_text
+from paperdex.formats.decoding import _control_ratio
+from paperdex.ids import (
+    _ARXIV_LINK,
+    _ARXIV_OLD_BARE,
+    _ARXIV_PREFIXED,
+    _DOI,
+    _URL,
+    find_identifiers,
+    find_urls,
+)
+from paperdex.model import Identifier
+from paperdex.segment.language import detect_language
+from paperdex.titles import looks_like_title
+from tests.conftest import EXAMPLES, SEED_FILES
+
+WRITTEN = [
+    "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762) [[code](https://github.com/x/y)]",
+    "Vaswani, A., Shazeer, N., & Polosukhin, I. (2017). Attention is all you need. NeurIPS.",
+    "A. Author, B. Author and C. Author, Title of the Paper Here, EMNLP 2014. Notes follow",
+    "张三, 李四. 基于深度学习的方法研究[J]. 计算机学报, 2020",
+    'Smith, J. "A Quoted Title of a Paper." Journal of Things, 2019.',
+    "**Bold Title of a Paper** (2021) by someone",
+    "Grounding in Communication (Clark and Brennan, 1991)",
+    "see arXiv:2106.01345 for details",
+    "old style hep-th/9901001 and doi 10.1145/3366423.3380211",
+    "Deep Residual Learning for Image Recognition",
+    "Regularization to encourage the heatmap blobs to resemble a gaussian shape",
+    "<https://openreview.net/forum?id=abc> and www.example.org",
+    "Prices: 50% & more -- see § 2 #tag",
+]
+
+
+def _note_lines() -> list[str]:
+    files = [p for p in SEED_FILES.values() if p.exists()]
+    files += [p for p in sorted(Path(EXAMPLES).rglob("*")) if p.is_file() and p.suffix in (".md", ".txt", ".bib")]
+    lines = [line for p in files for line in p.read_text(encoding="utf-8", errors="replace").split("\n")]
+    if not lines:
+        pytest.skip("no seeds or examples here")
+    return lines + WRITTEN
+
+
+LINES = _note_lines()
+
+
+def test_lines_without_link_marks_hold_no_link() -> None:
+    skipped = [line for line in LINES if "](" not in line and "://" not in line]
+    assert skipped and len(skipped) < len(LINES)
+    for line in skipped:
+        assert links.find_links(line) == ()
+        assert not links._MD_LINK.search(line) and not links._ANGLE.search(line) and not find_urls(line), line
+    for line in LINES:
+        if find_urls(line) or links._MD_LINK.search(line):
+            assert links.find_links(line), line
+    assert [link.url for link in links.find_links(WRITTEN[0])] == ["https://arxiv.org/abs/1706.03762",
+                                                                   "https://github.com/x/y"]
+
+
+def test_identifier_scans_skipped_only_where_they_find_nothing() -> None:
+    for line in LINES:
+        has_arxiv = "arxiv" in line.lower()
+        if "://" not in line:
+            assert not _URL.search(line), line
+        if not has_arxiv:
+            assert not _ARXIV_LINK.search(line) and not _ARXIV_PREFIXED.search(line), line
+        if not re.search(r"/\d{7}", line):
+            assert not _ARXIV_OLD_BARE.search(line), line
+        if "10." not in line or "/" not in line:
+            assert not _DOI.search(line), line
+        if "/" not in line and not has_arxiv:
+            assert find_identifiers(line) == []
+    found = find_identifiers(" ".join(WRITTEN[7:9]))
+    assert found == [Identifier("arxiv", "2106.01345"), Identifier("arxiv", "hep-th/9901001"),
+                     Identifier("doi", "10.1145/3366423.3380211")]
+
+
+def test_citation_grammars_skipped_only_where_none_matches() -> None:
+    skipped = 0
+    for line in LINES:
+        raw = citation._NUMBER.sub("", citation._SPACES.sub(" ", plain(line, keep_emphasis=True)).strip())
+        if len(raw) < 15 or citation._GRAMMAR_MARK.search(raw) or raw.count(", ") >= 2:
+            continue
+        skipped += 1
+        assert not citation._BOLD.search(raw) and not citation._GBT.match(raw) and not citation._QUOTED.search(raw)
+        assert not any(p.search(raw) for p in (citation._AUTHOR_YEAR_COLON, citation._TITLE_PAREN,
+                                               citation._TITLE_BY, citation._PAREN_YEAR)), raw
+        assert len(citation._sentences(raw)) < 2 and citation._comma_style(raw) is None, raw
+        assert citation.parse_citation(raw) is None
+    assert skipped > 0
+    styles = [citation.parse_citation(plain(line, keep_emphasis=True)) for line in WRITTEN[1:7]]
+    assert [c.style if c else None for c in styles] == ["apa", "comma", "gbt7714", "quoted", "bold", "title-cite"]
+    assert styles[1].title == "Title of the Paper Here"
+
+
+def test_section_body_link_test_agrees_with_the_link_list() -> None:
+    text = "\n".join(LINES)
+    chunks = [text[i:i + 2000] for i in range(0, len(text), 2000)]
+    for chunk in chunks:
+        assert has_own_link(chunk) == bool(own_links_near_top(chunk, lines=chunk.count("\n") + 1))
+    assert has_own_link("Intro\n[Paper](https://arxiv.org/abs/1706.03762)")
+    assert not has_own_link("Intro\nno links at all\n")
+
+
+@pytest.mark.parametrize("value", ["Plain Title -- With Dashes", "50% & more #1", "line one\n  line   two",
+                                   "Ünïcode Tïtle", "tab\tand\u00a0nbsp"])
+def test_plain_bibtex_fields_read_as_before(value: str) -> None:
+    # Without markup the escaped reading and the plain reading agree; the shortcut takes the plain one.
+    for keep in (False, True):
+        if keep:
+            expected = "\n".join(re.sub(r"[ \t]+", " ", line).strip()
+                                 for line in value.replace("\u00a0", " ").splitlines()).strip()
+        else:
+            expected = " ".join(value.replace("\u00a0", " ").split())
+        assert latex_to_text(value, keep_lines=keep) == expected
+    assert latex_to_text(r"Caf\'e {BERT}") == "Café BERT"
+
+
+def test_language_of_ascii_text() -> None:
+    assert detect_language("Regularization to encourage the heatmap blobs") == "en"
+    assert detect_language("1234 -- 5678 (42)") is None
+    assert detect_language("用 IQL 训练 NLP 模型") == "zh"
+    assert detect_language("Обзор статей про IQL и SAC") == "ru"
+
+
+def test_control_ratio_counts_control_bytes() -> None:
+    data = b"text\twith\nnewlines\r\x1b[0m and \x00\x01\x7f" + bytes(range(32))
+    bad = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13, 27))
+    assert _control_ratio(data) == bad / len(data)
+    assert _control_ratio(b"") == 0.0
+
+
+def test_title_test_counts_letters_as_before() -> None:
+    assert looks_like_title("Deep Residual Learning for Image Recognition")
+    assert not looks_like_title("深度学习 Deep Residual Learning 图像")
+    assert not looks_like_title("Обзор статей про Deep Learning и SAC сегодня")
+    assert not looks_like_title("12345 67890 13579 24680")
