@@ -182,7 +182,15 @@ class Resolver:
                     if isinstance(rec, Record):
                         w.add([rec])
 
-    def by_title(self, w: _Work) -> None:
+    def snapshot_titles(self, works: list[_Work]) -> None:
+        """Search the snapshot for a batch of papers an identifier did not settle, its exact title look-ups
+        in one query (by_title then asks the network providers, paper by paper)."""
+        works = [w for w in works if w.query.title and not w.accepted]
+        if self.snapshot is not None and works:
+            for w, found in zip(works, self.snapshot.search_many([w.query.title or "" for w in works]), strict=True):
+                w.add(found)
+
+    def by_title(self, w: _Work, *, snapshot: bool = True) -> None:
         title = w.query.title
         if not title:
             return
@@ -191,7 +199,7 @@ class Resolver:
             ("openalex", lambda: openalex.search_title(self.client, title)),
             ("crossref", lambda: crossref.search_title(self.client, title, w.query.authors[:3])),
         ]
-        if self.snapshot is not None:
+        if snapshot and self.snapshot is not None:
             w.add(self.snapshot.search(title))
         for provider, fn in steps:
             if w.accepted:
@@ -307,21 +315,24 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
         total = len(works)
         if chosen and works:
             resolver.by_identifiers(works)
-        outcomes: list[store.Outcome] = []
-        for done, w in enumerate(works, 1):
-            if chosen and not w.accepted:
-                resolver.by_title(w)
-            outcome = resolver.finish(w, summary) if chosen else None
-            if not chosen:
-                summary.untouched += 1
-            if outcome is not None:
-                outcomes.append(outcome)
-            if len(outcomes) >= WRITE_BATCH:
-                resolver.write(outcomes, summary)
-                outcomes = []
-            if progress:
-                progress(done, total)
-        resolver.write(outcomes, summary)
+        done = 0
+        for start in range(0, total, WRITE_BATCH):
+            batch = works[start : start + WRITE_BATCH]
+            if chosen:
+                resolver.snapshot_titles(batch)
+            outcomes: list[store.Outcome] = []
+            for w in batch:
+                if chosen and not w.accepted:
+                    resolver.by_title(w, snapshot=False)
+                outcome = resolver.finish(w, summary) if chosen else None
+                if not chosen:
+                    summary.untouched += 1
+                if outcome is not None:
+                    outcomes.append(outcome)
+                done += 1
+                if progress:
+                    progress(done, total)
+            resolver.write(outcomes, summary)
         resolver.identify_notes(summary, retry_failed)
         for provider, reason in sorted(resolver.down.items()):
             summary.messages.append(f"{LABELS[provider]} unavailable ({reason}); "

@@ -309,6 +309,24 @@ class SnapshotIndex:
         exact = snapshot_store.exact_title(self.lib, norm)
         if exact:
             return [record_from_row(r) for r in exact[:limit]]
+        return self._fuzzy(norm, limit)
+
+    def search_many(self, titles: list[str], limit: int = 5) -> list[list[Record]]:
+        """`search` for each title, the exact look-ups made in one query per batch: most titles in a
+        library are copied as written, and one round trip per title was the largest cost of those."""
+        norms = [normalize_title(t) for t in titles]
+        exact = snapshot_store.exact_titles(self.lib, [n for n in norms if n])
+        out: list[list[Record]] = []
+        for norm in norms:
+            if not norm:
+                out.append([])
+            elif norm in exact:
+                out.append([record_from_row(r) for r in exact[norm][:limit]])
+            else:
+                out.append(self._fuzzy(norm, limit))
+        return out
+
+    def _fuzzy(self, norm: str, limit: int) -> list[Record]:
         scored = self.block(norm)[:limit]
         rows = {r["rowid"]: r for r in snapshot_store.by_rowids(self.lib, [rowid for _, rowid in scored])}
         return [record_from_row(rows[rowid]) for _, rowid in scored if rowid in rows]
