@@ -346,7 +346,7 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
 def store_snapshot_rows(lib: Library) -> int:
     from paperdex.library import snapshot_store
 
-    return snapshot_store.count(lib)
+    return 1 if snapshot_store.has_rows(lib) else 0  # only "any?" is asked: counting 2.7M rows takes 0.24 s
 
 
 def snapshot_needs_reindex(lib: Library) -> bool:

@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from paperdex.errors import MalformedInput
 from paperdex.library import snapshot_store
 from paperdex.library.db import Library
+from paperdex.model import Identifier
 from paperdex.resolve.matching import normalize_title
 from paperdex.resolve.records import Record, clean_text
 
@@ -105,11 +106,18 @@ def iter_rows(path: str | Path) -> Iterator[snapshot_store.SnapshotRow]:
                                      "expected Kaggle arxiv-metadata-oai-snapshot.json lines") from exc
 
 
+_NEW_STYLE = re.compile(r"\d{4}\.\d{4,5}")
+
+
 def record_from_row(row: Any) -> Record:
-    record = Record(provider=NAME, raw_id=row["id"], title=row["title"], authors=json.loads(row["authors"]),
+    arxiv_id = row["id"]
+    record = Record(provider=NAME, raw_id=arxiv_id, title=row["title"], authors=json.loads(row["authors"]),
                     year=row["year"], venue=row["journal_ref"], abstract=row["abstract"],
-                    urls=[f"https://arxiv.org/abs/{row['id']}"])
-    record.add_ident("arxiv", row["id"])
+                    urls=[f"https://arxiv.org/abs/{arxiv_id}"])
+    if _NEW_STYLE.fullmatch(arxiv_id):  # stored normalised (row_from_json): no need to parse it again
+        record.identifiers.append(Identifier("arxiv", arxiv_id))
+    else:
+        record.add_ident("arxiv", arxiv_id)
     record.add_ident("doi", row["doi"])
     return record
 
@@ -130,7 +138,7 @@ class _Found:
         self.lib, self.norm = lib, norm
         self.seen: dict[int, float] = {}
         self.votes_seen = 0  # the most rare words any title shared with the query
-        self.postings: dict[tuple[str, ...], list[int]] = {}
+        self.postings: dict[tuple[str, ...], list[str]] = {}  # rowids as strings: only counted
 
     @property
     def best(self) -> float:
@@ -145,16 +153,16 @@ class _Found:
                 self.seen[rowid] = fuzz.ratio(self.norm, title)
         return self.best
 
-    def _postings(self, terms: tuple[str, ...]) -> list[int]:
+    def _postings(self, terms: tuple[str, ...]) -> list[str]:
         if terms not in self.postings:
-            self.postings[terms] = snapshot_store.rows_matching(self.lib, [list(terms)], RARE)
+            self.postings[terms] = snapshot_store.postings(self.lib, [list(terms)], RARE)
         return self.postings[terms]
 
     def vote(self, groups: list[tuple[int, tuple[str, ...]]], at_least: int = 2) -> float:
         """Rescore titles holding `at_least` of the rarest words (or all titles of a lone rare word, when
         few). Rarest first; stops once a title is similar enough."""
         rare = [terms for df, terms in groups if df <= RARE][:BLOCK_TERMS]
-        votes: Counter[int] = Counter()
+        votes: Counter[str] = Counter()
         for k, terms in enumerate(rare, 1):
             votes.update(self._postings(terms))
             if k < min(2, len(rare)):
@@ -162,22 +170,22 @@ class _Found:
             need = at_least if len(rare) > 1 or at_least == 1 else (1 if len(votes) <= RESCORE else 2)
             ranked = votes.most_common(RESCORE)
             self.votes_seen = max(self.votes_seen, ranked[0][1] if ranked else 0)
-            top = [rowid for rowid, n in ranked if n >= need and rowid not in self.seen]
+            top = [rowid for rowid in (int(r) for r, n in ranked if n >= need) if rowid not in self.seen]
             if top and self._add(snapshot_store.titles_for(self.lib, top)) >= GOOD:
                 break
         return self.best
 
     def pairs(self, pairs: list[str]) -> float:
         """Rescore titles sharing two or more of the word pairs (tried rarest first, a few at most)."""
-        votes: Counter[int] = Counter()
+        votes: Counter[str] = Counter()
         used = 0
         for pair in pairs:
-            rows = snapshot_store.rows_with_pair(self.lib, pair, PAIR_CAP + 1)
+            rows = snapshot_store.pair_postings(self.lib, pair, PAIR_CAP + 1)
             if not rows or len(rows) > PAIR_CAP:
                 continue  # misspelt, or too common to help
             votes.update(rows)
             used += 1
-            top = [rowid for rowid, n in votes.most_common(RESCORE) if n >= 2]
+            top = [int(rowid) for rowid, n in votes.most_common(RESCORE) if n >= 2]
             if top and self._add(snapshot_store.titles_for(self.lib, [r for r in top if r not in self.seen])) >= GOOD:
                 break
             if used == MAX_PAIRS:
@@ -197,7 +205,7 @@ class SnapshotIndex:
     @property
     def rows(self) -> int:
         if not self._rows:
-            self._rows = max(1, len(self))
+            self._rows = max(1, snapshot_store.size(self.lib))
         return self._rows
 
     def __len__(self) -> int:
@@ -276,10 +284,10 @@ class SnapshotIndex:
         words' posting lists, which the vote has mostly fetched already."""
         rare = [terms for df, terms in groups if df <= RARE and terms[0] not in STOPWORDS][:NAMESAKE_TERMS]
         if len(rare) >= 3:
-            votes: Counter[int] = Counter()
+            votes: Counter[str] = Counter()
             for terms in rare:
                 votes.update(found._postings(terms))
-            rows = [r for r, n in votes.items() if n >= len(rare) - 1 and r not in found.seen]
+            rows = [r for r in (int(r) for r, n in votes.items() if n >= len(rare) - 1) if r not in found.seen]
             found._add(snapshot_store.titles_for(self.lib, rows[:RESCORE]))
         return found.ranked()
 
