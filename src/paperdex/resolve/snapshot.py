@@ -131,6 +131,38 @@ def typo_keys(term: str) -> set[str]:
     return {term[:i] + term[i + 1:] for i in range(len(term))}
 
 
+class _Votes:
+    """How many of the posting lists each title is in. Titles counted twice or more are kept apart as they
+    appear, so asking for them does not sort thousands of single votes (Counter.most_common did, at every
+    step of every vote: 1.4 ms for four lists of 700 titles, against 0.4 ms this way)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.multi: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def add(self, rows: list[str]) -> None:
+        if self.counts:
+            self.multi.update(self.counts.keys() & rows)
+        self.counts.update(rows)
+
+    def top(self, need: int) -> list[tuple[str, int]]:
+        """The (rowid, votes) of counts.most_common(RESCORE) with `need` votes or more. When no more than
+        RESCORE titles have two or more, those are all of them, in no particular order: callers use the
+        rows as a set (a rowid IN (...) look-up), so only which rows matters."""
+        if need >= 2 and len(self.multi) <= RESCORE:
+            return [(r, n) for r in self.multi if (n := self.counts[r]) >= need]
+        return [(r, n) for r, n in self.counts.most_common(RESCORE) if n >= need]
+
+    def most(self) -> int:
+        """The most votes any title has."""
+        if self.multi:
+            return max(self.counts[r] for r in self.multi)
+        return 1 if self.counts else 0
+
+
 class _Found:
     """Candidate titles of one query with their similarity, and the two ways of finding more."""
 
@@ -162,30 +194,29 @@ class _Found:
         """Rescore titles holding `at_least` of the rarest words (or all titles of a lone rare word, when
         few). Rarest first; stops once a title is similar enough."""
         rare = [terms for df, terms in groups if df <= RARE][:BLOCK_TERMS]
-        votes: Counter[str] = Counter()
+        votes = _Votes()
         for k, terms in enumerate(rare, 1):
-            votes.update(self._postings(terms))
+            votes.add(self._postings(terms))
             if k < min(2, len(rare)):
                 continue
             need = at_least if len(rare) > 1 or at_least == 1 else (1 if len(votes) <= RESCORE else 2)
-            ranked = votes.most_common(RESCORE)
-            self.votes_seen = max(self.votes_seen, ranked[0][1] if ranked else 0)
-            top = [rowid for rowid in (int(r) for r, n in ranked if n >= need) if rowid not in self.seen]
+            self.votes_seen = max(self.votes_seen, votes.most())
+            top = [rowid for rowid in (int(r) for r, _ in votes.top(need)) if rowid not in self.seen]
             if top and self._add(snapshot_store.titles_for(self.lib, top)) >= GOOD:
                 break
         return self.best
 
     def pairs(self, pairs: list[str]) -> float:
         """Rescore titles sharing two or more of the word pairs (tried rarest first, a few at most)."""
-        votes: Counter[str] = Counter()
+        votes = _Votes()
         used = 0
         for pair in pairs:
             rows = snapshot_store.pair_postings(self.lib, pair, PAIR_CAP + 1)
             if not rows or len(rows) > PAIR_CAP:
                 continue  # misspelt, or too common to help
-            votes.update(rows)
+            votes.add(rows)
             used += 1
-            top = [int(rowid) for rowid, n in votes.most_common(RESCORE) if n >= 2]
+            top = [int(rowid) for rowid, _ in votes.top(2)]
             if top and self._add(snapshot_store.titles_for(self.lib, [r for r in top if r not in self.seen])) >= GOOD:
                 break
             if used == MAX_PAIRS:
