@@ -156,7 +156,7 @@ def write_outcomes(lib: Library, outcomes: list[Outcome]) -> list[Written]:
     """Store a batch of results in one transaction (one fsync per batch, not per paper).
 
     Most results touch nothing but their own paper (a new id, no merge, no conflict): those are
-    found with three queries for the whole batch and written with one `executemany` per statement;
+    found with two queries for the whole batch and written with one `executemany` per statement;
     the rest (merges, conflicts, review candidates) go one by one, in order, as before.
     """
     out: list[Written] = []
@@ -216,9 +216,13 @@ def _independent(conn: sqlite3.Connection, outcomes: list[Outcome]) -> tuple[set
     pids = Counter(o.paper_id for o in outcomes)
     wanted = list(pids)
     existing: set[str] = set()
+    held: dict[str, set[str]] = {}  # the arXiv ids each paper holds already
     for chunk in _chunks(wanted):
-        existing.update(r[0] for r in conn.execute(
-            f"SELECT id FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        for r in conn.execute("SELECT p.id, i.value FROM papers p LEFT JOIN identifiers i ON i.paper_id = p.id "
+                              f"AND i.scheme = 'arxiv' WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
+            existing.add(r[0])
+            if r[1] is not None:
+                held.setdefault(r[0], set()).add(r[1])
     named: Counter[Identifier] = Counter(
         i for o in outcomes if o.status == "resolved" and o.record is not None for i in set(o.record.identifiers))
     owners: dict[Identifier, str] = {}
@@ -231,11 +235,6 @@ def _independent(conn: sqlite3.Connection, outcomes: list[Outcome]) -> tuple[set
                                   f"({','.join('?' * len(chunk))})", [scheme, *chunk]):
                 owners[Identifier(scheme, r[0])] = r[1]
     holders = set(owners.values())
-    held: dict[str, set[str]] = {}
-    for chunk in _chunks(wanted):
-        for r in conn.execute("SELECT paper_id, value FROM identifiers WHERE scheme = 'arxiv' AND paper_id IN "
-                              f"({','.join('?' * len(chunk))})", chunk):
-            held.setdefault(r[0], set()).add(r[1])
     alone: set[int] = set()
     gone = {k for k, o in enumerate(outcomes) if pids[o.paper_id] == 1 and o.paper_id not in existing}
     for k, o in enumerate(outcomes):

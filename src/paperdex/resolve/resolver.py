@@ -29,7 +29,12 @@ from paperdex.resolve.records import Record
 from paperdex.resolve.snapshot import SnapshotIndex
 
 ORDER = ("snapshot", "arxiv", "semanticscholar", "openalex", "crossref")
-WRITE_BATCH = 200  # papers whose results share one write transaction
+# Papers whose results share one write transaction (and whose snapshot titles are looked up together).
+# Offline a batch takes well under a second: 1000 write a fifth fewer pages and CPU than 200 at 2.7M
+# (each batch rewrites the pages its papers sit on). With network providers a batch can take minutes, and
+# an interrupted run loses its unwritten batch: 200 then.
+WRITE_BATCH = 1000
+NETWORK_WRITE_BATCH = 200
 NETWORK = ORDER[1:]
 LABELS = {"snapshot": "snapshot", "arxiv": "arXiv", "semanticscholar": "Semantic Scholar",
           "openalex": "OpenAlex", "crossref": "Crossref"}
@@ -316,8 +321,9 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
         if chosen and works:
             resolver.by_identifiers(works)
         done = 0
-        for start in range(0, total, WRITE_BATCH):
-            batch = works[start : start + WRITE_BATCH]
+        size = NETWORK_WRITE_BATCH if any(p in NETWORK for p in chosen) else WRITE_BATCH
+        for start in range(0, total, size):
+            batch = works[start : start + size]
             if chosen:
                 resolver.snapshot_titles(batch)
             outcomes: list[store.Outcome] = []
