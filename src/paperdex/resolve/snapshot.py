@@ -315,10 +315,15 @@ class SnapshotIndex:
         words' posting lists, which the vote has mostly fetched already."""
         rare = [terms for df, terms in groups if df <= RARE and terms[0] not in STOPWORDS][:NAMESAKE_TERMS]
         if len(rare) >= 3:
-            votes: Counter[str] = Counter()
+            votes = _Votes()
             for terms in rare:
-                votes.update(found._postings(terms))
-            rows = [r for r in (int(r) for r, n in votes.items() if n >= len(rare) - 1) if r not in found.seen]
+                votes.add(found._postings(terms))
+            need = len(rare) - 1  # 2 or more
+            # In first-counted order when more than RESCORE titles might qualify (the cut below keeps the
+            # first); else only which titles qualify matters, and they are among the multi-counted ones.
+            hits = ([r for r in votes.multi if votes.counts[r] >= need] if len(votes.multi) <= RESCORE
+                    else [r for r, n in votes.counts.items() if n >= need])
+            rows = [r for r in map(int, hits) if r not in found.seen]
             found._add(snapshot_store.titles_for(self.lib, rows[:RESCORE]))
         return found.ranked()
 
