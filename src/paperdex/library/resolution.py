@@ -93,7 +93,8 @@ def pending_papers(lib: Library, *, retry_failed: bool = False, force: bool = Fa
                 f"SELECT i.paper_id, i.scheme, i.value FROM identifiers i JOIN papers p ON p.id = i.paper_id "
                 f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY i.scheme, i.value"):
             idents.setdefault(r["paper_id"], []).append(Identifier(r["scheme"], r["value"]))
-    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"], json.loads(row["authors"] or "[]"),
+    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"],
+                         json.loads(a) if (a := row["authors"]) and a != "[]" else [],  # most notes name none
                          idents.get(row["id"], []), row["attempts"]) for row in rows]
 
 

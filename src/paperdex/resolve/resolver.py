@@ -116,11 +116,24 @@ class Resolver:
         self.settings = settings
         self.providers = providers
         self.down: dict[str, str] = {}
-        self.client = HttpClient(settings, store.HttpCacheStore(lib), transport=transport)
+        self.transport = transport
+        self._client: HttpClient | None = None
         self.snapshot = SnapshotIndex(lib) if "snapshot" in providers else None
 
+    @property
+    def client(self) -> HttpClient:
+        """Made on first use: an offline run never needs one (its TLS set-up alone took ~40 ms)."""
+        if self._client is None:
+            self._client = HttpClient(self.settings, store.HttpCacheStore(self.lib), transport=self.transport)
+        return self._client
+
+    @property
+    def requests(self) -> int:
+        return self._client.requests if self._client is not None else 0
+
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
 
     def _call(self, provider: str, works: list[_Work], fn: Callable[[], object]) -> object | None:
         """Run one provider call; a failure marks every paper that needed it and takes the provider down."""
@@ -344,7 +357,7 @@ def resolve_library(lib: Library, *, providers: Iterable[str] | None = None, ret
             summary.messages.append(f"{LABELS[provider]} unavailable ({reason}); "
                                     "its papers are marked failed: run `paperdex resolve --retry-failed` later")
     finally:
-        summary.requests = resolver.client.requests
+        summary.requests = resolver.requests
         resolver.close()
     return summary
 
