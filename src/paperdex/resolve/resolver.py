@@ -87,8 +87,10 @@ def _merge(group: Group) -> tuple[Record, float, dict]:
     (one arXiv id only: the best record's)."""
     ranked = group.members
     top = ranked[0]
-    merged = replace(top.record, identifiers=list(top.record.identifiers), urls=list(top.record.urls),
-                     authors=list(top.record.authors))
+    # A lone record (most papers) is used as it is: only filling it from other records needs a copy.
+    merged = top.record if len(ranked) == 1 else replace(
+        top.record, identifiers=list(top.record.identifiers), urls=list(top.record.urls),
+        authors=list(top.record.authors))
     for other in ranked[1:]:
         r = other.record
         merged.abstract = merged.abstract or r.abstract
