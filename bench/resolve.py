@@ -28,6 +28,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import string
 import subprocess
 import sys
@@ -146,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--library-queries", type=int, default=5_000, help="Notes per set on the library path.")
     ap.add_argument("--baseline-src", type=Path, default=None,
                     help="Another checkout's src/ (e.g. ../main/src): run the library path on its code too.")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="Library-path runs per code, this code and the baseline alternating (A B A B ...): "
+                         "medians are reported, and the median of the pairs' ratios, so a machine whose load "
+                         "drifts during the bench still compares like with like.")
+    ap.add_argument("--no-search", action="store_true",
+                    help="Skip the title-search table (snapshot search alone, and the plain rapidfuzz scan).")
     ap.add_argument("--library-only", choices=["clean", "noisy"], default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.library_only:
@@ -182,6 +189,56 @@ def main(argv: list[str] | None = None) -> int:
         rss_import = peak_rss_mb()
         print(f"imported {stats.written} in {import_s:.1f} s, peak RSS {rss_import:.0f} MB", file=sys.stderr)
 
+    report = (search_table(lib, args, present, absent, stats, import_s, rss_before, rss_import, reuse, snap, db)
+              if not args.no_search else f"## Resolve\n\nSynthetic snapshot of {stats.written:,} records ({db})\n")
+    lib.close()
+    rows = []
+    for kind in ("clean", "noisy"):
+        mines, bases = [], []
+        for _ in range(max(1, args.runs)):
+            mines.append(run_library_path(work, args.records, kind, args.library_queries, None))
+            if args.baseline_src:
+                bases.append(run_library_path(work, args.records, kind, args.library_queries, args.baseline_src))
+        rows.append((kind, _median_run(mines, bases), _median_run(bases, mines) if bases else None))
+    report += f"""
+Library path (`paperdex resolve`: `resolve_library` over {rows[0][1]['notes']:,} notes added to the library,
+10% absent from the snapshot; a fresh process each run){" — this branch beside " + str(args.baseline_src)
+    if args.baseline_src else ""}:
+
+| notes | this code: titles/s wall (per CPU-s) | peak RSS | resolved / review / right / wrong |"""
+    report += " baseline: titles/s wall (per CPU-s) | baseline peak RSS | baseline resolved / review / right / wrong | ratio (CPU) |" if args.baseline_src else ""
+    report += "\n|---|---|---|---|" + ("---|---|---|---|" if args.baseline_src else "") + "\n"
+    for kind, mine, base in rows:
+        line = (f"| {kind} | {mine['per_s']:,.0f} ({mine['per_cpu_s']:,.0f}) | {mine['rss_mb']:.0f} MB | "
+                f"{mine['resolved']} / {mine['ambiguous']} / {mine['right']} / {mine['wrong']} |")
+        if base:
+            line += (f" {base['per_s']:,.0f} ({base['per_cpu_s']:,.0f}) | {base['rss_mb']:.0f} MB | "
+                     f"{base['resolved']} / {base['ambiguous']} / {base['right']} / {base['wrong']} | "
+                     f"{mine['ratio_cpu']:.2f}x (wall {mine['ratio_wall']:.2f}x) |")
+        report += line + "\n"
+    if args.runs > 1:
+        report += (f"\nMedians of {args.runs} runs each"
+                   + (", this code and the baseline alternating; ratios are the medians of the pairs' ratios."
+                      if args.baseline_src else ".") + "\n")
+    print(report)
+    return 0
+
+
+def _median_run(runs: list[dict], others: list[dict]) -> dict:
+    """The median of each figure over the runs (counts from the first: they are the same every run), and the
+    median of the ratios of each run to its partner in `others` (run i of both sides ran back to back)."""
+    out = dict(runs[0])
+    for key in ("per_s", "per_cpu_s", "rss_mb"):
+        out[key] = statistics.median(r[key] for r in runs)
+    if others:
+        out["ratio_wall"] = statistics.median(a["per_s"] / b["per_s"] for a, b in zip(runs, others, strict=True))
+        out["ratio_cpu"] = statistics.median(a["per_cpu_s"] / b["per_cpu_s"] for a, b in zip(runs, others, strict=True))
+    return out
+
+
+def search_table(lib: Library, args: argparse.Namespace, present: list, absent: list, stats: ImportStats,
+                 import_s: float, rss_before: float, rss_import: float, reuse: bool, snap: Path, db: Path) -> str:
+    """Title search alone over the snapshot (precision, recall, titles/s) and a plain rapidfuzz scan beside it."""
     rng = random.Random(11)
     queries = [(perturb(rng, t), ident) for ident, t in present] + [(perturb(rng, t), None) for t in absent]
     rng.shuffle(queries)
@@ -219,7 +276,6 @@ def main(argv: list[str] | None = None) -> int:
     for text, _ in scan_q:
         index.search(text)
     index_s = time.perf_counter() - t0
-    lib.close()
 
     n = len(queries)
     report = f"""## Resolve
@@ -239,30 +295,7 @@ deterministic generator, Kaggle JSON-lines format, {snap.stat().st_size / 1e6:.0
 | plain rapidfuzz scan over a {len(slice_titles):,}-title slice ({len(scan_q)} queries) | {len(scan_q) / scan_s:,.1f} titles/s, top-1 correct {scan_hits}/{len(scan_q)} |
 | index on the same queries (over all {stats.written:,} titles) | {len(scan_q) / index_s:,.0f} titles/s: {scan_s / index_s:,.0f}x faster |
 """
-    rows = []
-    for kind in ("clean", "noisy"):
-        mine = run_library_path(work, args.records, kind, args.library_queries, None)
-        base = (run_library_path(work, args.records, kind, args.library_queries, args.baseline_src)
-                if args.baseline_src else None)
-        rows.append((kind, mine, base))
-    report += f"""
-Library path (`paperdex resolve`: `resolve_library` over {rows[0][1]['notes']:,} notes added to the library,
-10% absent from the snapshot; a fresh process each run){" — this branch beside " + str(args.baseline_src)
-    if args.baseline_src else ""}:
-
-| notes | this code: titles/s wall (per CPU-s) | peak RSS | resolved / review / right / wrong |"""
-    report += " baseline: titles/s wall (per CPU-s) | baseline peak RSS | baseline resolved / review / right / wrong | ratio (CPU) |" if args.baseline_src else ""
-    report += "\n|---|---|---|---|" + ("---|---|---|---|" if args.baseline_src else "") + "\n"
-    for kind, mine, base in rows:
-        line = (f"| {kind} | {mine['per_s']:,.0f} ({mine['per_cpu_s']:,.0f}) | {mine['rss_mb']:.0f} MB | "
-                f"{mine['resolved']} / {mine['ambiguous']} / {mine['right']} / {mine['wrong']} |")
-        if base:
-            line += (f" {base['per_s']:,.0f} ({base['per_cpu_s']:,.0f}) | {base['rss_mb']:.0f} MB | "
-                     f"{base['resolved']} / {base['ambiguous']} / {base['right']} / {base['wrong']} | "
-                     f"{mine['per_cpu_s'] / max(1e-9, base['per_cpu_s']):.2f}x |")
-        report += line + "\n"
-    print(report)
-    return 0
+    return report
 
 
 def library_queries(work: Path, records: int, kind: str, n: int) -> list[tuple[str, str | None]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,8 @@ def pending_papers(lib: Library, *, retry_failed: bool = False, force: bool = Fa
                 f"SELECT i.paper_id, i.scheme, i.value FROM identifiers i JOIN papers p ON p.id = i.paper_id "
                 f"LEFT JOIN resolutions r ON r.paper_id = p.id WHERE {where} ORDER BY i.scheme, i.value"):
             idents.setdefault(r["paper_id"], []).append(Identifier(r["scheme"], r["value"]))
-    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"], json.loads(row["authors"] or "[]"),
+    return [PendingPaper(row["id"], row["title"], row["year"], row["venue"],
+                         json.loads(a) if (a := row["authors"]) and a != "[]" else [],  # most notes name none
                          idents.get(row["id"], []), row["attempts"]) for row in rows]
 
 
@@ -154,13 +156,22 @@ class Written:
 
 
 def write_outcomes(lib: Library, outcomes: list[Outcome]) -> list[Written]:
-    """Store a batch of results in one transaction (one fsync per batch, not per paper)."""
+    """Store a batch of results in one transaction (one fsync per batch, not per paper).
+
+    Most results touch nothing but their own paper (a new id, no merge, no conflict): those are
+    found with two queries for the whole batch and written with one `executemany` per statement;
+    the rest (merges, conflicts, review candidates) go one by one, in order, as before.
+    """
     out: list[Written] = []
     moved: dict[str, str] = {}  # paper ids merged away in this batch -> the id kept
     if not outcomes:
         return out
     with lib.transaction() as conn:
-        for o in outcomes:
+        alone, missing = _independent(conn, outcomes)
+        out += _write_alone(conn, [outcomes[k] for k in sorted(alone)])
+        for k, o in enumerate(outcomes):
+            if k in alone or k in missing:
+                continue
             pid = o.paper_id
             while pid in moved:
                 pid = moved[pid]
@@ -193,16 +204,103 @@ def write_outcomes(lib: Library, outcomes: list[Outcome]) -> list[Written]:
     return out
 
 
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def _independent(conn: sqlite3.Connection, outcomes: list[Outcome]) -> tuple[set[int], set[int]]:
+    """(outcomes that can be written in bulk, outcomes whose paper no longer exists), by position.
+
+    An outcome is written in bulk when its writes touch no row another outcome of the batch reads or
+    writes: its paper is in the batch once and holds none of the batch's record identifiers, and (for
+    a match) none of its record's identifiers is held by any paper or named by another record of the
+    batch, and the paper holds no other arXiv id. The one-by-one path would do exactly the same then.
+    """
+    pids = Counter(o.paper_id for o in outcomes)
+    wanted = list(pids)
+    existing: set[str] = set()
+    held: dict[str, set[str]] = {}  # the arXiv ids each paper holds already
+    for chunk in _chunks(wanted):
+        for r in conn.execute("SELECT p.id, i.value FROM papers p LEFT JOIN identifiers i ON i.paper_id = p.id "
+                              f"AND i.scheme = 'arxiv' WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
+            existing.add(r[0])
+            if r[1] is not None:
+                held.setdefault(r[0], set()).add(r[1])
+    named: Counter[Identifier] = Counter(
+        i for o in outcomes if o.status == "resolved" and o.record is not None for i in set(o.record.identifiers))
+    owners: dict[Identifier, str] = {}
+    by_scheme: dict[str, list[str]] = {}
+    for ident in named:
+        by_scheme.setdefault(ident.scheme, []).append(ident.value)
+    for scheme, values in sorted(by_scheme.items()):
+        for chunk in _chunks(values):
+            for r in conn.execute("SELECT value, paper_id FROM identifiers WHERE scheme = ? AND value IN "
+                                  f"({','.join('?' * len(chunk))})", [scheme, *chunk]):
+                owners[Identifier(scheme, r[0])] = r[1]
+    holders = set(owners.values())
+    alone: set[int] = set()
+    gone = {k for k, o in enumerate(outcomes) if pids[o.paper_id] == 1 and o.paper_id not in existing}
+    for k, o in enumerate(outcomes):
+        if pids[o.paper_id] > 1 or o.paper_id in holders or k in gone:
+            continue
+        if o.status == "resolved" and o.record is not None:
+            idents = o.record.identifiers
+            theirs = {i.value for i in idents if i.scheme == "arxiv"}
+            if (all(i not in owners and named[i] == 1 for i in idents)
+                    and len(held.get(o.paper_id, set()) | theirs) <= 1):
+                alone.add(k)
+        elif o.status != "ambiguous":
+            alone.add(k)
+    return alone, gone
+
+
+def _write_alone(conn: sqlite3.Connection, outcomes: list[Outcome]) -> list[Written]:
+    """Write results that touch only their own paper (see _independent), one executemany per statement."""
+    stamp = now()
+    matched = [o for o in outcomes if o.status == "resolved" and o.record is not None]
+    conn.executemany("INSERT INTO identifiers (scheme, value, paper_id) VALUES (?,?,?)",
+                     [(i.scheme, i.value, o.paper_id) for o in matched for i in o.record.identifiers])
+    rows = []
+    for o in matched:
+        r = o.record
+        authors = _dumps(r.authors)
+        rows.append((r.title, normalize_title(r.title) if r.title else None, r.year, r.venue, r.abstract,
+                     authors, authors, stamp, o.paper_id))
+    conn.executemany(_UPDATE_PAPER, rows)
+    conn.executemany("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) VALUES (?,?)",
+                     [(row[1], row[8]) for row in rows if row[1]])
+    _upsert_statuses(conn, [
+        _status_row(o.paper_id, o.status, o.record.provider if o.record else None, o.score, o.evidence,
+                    o.record if o.status == "resolved" else None, stamp) for o in outcomes])
+    return [Written(o.paper_id, o.status) for o in outcomes]
+
+
+_UPSERT_STATUS = (
+    "INSERT INTO resolutions (paper_id, status, provider, score, evidence, candidate, attempts, updated_at) "
+    "VALUES (?,?,?,?,?,?,1,?) ON CONFLICT(paper_id) DO UPDATE SET status=excluded.status, "
+    "provider=excluded.provider, score=excluded.score, evidence=excluded.evidence, "
+    "candidate=excluded.candidate, attempts=resolutions.attempts + 1, updated_at=excluded.updated_at")
+_UPDATE_PAPER = (
+    "UPDATE papers SET title = COALESCE(?, title), title_norm = COALESCE(?, title_norm), "
+    "year = COALESCE(?, year), venue = COALESCE(?, venue), abstract = COALESCE(?, abstract), "
+    "authors = CASE WHEN ? = '[]' THEN authors ELSE ? END, updated_at = ? WHERE id = ?")
+
+
+def _status_row(paper_id: str, status: str, provider: str | None, score: float | None,
+                evidence: dict[str, Any] | None, candidate: Record | None, stamp: str) -> tuple:
+    return (paper_id, status, provider, score, _dumps(evidence or {}),
+            _dumps(candidate.to_json()) if candidate is not None else None, stamp)
+
+
+def _upsert_statuses(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    conn.executemany(_UPSERT_STATUS, rows)
+    # A new result replaces the candidates kept for review.
+    conn.executemany("DELETE FROM review_candidates WHERE paper_id = ?", [(row[0],) for row in rows])
+
+
 def _upsert_status(conn: sqlite3.Connection, paper_id: str, status: str, provider: str | None,
                    score: float | None, evidence: dict[str, Any] | None, candidate: Record | None) -> None:
-    conn.execute(
-        "INSERT INTO resolutions (paper_id, status, provider, score, evidence, candidate, attempts, updated_at) "
-        "VALUES (?,?,?,?,?,?,1,?) ON CONFLICT(paper_id) DO UPDATE SET status=excluded.status, "
-        "provider=excluded.provider, score=excluded.score, evidence=excluded.evidence, "
-        "candidate=excluded.candidate, attempts=resolutions.attempts + 1, updated_at=excluded.updated_at",
-        (paper_id, status, provider, score, _dumps(evidence or {}),
-         _dumps(candidate.to_json()) if candidate is not None else None, now()))
-    conn.execute("DELETE FROM review_candidates WHERE paper_id = ?", (paper_id,))  # a new result replaces them
+    _upsert_statuses(conn, [_status_row(paper_id, status, provider, score, evidence, candidate, now())])
 
 
 def get_resolution(lib: Library, paper_id: str) -> dict[str, Any] | None:
@@ -313,12 +411,8 @@ def _write_match(conn: sqlite3.Connection, paper_id: str, record: Record) -> tup
             alias[owner if kept == paper_id else paper_id] = kept
             paper_id = kept
     title_norm = normalize_title(record.title) if record.title else None
-    conn.execute(
-        "UPDATE papers SET title = COALESCE(?, title), title_norm = COALESCE(?, title_norm), "
-        "year = COALESCE(?, year), venue = COALESCE(?, venue), abstract = COALESCE(?, abstract), "
-        "authors = CASE WHEN ? = '[]' THEN authors ELSE ? END, updated_at = ? WHERE id = ?",
-        (record.title, title_norm, record.year, record.venue, record.abstract,
-         _dumps(record.authors), _dumps(record.authors), now(), paper_id))
+    conn.execute(_UPDATE_PAPER, (record.title, title_norm, record.year, record.venue, record.abstract,
+                                 _dumps(record.authors), _dumps(record.authors), now(), paper_id))
     if title_norm:
         conn.execute("INSERT INTO paper_titles (title_norm, paper_id) VALUES (?,?) ON CONFLICT DO NOTHING",
                      (title_norm, paper_id))

@@ -99,6 +99,17 @@ def count(lib: Library) -> int:
     return lib.conn.execute("SELECT count(*) FROM snapshot").fetchone()[0]
 
 
+def has_rows(lib: Library) -> bool:
+    """Whether a snapshot is imported: count() reads all 2.7M rows (0.24 s) to say the same."""
+    return lib.conn.execute("SELECT 1 FROM snapshot LIMIT 1").fetchone() is not None
+
+
+def size(lib: Library) -> int:
+    """The number of rows, read off the largest rowid in one index step instead of counted: import only
+    appends and updates in place, never deletes, so the two agree."""
+    return lib.conn.execute("SELECT COALESCE(max(rowid), 0) FROM snapshot").fetchone()[0]
+
+
 def by_ids(lib: Library, arxiv_ids: Iterable[str]) -> list[sqlite3.Row]:
     ids = list(arxiv_ids)
     out: list[sqlite3.Row] = []
@@ -119,6 +130,21 @@ def by_rowids(lib: Library, rowids: Iterable[int]) -> list[sqlite3.Row]:
 
 def exact_title(lib: Library, title_norm: str) -> list[sqlite3.Row]:
     return lib.conn.execute("SELECT * FROM snapshot WHERE title_norm = ? LIMIT 20", (title_norm,)).fetchall()
+
+
+def exact_titles(lib: Library, title_norms: Iterable[str], limit: int = 20) -> dict[str, list[sqlite3.Row]]:
+    """exact_title for many titles at once (title_norm -> rows, in rowid order): one query per 500
+    titles instead of one per title, which is most of a resolve run's lookups (titles copied as written)."""
+    norms = list(dict.fromkeys(title_norms))
+    out: dict[str, list[sqlite3.Row]] = {}
+    for start in range(0, len(norms), 500):
+        chunk = norms[start : start + 500]
+        for row in lib.conn.execute(f"SELECT * FROM snapshot WHERE title_norm IN ({','.join('?' * len(chunk))}) "
+                                    "ORDER BY title_norm, rowid", chunk):
+            rows = out.setdefault(row["title_norm"], [])
+            if len(rows) < limit:
+                rows.append(row)
+    return out
 
 
 def titles_for(lib: Library, rowids: Iterable[int]) -> list[tuple[int, str]]:
@@ -157,6 +183,28 @@ def rows_matching(lib: Library, groups: list[list[str]], limit: int) -> list[int
         return []
     return [r[0] for r in lib.conn.execute(
         "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))]
+
+
+def _rowid_strings(lib: Library, select: str, params: tuple) -> list[str]:
+    """The rowids a SELECT of one rowid column gives, in its order, as decimal strings joined by SQLite:
+    a posting list of 700 rows costs ~90 us this way against ~500 us as 700 Row objects. The strings
+    are only counted (a title's votes); the few chosen are turned into ints."""
+    row = lib.conn.execute(f"SELECT group_concat(rowid, ' ') FROM ({select})", params).fetchone()
+    return row[0].split() if row[0] else []
+
+
+def postings(lib: Library, groups: list[list[str]], limit: int) -> list[str]:
+    """rows_matching's rowids, as decimal strings (see _rowid_strings)."""
+    query = " AND ".join("(" + " OR ".join(_phrase(t) for t in group) + ")" for group in groups if group)
+    if not query:
+        return []
+    return _rowid_strings(lib, "SELECT rowid FROM snapshot_fts WHERE snapshot_fts MATCH ? LIMIT ?", (query, limit))
+
+
+def pair_postings(lib: Library, pair: str, limit: int) -> list[str]:
+    """rows_with_pair's rowids, as decimal strings (see _rowid_strings)."""
+    return _rowid_strings(lib, "SELECT rowid FROM snapshot_pairs WHERE snapshot_pairs MATCH ? LIMIT ?",
+                          (_phrase(pair), limit))
 
 
 def titles_matching(lib: Library, groups: list[list[str]], min_len: int, max_len: int,

@@ -56,6 +56,8 @@ def same_paper(a: Scored, b: Scored) -> bool:
 
 def group(candidates: list[Scored]) -> list[Group]:
     """Candidates joined into distinct papers (transitively), best paper first."""
+    if len(candidates) == 1:  # most papers: a title found as written
+        return [Group([candidates[0]])]
     ranked = sorted(candidates, key=_rank)
     parent = list(range(len(ranked)))
 

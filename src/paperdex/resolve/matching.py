@@ -105,8 +105,10 @@ def is_prefix(query: str, candidate: str) -> bool:
 
 def _author_evidence(query: Query, record: Record) -> str | None:
     mine = [s for s in (surname(a) for a in query.authors) if s]
+    if not mine:  # most notes name no author: the record's names need not be parsed at all
+        return None
     theirs = [s for s in (surname(a) for a in record.authors) if s]
-    if not mine or not theirs:
+    if not theirs:
         return None
     if mine[0] == theirs[0]:
         return "first_author"
