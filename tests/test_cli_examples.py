@@ -126,7 +126,7 @@ def test_help_example_runs_as_written(command, line, workdir, tmp_path, monkeypa
     import paperdex.watch  # `watch` runs until Ctrl+C: record what it would watch instead
 
     watched: list[list[str]] = []
-    monkeypatch.setattr(paperdex.watch, "run", lambda lib, paths, options, **kw: watched.append(paths))
+    monkeypatch.setattr(paperdex.watch, "run", lambda lib, paths, options=None, **kw: watched.append(paths))
 
     stdin = None
     if line.startswith("cat "):

@@ -267,7 +267,7 @@ def _write_alone(conn: sqlite3.Connection, outcomes: list[Outcome]) -> list[Writ
         rows.append((r.title, normalize_title(r.title) if r.title else None, r.year, r.venue, r.abstract,
                      authors, authors, stamp, o.paper_id))
     conn.executemany(_UPDATE_PAPER, rows)
-    conn.executemany("INSERT OR IGNORE INTO paper_titles (title_norm, paper_id) VALUES (?,?)",
+    conn.executemany("INSERT INTO paper_titles (title_norm, paper_id) VALUES (?,?) ON CONFLICT DO NOTHING",
                      [(row[1], row[8]) for row in rows if row[1]])
     _upsert_statuses(conn, [
         _status_row(o.paper_id, o.status, o.record.provider if o.record else None, o.score, o.evidence,
