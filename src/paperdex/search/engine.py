@@ -410,7 +410,9 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                 rankings.append(_group(titles))
                 weights.append(GLOSS_TITLE_WEIGHT)
     if len(rankings) == 1:
-        ordered = [(key, hits[0].score) for key, hits in rankings[0].items()]
+        # Equal scores by result id: row ids differ between backends and between rebuilds, result ids don't.
+        ordered = sorted(((key, hits[0].score) for key, hits in rankings[0].items()),
+                         key=lambda item: (-item[1], item[0]))
     else:
         ordered = rrf([list(r) for r in rankings], weights=weights)
         ordered = _pin_exact(rankings[0], ordered)
