@@ -18,7 +18,7 @@ from paperdex import importer
 from paperdex.library import accounts, resolution, user_data
 from paperdex.library.db import Library
 from paperdex.resolve.records import Record
-from tests.conftest import EXAMPLES, SEED_FILES
+from tests.conftest import BACKENDS, EXAMPLES, SEED_FILES, pg_schema
 
 PASSWORDS = {"ada": "ada-correct-horse-1", "eve": "eve-battery-staple-2", "bob": "bob-plaintext-3",
              "rita": "rita-reads-only-4"}
@@ -27,7 +27,7 @@ ROLES = {"ada": "admin", "eve": "editor", "bob": "editor", "rita": "reader"}
 
 @dataclass
 class Team:
-    db: Path
+    db: Path | str  # an SQLite file, or a PostgreSQL URL
     tokens: dict[str, str] = field(default_factory=dict)
     url: str = ""
 
@@ -35,7 +35,7 @@ class Team:
         return {"authorization": f"Bearer {self.tokens[name]}"}
 
 
-def make_team(path: Path) -> Team:
+def make_team(path: Path | str) -> Team:
     team = Team(path)
     with Library(path) as lib:
         for name in ("ada", "eve", "bob", "rita"):
@@ -50,10 +50,15 @@ def team_template(tmp_path_factory) -> Team:
     return make_team(tmp_path_factory.mktemp("team") / "team.db")
 
 
-@pytest.fixture
-def team(team_template, tmp_path) -> Team:
-    """A private copy of the team library per test (same accounts and tokens)."""
+@pytest.fixture(params=BACKENDS)
+def team(request, team_template, tmp_path) -> Team:
+    """A private copy of the team library per test (same accounts and tokens), on each backend."""
     import sqlite3
+
+    if request.param == "postgres":
+        with pg_schema() as url:
+            yield make_team(url)
+        return
 
     target = tmp_path / "team.db"
     src, dst = sqlite3.connect(str(team_template.db)), sqlite3.connect(str(target))
@@ -61,7 +66,7 @@ def team(team_template, tmp_path) -> Team:
         src.backup(dst)
     src.close()
     dst.close()
-    return Team(target, dict(team_template.tokens))
+    yield Team(target, dict(team_template.tokens))
 
 
 def build_personal(path: Path, inputs: list[Path]) -> Path:
