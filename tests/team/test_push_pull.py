@@ -215,3 +215,27 @@ def test_web_edit_of_a_pushed_note_yields_to_the_next_push(server, tmp_path):
     assert (again.sent, again.updated) == (1, 1)
     with Library(server.db) as lib:
         assert lib.conn.execute("SELECT text FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == text
+
+
+def test_push_waits_out_a_busy_team_library(server, tmp_path, monkeypatch):
+    """Other members' writes holding the library past the lock wait: 503 + Retry-After, and push waits."""
+    from paperdex.errors import LibraryBusy
+    from paperdex.library import exchange
+
+    monkeypatch.setattr(team_client.time, "sleep", lambda s: None)
+    real, busy = exchange.apply_notes, []
+
+    def sometimes_busy(*args, **kwargs):
+        if len(busy) < team_client.RETRIES + 3:  # more busy answers than a failing request is retried
+            busy.append(1)
+            raise LibraryBusy("the library is busy (another paperdex is writing)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exchange, "apply_notes", sometimes_busy)
+    answer = httpx.post(server.url + "api/sync/notes", json={"notes": []}, headers=server.headers("eve"))
+    assert answer.status_code == 503 and answer.headers["retry-after"].isdigit()
+    db = build_personal(tmp_path / "mine.db", [EXAMPLES])
+    pushed = _push(db, server)
+    assert len(busy) == team_client.RETRIES + 3
+    assert pushed.added == count(db, "SELECT count(*) FROM notes") == count(
+        server.db, "SELECT count(*) FROM notes WHERE added_by = 'eve'")

@@ -21,6 +21,8 @@ from paperdex.library.db import Library
 
 BATCH = 200
 RETRIES = 3
+# How long a push waits out a busy team library (503 + Retry-After) while other members write.
+BUSY_WAIT_S = 600.0
 TIMEOUT_S = 120.0
 PULL_NAMESPACE = "team"
 
@@ -97,7 +99,9 @@ def make_client(url: str, token: str | None, *, transport: httpx.BaseTransport |
 def _call(client: httpx.Client, method: str, path: str, **kwargs) -> dict:
     """One request, retried on network errors and 5xx/429 (every sync request is idempotent)."""
     last = ""
-    for attempt in range(RETRIES + 1):
+    busy_until = time.monotonic() + BUSY_WAIT_S
+    attempt = 0
+    while attempt <= RETRIES:
         try:
             response = client.request(method, path, **kwargs)
         except httpx.TransportError as exc:
@@ -112,11 +116,16 @@ def _call(client: httpx.Client, method: str, path: str, **kwargs) -> dict:
             if response.status_code not in (429, 500, 502, 503, 504):
                 raise SyncError(f"the server answered {response.status_code} to {method} {path}: {message}")
             last = f"the server answered {response.status_code}: {message}"
-            if response.status_code == 429 and response.headers.get("retry-after", "").isdigit():
+            if response.status_code in (429, 503) and response.headers.get("retry-after", "").isdigit():
                 time.sleep(min(int(response.headers["retry-after"]), 30))
+                # A busy library (503) frees itself as other members' writes end: wait, up to BUSY_WAIT_S.
+                if response.status_code == 503 and time.monotonic() < busy_until:
+                    continue
+                attempt += 1
                 continue
         if attempt < RETRIES:
             time.sleep(0.5 * 2 ** attempt)
+        attempt += 1
     raise SyncError(f"{last} (tried {RETRIES + 1} times; run the same command again to resume)")
 
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from paperdex.errors import UsageError
+from paperdex.errors import LibraryBusy, UsageError
 from paperdex.library import browse, team_views, user_data
 from paperdex.library.store import PaperFilter, counts, get_paper, get_papers, iter_paperless
 from paperdex.web import charts, features, render
@@ -259,7 +259,19 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
     return await _http_error(request, HTTPException(400, str(exc)))
 
 
-EXCEPTION_HANDLERS = {HTTPException: _http_error, BadParam: _bad_request, UsageError: _bad_request}
+# A busy library (another writer holds it past the lock wait) is temporary: 503 and when to come back.
+BUSY_RETRY_AFTER_S = 5
+
+
+async def _busy(request: Request, exc: Exception) -> Response:
+    response = await _http_error(request, HTTPException(503, "the library is busy with another write; "
+                                                             "try again in a few seconds"))
+    response.headers["retry-after"] = str(BUSY_RETRY_AFTER_S)
+    return response
+
+
+EXCEPTION_HANDLERS = {HTTPException: _http_error, BadParam: _bad_request, UsageError: _bad_request,
+                      LibraryBusy: _busy}
 
 ROUTES = [
     Route("/", library, name="library"),
