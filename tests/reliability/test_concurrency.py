@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import socket
 import subprocess
 import threading
 import time
@@ -21,6 +20,7 @@ from paperdex.library.db import Library
 from paperdex.library.store import count_papers, list_papers
 from tests.reliability.corpus import make_notes_folder
 from tests.reliability.killrun import add_cmd, clean_import, cli, export_text, run_env, verify
+from tests.servers import free_port
 
 SEED = 88
 
@@ -212,18 +212,12 @@ def test_cli_readers_work_while_an_import_runs(world, tmp_path):
     assert verify(db, ref_a) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_serve_answers_searches_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world
     db = tmp_path / "serve.db"
     Library(db).close()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(cli(db, "serve", "--port", str(port), "--no-open"), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -7,15 +7,14 @@ either is missing).
 
 from __future__ import annotations
 
-import threading
-import time
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.security import pages
 from tests.security.conftest import user_rows
-from tests.web.test_browser import _free_port, browser  # noqa: F401  (fixture)
+from tests.servers import serve_in_thread
+from tests.web.test_browser import browser  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -39,24 +38,12 @@ _DOM_CHECK = """() => {
 
 @pytest.fixture
 def hostile_server(hostile_library):
-    import uvicorn
-
     from paperdex.web.app import LOOPBACK_HOSTS, create_app
 
     path, facts = hostile_library
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(path, allowed_hosts=LOOPBACK_HOSTS), host="127.0.0.1",
-                                        port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", path, facts
-    srv.should_exit = True
-    thread.join(timeout=10)
+    url, stop = serve_in_thread(create_app(path, allowed_hosts=LOOPBACK_HOSTS))
+    yield url, path, facts
+    stop()
 
 
 def test_every_page_of_the_hostile_library_is_inert_in_chromium(browser, hostile_server):  # noqa: F811

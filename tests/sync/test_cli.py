@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import httpx
 from click.testing import CliRunner
 
 from paperdex.cli import main
+from tests.servers import free_port
 from tests.sync.conftest import per_paper, write
 
 
@@ -73,16 +73,10 @@ def test_sync_reports_a_file_that_cannot_be_read_and_keeps_its_notes(tmp_path, f
     assert lora["notes"] == 1 and "empty" in lora["error"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_watch_shows_a_new_file_without_a_restart(tmp_path, folder):
     db = tmp_path / "lib.db"
     assert run(db, "add", str(folder), "--no-resolve").exit_code == 0
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", "from paperdex.cli import main; main()", "--db", str(db),
                              "serve", "--watch", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

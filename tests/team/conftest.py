@@ -6,9 +6,6 @@ logging left to pytest so tests can read everything the server logged.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from paperdex.library import accounts, resolution, user_data
 from paperdex.library.db import Library
 from paperdex.resolve.records import Record
 from tests.conftest import BACKENDS, EXAMPLES, SEED_FILES, pg_schema
+from tests.servers import serve_in_thread
 
 PASSWORDS = {"ada": "ada-correct-horse-1", "eve": "eve-battery-staple-2", "bob": "bob-plaintext-3",
              "rita": "rita-reads-only-4"}
@@ -95,37 +93,14 @@ def personal(tmp_path) -> Path:
     return build_personal(tmp_path / "personal.db", [EXAMPLES, *SEED_FILES.values()])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, *, access_log: bool = False):
+def start_server(db: Path | str, *, access_log: bool = False):
     """uvicorn serving `db` on loopback in a thread; returns (url, stop)."""
-    import uvicorn
-
     from paperdex.web.app import create_app
 
-    port = free_port()
-    app = create_app(db)
     # log_config=None: uvicorn leaves logging alone, so its access and error logs reach pytest's caplog.
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                        log_level="debug" if access_log else "warning", access_log=access_log,
-                                        lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-
-    def stop() -> None:
-        srv.should_exit = True
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{port}/", stop
+    url, stop = serve_in_thread(create_app(db), log_config=None, access_log=access_log,
+                                log_level="debug" if access_log else "warning")
+    return url + "/", stop
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import serve_in_thread
 
 # Seconds per test even on an idle machine: out of the quick loop, run by `.ci/run` with `pytest -m slow`.
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,32 +48,14 @@ def browser():
             instance.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(seed_library):
     """uvicorn on 127.0.0.1:<free port> in a thread, serving the seed library."""
-    import uvicorn
-
     from paperdex.web.app import LOOPBACK_HOSTS, create_app
 
-    port = _free_port()
-    app = create_app(seed_library, allowed_hosts=LOOPBACK_HOSTS)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    url, stop = serve_in_thread(create_app(seed_library, allowed_hosts=LOOPBACK_HOSTS))
+    yield url
+    stop()
 
 
 def test_search_english_open_paper_two_readers_side_by_side(browser, server, tmp_path):
