@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 
 from paperdex import settings
 from paperdex.cli import Context, err, pass_ctx
 from paperdex.errors import UsageError
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+from paperdex.hosts import is_loopback
 
 
 @click.command()

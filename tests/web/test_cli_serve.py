@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from paperdex.cli import main
-from paperdex.cli_web import is_loopback
+from paperdex.hosts import is_loopback
 
 
 def test_loopback_names():

@@ -372,19 +372,14 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
             if hit is not None:
                 hit.score = -rank
                 out.append(hit)
-        return _by_score(out)
+        return out
     where, args = filter_sql(flt)
     sql = (f"SELECT {_COLUMNS}, search_fts.rank AS rank"
            " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
            + _FROM.replace(" FROM search_docs d", "") + " WHERE search_fts MATCH ?"
            + (" AND " + where if where else "") + " ORDER BY search_fts.rank LIMIT ?")
     rows = lib.conn.execute(sql, [expression, *args, limit]).fetchall()
-    return _by_score([_hit(r, -r["rank"]) for r in rows])
-
-
-def _by_score(hits: list[Hit]) -> list[Hit]:
-    """Best first, equal scores by row id, as PostgreSQL orders them (FTS5 leaves ties in match order)."""
-    return sorted(hits, key=lambda h: (-h.score, h.doc_id))
+    return [_hit(r, -r["rank"]) for r in rows]
 
 
 def hits_for(lib: Library, doc_ids: list[int], flt: PaperFilter) -> dict[int, Hit]:

@@ -291,30 +291,14 @@ def terms_for_keys(lib: Library, keys: Iterable[str]) -> list[tuple[str, str, in
     return out
 
 
-
 # A PostgreSQL library keeps its snapshot in a local SQLite file (library/snapshot_file.py): every
-# function above that takes a library runs on that file instead.
+# public function above whose first parameter is the library runs on that file instead. Wrapped by
+# that rule, not by a list, so a new look-up can't be forgotten (on SQLite the wrapper passes `lib` on).
+from types import FunctionType  # noqa: E402
+
 from paperdex.library.snapshot_file import on_snapshot_file  # noqa: E402
 
-import_rows = on_snapshot_file(import_rows)
-count = on_snapshot_file(count)
-has_rows = on_snapshot_file(has_rows)
-size = on_snapshot_file(size)
-exact_titles = on_snapshot_file(exact_titles)
-postings = on_snapshot_file(postings)
-pair_postings = on_snapshot_file(pair_postings)
-by_ids = on_snapshot_file(by_ids)
-by_rowids = on_snapshot_file(by_rowids)
-exact_title = on_snapshot_file(exact_title)
-titles_for = on_snapshot_file(titles_for)
-doc_frequency = on_snapshot_file(doc_frequency)
-rows_with_term = on_snapshot_file(rows_with_term)
-rows_with_all = on_snapshot_file(rows_with_all)
-rows_matching = on_snapshot_file(rows_matching)
-titles_matching = on_snapshot_file(titles_matching)
-rebuild_keys = on_snapshot_file(rebuild_keys)
-has_keys = on_snapshot_file(has_keys)
-pairs_missing = on_snapshot_file(pairs_missing)
-rebuild_pairs = on_snapshot_file(rebuild_pairs)
-rows_with_pair = on_snapshot_file(rows_with_pair)
-terms_for_keys = on_snapshot_file(terms_for_keys)
+for _name, _func in list(globals().items()):
+    if (isinstance(_func, FunctionType) and _func.__module__ == __name__ and not _name.startswith("_")
+            and _func.__code__.co_argcount and _func.__code__.co_varnames[0] == "lib"):
+        globals()[_name] = on_snapshot_file(_func)

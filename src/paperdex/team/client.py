@@ -16,6 +16,7 @@ import httpx
 
 from paperdex import __version__
 from paperdex.errors import PaperdexError, UsageError
+from paperdex.hosts import is_loopback
 from paperdex.library import exchange
 from paperdex.library.db import Library
 
@@ -81,8 +82,7 @@ def check_url(url: str, *, allow_http: bool = False) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{url!r} is not a server URL: give https://HOST/ (or http://127.0.0.1:PORT/)")
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "::1") and not allow_http:
+    if parts.scheme == "http" and not is_loopback(parts.hostname or "") and not allow_http:
         raise UsageError(f"{url} is plain http: the token would cross the network in clear. Use https "
                          "(docs/team.md shows a TLS proxy) or --allow-http on a network you trust")
     return url.rstrip("/") + "/"
