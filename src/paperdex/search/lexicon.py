@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -134,17 +135,17 @@ def parse(text: str, analysed: dict[str, list[str]] | None = None) -> Lexicon:
     return lex
 
 
-def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
-    """(position, concepts) of CJK forms in the query, longest first, non-overlapping."""
-    text = _SPACE.sub("", fold(query))
+def _longest_first(items: Sequence, lookup: Callable[[Sequence], set[int] | None], longest: int,
+                   shortest: int, skip: Callable[[object], bool] | None = None) -> list[tuple[int, set[int]]]:
+    """(position, concepts) of the longest forms found left to right in `items`, non-overlapping."""
     found = []
     i = 0
-    while i < len(text):
-        if not _CJK.match(text[i]):
+    while i < len(items):
+        if skip is not None and skip(items[i]):
             i += 1
             continue
-        for size in range(min(lex.longest_text, len(text) - i), 1, -1):
-            hit = lex.by_text.get(text[i:i + size])
+        for size in range(min(longest, len(items) - i), shortest - 1, -1):
+            hit = lookup(items[i:i + size])
             if hit:
                 found.append((i, hit))
                 i += size
@@ -152,23 +153,18 @@ def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
         else:
             i += 1
     return found
+
+
+def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
+    """CJK forms are matched as substrings of the query with its spaces removed (two characters at least)."""
+    return _longest_first(_SPACE.sub("", fold(query)), lex.by_text.get, lex.longest_text, 2,
+                          skip=lambda ch: not _CJK.match(ch))
 
 
 def _term_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
-    """(position, concepts) of Latin/Cyrillic forms among the query's terms, longest first."""
+    """Latin/Cyrillic forms are matched as sequences of the query's analysed terms."""
     words = [t for t in terms(query) if not _CJK.search(t)]
-    found = []
-    i = 0
-    while i < len(words):
-        for size in range(min(_MAX_TERMS, len(words) - i), 0, -1):
-            hit = lex.by_terms.get(tuple(words[i:i + size]))
-            if hit:
-                found.append((i, hit))
-                i += size
-                break
-        else:
-            i += 1
-    return found
+    return _longest_first(words, lambda seq: lex.by_terms.get(tuple(seq)), _MAX_TERMS, 1)
 
 
 def expand(query: str, lex: Lexicon | None = None) -> Expansion:
