@@ -35,6 +35,8 @@ def _isolated_env(monkeypatch, tmp_path):
     # Embedding every test library would make the suite slow; tests that need
     # semantic search set PAPERDEX_EMBEDDER themselves.
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "none")
+    # The user cache (a PostgreSQL library's arXiv snapshot file, vector caches) stays in the test's folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 # A PostgreSQL server the suite may create schemas in (`.ci/run` starts one and sets this), e.g.
@@ -57,21 +59,46 @@ def _with_schema(url: str, schema: str) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def library_url(request, tmp_path, monkeypatch) -> str:
+def backend(request) -> str:
+    """"sqlite" or "postgres": a test asking for it (or for `library_url`) runs once on each backend."""
+    return request.param
+
+
+# For a test of what only an SQLite file has (its pages, PRAGMAs, a file copy as backup): it runs on SQLite only.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+@pytest.fixture
+def make_library_url(backend, tmp_path):
+    """Make fresh library locations on this test's backend: `make("other.db")` for a second library.
+
+    SQLite: files in tmp_path; PostgreSQL: a schema each, dropped after the test.
+    """
+    with contextlib.ExitStack() as stack:
+        yield lambda name="library.db": stack.enter_context(library_at(backend, tmp_path, name))
+
+
+@pytest.fixture
+def library_url(make_library_url, monkeypatch) -> str:
     """A fresh library's location on each backend: an SQLite file, or a PostgreSQL schema of its own.
 
-    It is also PAPERDEX_DB, so CLI commands run in the test use it. The PostgreSQL schema is dropped
-    after the test.
+    It is also PAPERDEX_DB, so CLI commands run in the test use it.
     """
-    if request.param == "sqlite":
-        target = str(tmp_path / "library.db")
-        monkeypatch.setenv("PAPERDEX_DB", target)
-        yield target
+    target = make_library_url()
+    monkeypatch.setenv("PAPERDEX_DB", target)
+    return target
+
+
+@contextlib.contextmanager
+def library_at(backend: str, folder: Path, name: str = "library.db"):
+    """A fresh library location on `backend`: `folder/name`, or a new PostgreSQL schema (dropped on leaving).
+
+    For fixtures wider than one test (a session's shared library), where `library_url` can't be used.
+    """
+    if backend == "sqlite":
+        yield str(folder / name)
         return
     with pg_schema() as target:
-        monkeypatch.setenv("PAPERDEX_DB", target)
-        # The arXiv snapshot of a PostgreSQL library is a local file in the user cache: keep it in the test's.
-        monkeypatch.setattr("paperdex.library.snapshot_file.snapshot_path", lambda _lib: tmp_path / "snapshot.db")
         yield target
 
 
@@ -96,12 +123,6 @@ def pg_schema():
     finally:
         with psycopg.connect(TEST_PG, autocommit=True) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-@pytest.fixture
-def backend(library_url) -> str:
-    """"sqlite" or "postgres": the backend of this test's `library_url`."""
-    return "postgres" if library_url.startswith("postgres") else "sqlite"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.golden import check_text
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def build_library(db: Path, inputs: list[str], cwd: Path | None = None) -> Library:
+def build_library(db: Path | str, inputs: list[str], cwd: Path | None = None) -> Library:
     """Import `inputs` (paths relative to `cwd`, so sources in exports do not name this machine)."""
     lib = Library(db)
     old = Path.cwd()

@@ -5,7 +5,9 @@ The reference is a clean, uninterrupted import of the same folder: after every
 kill the library must open, pass `PRAGMA integrity_check` and `paperdex check`,
 and hold only whole sources (each source row with exactly the notes a clean
 import gives that file); a final re-run must reach the reference export byte
-for byte.
+for byte. `db` is an SQLite file or a PostgreSQL URL (a schema of its own): on
+PostgreSQL a kill drops the client's connection, and the server must roll its
+transaction back.
 """
 
 from __future__ import annotations
@@ -93,15 +95,27 @@ class KillStats:
     failures: list[str] = field(default_factory=list)
 
 
-def _sources(db: Path) -> int:
-    if not db.exists():
+def _is_postgres(db: Path | str) -> bool:
+    return str(db).startswith(("postgresql:", "postgres:"))
+
+
+def _sources(db: Path | str) -> int:
+    if not _is_postgres(db) and not Path(db).exists():
         return 0
     with Library(db) as lib:
         return lib.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
 
 
-def _stored_now(db: Path) -> int:
+def _stored_now(db: Path | str) -> int:
     """Sources committed so far, read without disturbing the writer (WAL readers never block it)."""
+    if _is_postgres(db):
+        import psycopg
+
+        try:
+            with psycopg.connect(str(db), autocommit=True, connect_timeout=2) as conn:
+                return conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+        except psycopg.Error:
+            return 0  # not created or not migrated yet
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
     except sqlite3.Error:
@@ -114,7 +128,16 @@ def _stored_now(db: Path) -> int:
         conn.close()
 
 
-def _reset(db: Path) -> None:
+def _reset(db: Path | str) -> None:
+    """Start over from no library: delete the file, or empty the PostgreSQL schema."""
+    if _is_postgres(db):
+        import psycopg
+
+        with psycopg.connect(str(db), autocommit=True) as conn:
+            schema = conn.execute("SELECT current_schema()").fetchone()[0]
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        return
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
 

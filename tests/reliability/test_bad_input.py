@@ -66,8 +66,8 @@ def _texts(db) -> str:
         return "\n".join(r[0] for r in lib.conn.execute("SELECT text FROM notes"))
 
 
-def test_bad_files_are_reported_and_the_good_ones_imported(messy, tmp_path):
-    db = tmp_path / "lib.db"
+def test_bad_files_are_reported_and_the_good_ones_imported(messy, library_url):
+    db = library_url
     result = _add(db, str(messy), "--max-size", "1")
     assert result.exit_code == 1, result.output  # some inputs failed; the good ones are in (below)
     skipped = _skipped(result.output)
@@ -85,15 +85,15 @@ def test_bad_files_are_reported_and_the_good_ones_imported(messy, tmp_path):
     assert "\ufffd" not in texts and "Ã" not in texts and "Ð" not in texts  # no mojibake stored
 
 
-def test_every_refusal_says_how_to_fix_it(messy, tmp_path):
-    result = _add(tmp_path / "lib.db", str(messy), "--max-size", "1")
+def test_every_refusal_says_how_to_fix_it(messy, library_url):
+    result = _add(library_url, str(messy), "--max-size", "1")
     skipped = _skipped(result.output)
     no_fix = {name: reason for name, reason in skipped.items() if not re.search(r"\(.+\)\s*$", reason)}
     assert no_fix == {}, "refusals without a fix"
 
 
-def test_add_exits_1_when_any_input_failed_and_still_imports_the_good_ones(messy, tmp_path):
-    db = tmp_path / "lib.db"
+def test_add_exits_1_when_any_input_failed_and_still_imports_the_good_ones(messy, library_url):
+    db = library_url
     bad = [str(messy / n) for n in ("binary.md", "paper.pdf", "empty.md", "result.json")]
     result = _add(db, *bad)
     assert result.exit_code == 1
@@ -105,10 +105,10 @@ def test_add_exits_1_when_any_input_failed_and_still_imports_the_good_ones(messy
         assert [os.path.basename(r[0]) for r in lib.conn.execute("SELECT path FROM sources")] == ["readme.md"]
 
 
-def test_a_forced_encoding_reads_gbk_notes(tmp_path):
+def test_a_forced_encoding_reads_gbk_notes(tmp_path, library_url):
     path = tmp_path / "blog.txt"
     path.write_bytes(SEED_FILES["blog"].read_text(encoding="utf-8").encode("gbk", errors="replace"))
-    db = tmp_path / "lib.db"
+    db = library_url
     result = _add(db, str(path), "--encoding", "gbk")
     assert result.exit_code == 0, result.output
     assert ZH_LINE in _texts(db)

@@ -46,9 +46,9 @@ def _start(db, folder, env) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world):
-    tmp, a, _b, env, ref_a, _ = world
-    db = tmp / "same.db"
+def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world, library_url):
+    _tmp, a, _b, env, ref_a, _ = world
+    db = library_url
     first, second = _start(db, a, env), _start(db, a, env)
     outs = [p.communicate(timeout=120) for p in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outs
@@ -58,9 +58,9 @@ def test_two_imports_of_the_same_folder_at_once_end_as_one_clean_import(world):
 
 
 @pytest.mark.slow
-def test_two_imports_of_different_folders_at_once_keep_every_source_whole(world):
-    tmp, a, b, env, ref_a, ref_b = world
-    db = tmp / "both.db"
+def test_two_imports_of_different_folders_at_once_keep_every_source_whole(world, library_url):
+    _tmp, a, b, env, ref_a, ref_b = world
+    db = library_url
     first, second = _start(db, a, env), _start(db, b, env)
     outs = [p.communicate(timeout=120) for p in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outs
@@ -91,9 +91,9 @@ def test_two_processes_creating_one_new_library_at_once_both_open_it(tmp_path):
             assert errors == ["", ""], (i, errors)
 
 
-def test_a_held_write_lock_makes_add_wait_then_succeed(world, tmp_path):
+def test_a_held_write_lock_makes_add_wait_then_succeed(world, library_url):
     _tmp, a, _b, env, ref_a, _ = world
-    db = tmp_path / "wait.db"
+    db = library_url
     holder = Library(db)
     released = threading.Event()
 
@@ -113,10 +113,11 @@ def test_a_held_write_lock_makes_add_wait_then_succeed(world, tmp_path):
     assert verify(db, ref_a) == []
 
 
-def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp_path):
+def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, library_url):
     _tmp, a, _b, _env, _ref, _ = world
-    db = tmp_path / "busy.db"
+    db = library_url
     holder = Library(db)
+    where = holder.location
     impatient = Library(db, timeout=0.2)
     try:
         with holder.transaction():
@@ -128,14 +129,14 @@ def test_a_lock_held_past_the_busy_timeout_fails_with_a_clear_message(world, tmp
         impatient.close()
         holder.close()
     assert summary.imported == 0
-    assert summary.failures and all("busy" in f.reason and str(db) in f.reason for f in summary.failures)
+    assert summary.failures and all("busy" in f.reason and where in f.reason for f in summary.failures)
 
 
-def test_a_busy_library_does_not_make_every_remaining_file_wait_again(world, tmp_path):
+def test_a_busy_library_does_not_make_every_remaining_file_wait_again(world, library_url):
     """Each file waiting the whole busy timeout (30 s in real use) again would turn a 200-file import
     into 100 minutes of waiting on a locked library."""
     _tmp, a, _b, _env, _ref, _ = world
-    db = tmp_path / "busy.db"
+    db = library_url
     holder = Library(db)
     impatient = Library(db, timeout=1.0)
     try:
@@ -155,9 +156,9 @@ def test_a_busy_library_does_not_make_every_remaining_file_wait_again(world, tmp
 
 
 @pytest.mark.slow
-def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world, tmp_path):
+def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world, library_url):
     _tmp, a, _b, env, ref_a, _ = world
-    db = tmp_path / "threads.db"
+    db = library_url
     Library(db).close()
     proc = _start(db, a, env)
     seen: list[list[int]] = [[] for _ in range(3)]
@@ -191,9 +192,9 @@ def test_library_readers_in_threads_see_whole_sources_while_an_import_runs(world
 
 
 @pytest.mark.slow
-def test_cli_readers_work_while_an_import_runs(world, tmp_path):
+def test_cli_readers_work_while_an_import_runs(world, library_url):
     _tmp, a, _b, env, ref_a, _ = world
-    db = tmp_path / "cli.db"
+    db = library_url
     Library(db).close()
     proc = _start(db, a, env)
     runner = CliRunner()
@@ -212,7 +213,7 @@ def test_cli_readers_work_while_an_import_runs(world, tmp_path):
     assert verify(db, ref_a) == []
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # SQLite only: a PostgreSQL library is served with accounts (tests/team)
 def test_serve_answers_searches_while_an_import_runs(world, tmp_path):
     _tmp, a, _b, env, ref_a, _ = world
     db = tmp_path / "serve.db"

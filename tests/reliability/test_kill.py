@@ -45,9 +45,9 @@ def test_reference_import_is_whole_and_a_rerun_is_a_no_op(world):
 
 
 @pytest.mark.slow
-def test_random_sigkills_leave_only_whole_sources_and_a_rerun_completes(world):
-    tmp, folder, env, ref = world
-    db = tmp / "killed.db"
+def test_random_sigkills_leave_only_whole_sources_and_a_rerun_completes(world, library_url):
+    _tmp, folder, env, ref = world
+    db = library_url
     stats = kill_campaign(db, folder, ref, env, kills=KILLS, seed=SEED)
     assert stats.failures == []
     # The campaign must really have interrupted imports, not only watched them finish.

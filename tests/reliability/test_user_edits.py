@@ -16,7 +16,7 @@ from paperdex.library import maintenance, resolution, user_data
 from paperdex.library.db import Library, _statements, migrations
 from paperdex.library.store import find_papers
 from paperdex.resolve.records import Record
-from tests.conftest import SEED_FILES
+from tests.conftest import SEED_FILES, sqlite_only
 
 TOOLCHAIN = "2310.13227"  # a paper of the README seed, kept through the edit
 MARIO = "2302.05981"  # a paper the edit deletes from the file
@@ -50,11 +50,11 @@ def _decide(lib: Library, paper_id: str, decision: str) -> None:
 
 
 @pytest.fixture
-def edited(tmp_path):
+def edited(tmp_path, library_url):
     """A library with the README seed imported and the user's marks on two papers."""
     notes = tmp_path / "readme.md"
     notes.write_text(SEED_FILES["readme"].read_text(encoding="utf-8"), encoding="utf-8")
-    lib = Library(tmp_path / "lib.db")
+    lib = Library(library_url)
     summary = importer.add(lib, [str(notes)], max_bytes=1 << 24)
     assert summary.added == 1
     toolchain, mario = _paper_id(lib, TOOLCHAIN), _paper_id(lib, MARIO)
@@ -91,16 +91,17 @@ def test_user_marks_survive_rebuild_and_check_fix(edited):
     lib, _notes, _toolchain, _mario = edited
     before, export = _user_rows(lib), _export(lib)
     runner = CliRunner()
-    result = runner.invoke(main, ["--db", str(lib.path), "rebuild"])
+    result = runner.invoke(main, ["rebuild"])
     assert result.exit_code == 0, result.output
     assert "keyword index  rebuilt" in result.output
-    fixed = runner.invoke(main, ["--db", str(lib.path), "check", "--fix", "--json"])
+    fixed = runner.invoke(main, ["check", "--fix", "--json"])
     assert fixed.exit_code == 0, fixed.output
     assert json.loads(fixed.output)["ok"] is True
     assert _user_rows(lib) == before
     assert _export(lib) == export
 
 
+@sqlite_only  # builds a v1 file with sqlite3; PostgreSQL's migrations are tested in tests/library
 def test_user_marks_survive_a_migration_from_schema_v1(edited, tmp_path):
     lib, notes, toolchain, mario = edited
     export, user = _export(lib), _user_rows(lib)
@@ -135,6 +136,7 @@ def test_user_marks_survive_a_migration_from_schema_v1(edited, tmp_path):
         assert user_data.get_status(migrated, mario) == "starred"
 
 
+@sqlite_only  # PostgreSQL is backed up with pg_dump (docs/team.md)
 def test_backup_copies_everything_and_refuses_to_overwrite(edited, tmp_path):
     lib, _notes, _toolchain, _mario = edited
     runner = CliRunner()

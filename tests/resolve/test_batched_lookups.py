@@ -131,8 +131,8 @@ def _state(lib: Library) -> dict[str, list]:
     return {name: [tuple(r) for r in lib.conn.execute(sql)] for name, sql in tables.items()}
 
 
-def test_a_batch_written_partly_in_bulk_leaves_what_one_by_one_leaves(tmp_path, monkeypatch):
-    bulk, ids = _library(tmp_path / "bulk.db")
+def test_a_batch_written_partly_in_bulk_leaves_what_one_by_one_leaves(make_library_url, monkeypatch):
+    bulk, ids = _library(make_library_url("bulk.db"))
     outcomes = _outcomes(ids)
     with bulk.transaction() as conn:
         alone, missing = resolution._independent(conn, outcomes)
@@ -140,7 +140,7 @@ def test_a_batch_written_partly_in_bulk_leaves_what_one_by_one_leaves(tmp_path, 
     assert sorted(alone) == [0, 6, 7] and missing == {8}
     written = resolution.write_outcomes(bulk, outcomes)
 
-    single, _ = _library(tmp_path / "single.db")
+    single, _ = _library(make_library_url("single.db"))
     monkeypatch.setattr(resolution, "_independent", lambda conn, outcomes: (set(), set()))
     expected = resolution.write_outcomes(single, _outcomes(ids))
 
@@ -159,8 +159,8 @@ def test_a_batch_written_partly_in_bulk_leaves_what_one_by_one_leaves(tmp_path, 
 
 
 @pytest.mark.parametrize("again", [False, True])
-def test_a_paper_resolved_in_bulk_twice_counts_its_attempts(tmp_path, again):
-    lib, ids = _library(tmp_path / "lib.db")
+def test_a_paper_resolved_in_bulk_twice_counts_its_attempts(library_url, again):
+    lib, ids = _library(library_url)
     outcome = _outcomes(ids)[0]
     resolution.write_outcomes(lib, [outcome])
     if again:

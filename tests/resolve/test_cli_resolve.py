@@ -12,8 +12,8 @@ from paperdex.model import NoteBlock
 from tests.resolve.conftest import SEED_SNAPSHOT, add_blocks
 
 
-def test_snapshot_resolve_and_review_commands(tmp_path):
-    db = tmp_path / "cli.db"
+def test_snapshot_resolve_and_review_commands(tmp_path, library_url):
+    db = library_url
     with Library(db) as lib:
         add_blocks(lib, "n.md", [NoteBlock(title="Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
                                            year=2017),

@@ -75,8 +75,8 @@ def test_reject_drops_every_candidate_for_good(lib, tmp_path):
     assert summary.ambiguous == 0 and resolution.review_items(lib) == []
 
 
-def test_review_cli_numbers_candidates_and_accepts_one(tmp_path):
-    db = tmp_path / "cli.db"
+def test_review_cli_numbers_candidates_and_accepts_one(tmp_path, library_url):
+    db = library_url
     with Library(db) as lib:
         pid = _ambiguous(lib, tmp_path)["paper_id"]
     runner = CliRunner()

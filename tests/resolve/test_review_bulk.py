@@ -110,8 +110,8 @@ def test_undo_brings_back_a_merged_paper(lib, tmp_path):
     assert len(get_paper(lib, pid).notes) == 1 and len(get_paper(lib, other).notes) == 1
 
 
-def test_review_cli_bulk_and_undo(tmp_path):
-    db = tmp_path / "cli.db"
+def test_review_cli_bulk_and_undo(tmp_path, library_url):
+    db = library_url
     with Library(db) as lib:
         items = _library(lib, tmp_path)
     best = max(i["score"] for i in items.values())

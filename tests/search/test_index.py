@@ -56,8 +56,8 @@ def test_rebuild_gives_the_same_answers(own_lib):
     assert {q: titles(own_lib, q) for q in before} == before
 
 
-def test_notes_stored_before_the_index_existed_are_indexed_on_first_search(tmp_path):
-    lib = Library(tmp_path / "old.db")
+def test_notes_stored_before_the_index_existed_are_indexed_on_first_search(tmp_path, library_url):
+    lib = Library(library_url)
     import_into(lib, [write_notes(tmp_path / "notes")])
     with lib.transaction() as conn:  # a library whose notes predate migration 0002
         conn.execute("DELETE FROM search_docs")

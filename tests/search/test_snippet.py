@@ -53,11 +53,11 @@ def test_make_snippet_picks_the_densest_window_in_linear_time():
     assert time.perf_counter() - start < 1.0
 
 
-def test_search_of_a_huge_note_answers_quickly(tmp_path, monkeypatch):
+def test_search_of_a_huge_note_answers_quickly(tmp_path, library_url, monkeypatch):
     from paperdex.library.db import Library
 
     monkeypatch.setenv("PAPERDEX_EMBEDDER", "none")
-    lib = Library(tmp_path / "lib.db")
+    lib = Library(library_url)
     import_into(lib, [_lecture(tmp_path / "notes", 1)])
     start = time.perf_counter()
     results = engine.search(lib, "diffusion", mode="keyword")

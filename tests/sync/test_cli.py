@@ -21,8 +21,8 @@ def run(db, *args):
     return result
 
 
-def test_add_again_is_a_sync_and_sources_trash_restore(tmp_path, folder):
-    db = tmp_path / "lib.db"
+def test_add_again_is_a_sync_and_sources_trash_restore(tmp_path, folder, library_url):
+    db = library_url
     first = run(db, "add", str(folder), "--no-resolve")
     assert first.exit_code == 0, first.output
     assert first.output.startswith("6 files, 7 papers, 1 note merged")
@@ -57,13 +57,13 @@ def test_add_again_is_a_sync_and_sources_trash_restore(tmp_path, folder):
     assert kept == ["dreamer.md"]
 
 
-def test_trash_restore_of_nothing_is_a_clear_error(tmp_path):
-    result = run(tmp_path / "lib.db", "trash", "--restore", "nothing.md")
+def test_trash_restore_of_nothing_is_a_clear_error(library_url):
+    result = run(library_url, "trash", "--restore", "nothing.md")
     assert result.exit_code == 1 and "nothing in the trash matches" in result.output
 
 
-def test_sync_reports_a_file_that_cannot_be_read_and_keeps_its_notes(tmp_path, folder):
-    db = tmp_path / "lib.db"
+def test_sync_reports_a_file_that_cannot_be_read_and_keeps_its_notes(tmp_path, folder, library_url):
+    db = library_url
     run(db, "add", str(folder), "--no-resolve")
     write(folder / "lora.md", "")
     result = run(db, "sync", "--no-resolve")

@@ -70,8 +70,8 @@ def wait_until(condition, timeout: float) -> float:
     raise AssertionError(f"not within {timeout} s")
 
 
-def test_watch_picks_up_a_new_file_within_two_seconds(tmp_path, folder):
-    db = tmp_path / "watched.db"
+def test_watch_picks_up_a_new_file_within_two_seconds(tmp_path, folder, library_url):
+    db = library_url
     watcher = Watcher(db, folder)
     try:
         watcher.wait_for("watching")
@@ -95,8 +95,8 @@ def test_watch_picks_up_a_new_file_within_two_seconds(tmp_path, folder):
         assert view(lib) == fresh_view(tmp_path, folder)
 
 
-def test_half_written_file_is_read_again_when_finished(tmp_path, folder):
-    db = tmp_path / "watched.db"
+def test_half_written_file_is_read_again_when_finished(tmp_path, folder, library_url):
+    db = library_url
     watcher = Watcher(db, folder)
     try:
         watcher.wait_for("watching")
@@ -119,10 +119,10 @@ def test_half_written_file_is_read_again_when_finished(tmp_path, folder):
 
 
 @pytest.mark.slow
-def test_killing_watch_mid_change_leaves_the_library_intact(tmp_path, folder):
+def test_killing_watch_mid_change_leaves_the_library_intact(tmp_path, folder, library_url):
     if not CORPORA.is_dir():
         pytest.fail(f"dev set missing: {CORPORA}")
-    db = tmp_path / "watched.db"
+    db = library_url
     watcher = Watcher(db, folder)
     try:
         watcher.wait_for("watching")

@@ -21,6 +21,7 @@ from pathlib import Path
 from paperdex.errors import LibraryBusy, LibraryError, LibraryReadOnly
 from paperdex.library.diagnosis import diagnose, is_busy, is_environment_failure, on_read_only_mount
 from paperdex.library.dialect import POSTGRES, SQLITE, Dialect
+from paperdex.library.writer_queue import lock_for
 
 BUSY_TIMEOUT_S = 30.0
 # Between two tries to switch a new library to WAL while another process switches it (see _use_wal).
@@ -89,15 +90,18 @@ class Library:
     """A connection to one library (an SQLite file or a PostgreSQL database), migrated to the current schema.
 
     `migrate=False` opens it as it is (for `paperdex migrate --check`); a schema newer than this
-    paperdex is refused either way.
+    paperdex is refused either way. `timeout` is how long a write waits for other writers, on both
+    backends (first in this process's queue, then at the database's lock).
     """
 
     dialect: Dialect = SQLITE
 
     def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S, migrate: bool = True) -> None:
         check_target(path)
+        self.timeout = timeout
         if is_postgres_url(path):
             self._open_postgres(str(path), migrate)
+            self._writers = lock_for(self.cache_key)
             return
         self.url: str | None = None
         self.path = Path(path)
@@ -109,6 +113,7 @@ class Library:
         except (OSError, sqlite3.Error) as exc:
             raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
         self.conn.row_factory = sqlite3.Row
+        self._writers = lock_for(self.cache_key)
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._use_wal(timeout)
@@ -169,7 +174,7 @@ class Library:
         self.url = url
         self.path = None  # type: ignore[assignment]  # no file: nothing beside it to keep
         self.location = postgres.display_url(url)
-        self.conn = postgres.connect(url)  # type: ignore[assignment]
+        self.conn = postgres.connect(url, lock_timeout_ms=int(self.timeout * 1000))  # type: ignore[assignment]
         try:
             self._refuse_newer()
             if migrate:
@@ -237,7 +242,18 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it."""
+        """One write transaction: all of it lands, or none of it; this process's writers take turns."""
+        if not self._writers.acquire(self.timeout):
+            raise LibraryBusy(f"the library {self.location} is busy (another paperdex is writing); "
+                              "try again when it finishes")
+        try:
+            with self._transaction() as conn:
+                yield conn
+        finally:
+            self._writers.release()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.dialect.is_postgres:
             from paperdex.library import postgres
 

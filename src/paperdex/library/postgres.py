@@ -27,7 +27,8 @@ from paperdex.errors import LibraryBusy, LibraryError
 from paperdex.library.dialect import POSTGRES
 
 CONNECT_TIMEOUT_S = 10
-# A writer waits this long for another writer's transaction (SQLite's busy timeout plays this part).
+# A writer waits this long for another writer's transaction (SQLite's busy timeout plays this part);
+# Library(timeout=…) sets it per connection.
 LOCK_TIMEOUT_MS = 30_000
 # Every write transaction takes this advisory lock first, so writers queue one at a time exactly as
 # SQLite's BEGIN IMMEDIATE makes them: library code may then read-then-write without racing (two
@@ -126,9 +127,10 @@ class PgConnection:
 
     dialect = POSTGRES
 
-    def __init__(self, raw: psycopg.Connection, url: str = "") -> None:
+    def __init__(self, raw: psycopg.Connection, url: str = "", lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> None:
         self.raw = raw
         self.url = url
+        self.lock_timeout_ms = lock_timeout_ms
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> psycopg.Cursor:
         args = tuple(params) if params is not None else ()
@@ -141,7 +143,7 @@ class PgConnection:
             # outside a transaction nothing was half done, so connect again and run it once more.
             if not (idle and self.url and (self.raw.closed or self.raw.broken)):
                 raise
-            self.raw = connect(self.url).raw
+            self.raw = connect(self.url, lock_timeout_ms=self.lock_timeout_ms).raw
             cur = self.raw.cursor()
             cur.execute(translate(sql), args)
         return cur
@@ -164,12 +166,13 @@ class PgConnection:
         self.raw.close()
 
 
-def connect(url: str) -> PgConnection:
+def connect(url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> PgConnection:
     """Connect, or say in one line what is wrong and how to fix it."""
     try:
         params = conninfo_to_dict(url)
         # Ours come first, so a URL's own `options` (a search_path, say) still apply after them.
-        params["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS} " + str(params.get("options") or "")
+        # (lock_timeout 0 would mean "wait for ever": the shortest wait is 1 ms.)
+        params["options"] = f"-c lock_timeout={max(1, lock_timeout_ms)} " + str(params.get("options") or "")
         params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         raw = psycopg.connect(autocommit=True, row_factory=_row_factory, client_encoding="UTF8", **params)
     except psycopg.OperationalError as exc:
@@ -178,7 +181,7 @@ def connect(url: str) -> PgConnection:
         raise LibraryError(f"cannot open library {display_url(url)}: {first_line(exc)} "
                            "(write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE)") from exc
     raw.adapters.register_loader("numeric", _NumericLoader)
-    return PgConnection(raw, url)
+    return PgConnection(raw, url, lock_timeout_ms)
 
 
 def first_line(exc: BaseException) -> str:
