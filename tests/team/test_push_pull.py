@@ -239,3 +239,40 @@ def test_push_waits_out_a_busy_team_library(server, tmp_path, monkeypatch):
     assert len(busy) == team_client.RETRIES + 3
     assert pushed.added == count(db, "SELECT count(*) FROM notes") == count(
         server.db, "SELECT count(*) FROM notes WHERE added_by = 'eve'")
+
+
+def test_a_write_waiting_its_turn_holds_up_no_reader(server):
+    """Library work runs on worker threads: while a form write waits behind another member's long
+    transaction, searches, pages and token checks still answer at once (on the event loop it stopped all)."""
+    import threading
+    import time
+
+    added = httpx.post(server.url + "api/notes", headers=server.headers("eve"),
+                       json={"text": "- [World Models](https://arxiv.org/abs/1803.10122): an agent dreams"})
+    assert added.status_code == 201, added.text
+    paper = added.json()["papers"][0]
+    outcome: dict[str, httpx.Response] = {}
+
+    def tag() -> None:
+        outcome["tag"] = httpx.post(f"{server.url}papers/{paper}/tags", data={"tag": "waited"},
+                                    headers=server.headers("eve"), timeout=60)
+
+    holder = Library(server.db)
+    try:
+        with holder.transaction():
+            writer = threading.Thread(target=tag)
+            writer.start()
+            time.sleep(0.5)
+            assert writer.is_alive()  # queued behind the open transaction
+            started = time.monotonic()
+            for path, params in (("api/search", {"q": "world models", "mode": "keyword"}), ("api/papers", {}),
+                                 ("api/me", {})):
+                answer = httpx.get(server.url + path, params=params, headers=server.headers("rita"), timeout=10)
+                assert answer.status_code == 200, (path, answer.text)
+            assert time.monotonic() - started < 5
+        writer.join(30)
+    finally:
+        holder.close()
+    assert outcome["tag"].status_code == 303
+    with Library(server.db) as lib:
+        assert lib.conn.execute("SELECT tag FROM paper_tags WHERE paper_id = ?", (paper,)).fetchone()[0] == "waited"

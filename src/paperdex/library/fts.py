@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from paperdex.errors import LibraryBusy, LibraryReadOnly
 from paperdex.library.db import Library
-from paperdex.library.store import PaperFilter, _paper_from_row, note_from_row
+from paperdex.library.store import PaperFilter, note_from_row, papers_from_rows
 from paperdex.model import Note, Paper
 from paperdex.search.analyze import analyze, title_acronyms, url_words
 
@@ -104,14 +104,20 @@ def index_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
     papers: set[str] = set()
     for chunk in _chunks(note_ids):
         marks = ",".join("?" * len(chunk))
+        fields: dict[str, tuple[str, str, str]] = {}
+        docs = []
         for row in conn.execute(f"SELECT * FROM notes WHERE id IN ({marks})", chunk).fetchall():
             title, names, body, embed = note_fields(row)
-            cur = conn.execute("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?) RETURNING id",
-                               (row["id"], text_hash(embed)))
-            conn.execute("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
-                         (cur.fetchone()[0], title, names, body))
+            fields[row["id"]] = (title, names, body)
+            docs.append((row["id"], text_hash(embed)))
             if row["paper_id"]:
                 papers.add(row["paper_id"])
+        # Two batched inserts per chunk, not two statements per note: on PostgreSQL each statement
+        # is a round trip, and executemany sends a chunk's rows in one pipeline.
+        conn.executemany("INSERT INTO search_docs (note_id, embed_hash) VALUES (?, ?)", docs)
+        rowids = conn.execute(f"SELECT id, note_id FROM search_docs WHERE note_id IN ({marks})", chunk).fetchall()
+        conn.executemany("INSERT INTO search_fts (rowid, title, names, body) VALUES (?,?,?,?)",
+                         [(r[0], *fields[r[1]]) for r in rowids if r[1] in fields])
     refresh_papers(conn, papers)
     _refresh_stale(conn)
     _bump(conn)
@@ -420,7 +426,7 @@ def papers_by_id(lib: Library, paper_ids: list[str]) -> dict[str, Paper]:
         return {}
     rows = lib.conn.execute(f"SELECT * FROM papers WHERE id IN ({lib.dialect.list_values()})",
                             [lib.dialect.list_param(paper_ids)]).fetchall()
-    return {r["id"]: _paper_from_row(lib.conn, r, False) for r in rows}
+    return {paper.id: paper for paper in papers_from_rows(lib, rows, with_notes=False)}
 
 
 def paper_titles(lib: Library, paper_ids: list[str]) -> dict[str, tuple[str, bool]]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from paperdex.library import exchange
+from paperdex.web import workers
 
 MAX_BATCH = 500
 MAX_BODY = 32 << 20
@@ -86,25 +86,21 @@ def _checked(records: list) -> list[dict]:
 async def push_notes(request: Request) -> Response:
     name = _member(request)
     records = _checked(await _body(request, "notes"))
-    pool = _pool(request)
-    applied = await run_in_threadpool(
-        lambda: exchange.apply_notes(pool.get(), records, namespace=name, added_by=name))
+    applied = await workers.write(request, lambda lib: exchange.apply_notes(lib, records, namespace=name, added_by=name))
     return JSONResponse(applied.to_json())
 
 
 async def delete_notes(request: Request) -> Response:
     name = _member(request)
     origins = [str(o) for o in await _body(request, "origins")]
-    pool = _pool(request)
-    removed = await run_in_threadpool(lambda: exchange.remove_notes(pool.get(), added_by=name, origins=origins))
+    removed = await workers.write(request, lambda lib: exchange.remove_notes(lib, added_by=name, origins=origins))
     return JSONResponse({"removed": removed})
 
 
 async def push_papers(request: Request) -> Response:
     _member(request)
     records = [r for r in await _body(request, "papers") if isinstance(r, dict)]
-    pool = _pool(request)
-    counts = await run_in_threadpool(lambda: exchange.apply_papers(pool.get(), records))
+    counts = await workers.write(request, exchange.apply_papers, records)
     return JSONResponse(counts)
 
 

@@ -18,7 +18,7 @@ from starlette.templating import Jinja2Templates
 from paperdex import __version__
 from paperdex.library.db import Library
 from paperdex.team import server as sync_api
-from paperdex.web import api, pages, render, team
+from paperdex.web import api, pages, render, team, workers
 from paperdex.web.auth import TeamAuth
 from paperdex.web.security import Guard
 from paperdex.web.views import safe_url
@@ -27,11 +27,17 @@ HERE = Path(__file__).resolve().parent
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
 
+# How long a write waits for the writes queued before it: less than a push client waits for its answer
+# (team/client.py TIMEOUT_S, 120 s), more than a CLI's 30 s, because a server's writers are many.
+WRITE_WAIT_S = 100.0
+
+
 class LibraryPool:
     """One connection per worker thread: sqlite3 connections must not be shared across threads mid-query."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT_S) -> None:
         self.path = path if "://" in str(path) else Path(path)  # a postgresql:// URL stays a URL
+        self.write_wait = write_wait
         self._local = threading.local()
         self._all: list[Library] = []
         self._lock = threading.Lock()
@@ -40,7 +46,7 @@ class LibraryPool:
     def get(self) -> Library:
         lib = getattr(self._local, "lib", None)
         if lib is None:
-            lib = self._local.lib = Library(self.path)
+            lib = self._local.lib = Library(self.path, timeout=self.write_wait)
             with self._lock:
                 self._all.append(lib)
         return lib
@@ -76,12 +82,13 @@ def create_app(lib_path: str | Path, *, token: str | None = None,
         # then, and after each change to the notes, searches use SQLite FTS5.
         from paperdex.search.engine import warm_in_background
 
+        workers.limit_readers()
         warm_in_background(pool.path)
         yield
         pool.close()
 
     # Team mode (a library with accounts) is decided per request by TeamAuth, inside the CSRF guard.
-    middleware = [Middleware(Guard, token=token), Middleware(TeamAuth, pool=pool, secure_cookies=secure_cookies)]
+    middleware = [Middleware(Guard, token=token), Middleware(TeamAuth, secure_cookies=secure_cookies)]
     if allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     routes = [

@@ -9,12 +9,14 @@ served as before. One ASGI middleware, inside the CSRF Guard, so no route can fo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paperdex.library import accounts
+from paperdex.web import workers
 from paperdex.web.security import SECURITY_HEADERS, UNSAFE, _cookies
 
 SESSION_COOKIE = "pdx_session"
@@ -47,9 +49,8 @@ def session_cookie(value: str, *, secure: bool, max_age: int | None = None) -> s
 class TeamAuth:
     """ASGI middleware: sets scope['state']['account'] (None on a personal library) or refuses."""
 
-    def __init__(self, app: ASGIApp, *, pool, secure_cookies: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
         self.app = app
-        self.pool = pool
         self.secure_cookies = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -60,11 +61,24 @@ class TeamAuth:
         state["account"] = None
         state["team"] = False
         state["secure_cookies"] = is_secure(scope, self.secure_cookies)
-        lib = self.pool.get()
-        if not accounts.has_accounts(lib):
-            await self.app(scope, receive, send)
+        # The look-ups (and a failed token's write) run on a worker thread with that thread's connection:
+        # on the event loop they would stop every other request while a push holds the write lock.
+        verdict = await workers.run(scope["app"], self._decide, scope, write=scope["method"] in UNSAFE)
+        if isinstance(verdict, _Refusal):
+            if verdict.location:
+                await _redirect(send, verdict.location)
+            else:
+                await _refuse(scope, send, verdict.status, verdict.message, verdict.headers)
             return
-        state["team"] = True
+        state["team"], state["account"] = verdict
+        await self.app(scope, receive, send)
+
+    def _decide(self, lib, scope: Scope) -> tuple[bool, accounts.Account | None] | _Refusal:
+        """(team library?, account) for a request that may go on, else how to refuse it.
+
+        A write's check runs on the writers' threads, so a push is not kept waiting behind searches."""
+        if not accounts.has_accounts(lib):
+            return False, None
         path = scope["path"]
         headers = Headers(scope=scope)
         auth = headers.get("authorization", "")
@@ -73,37 +87,38 @@ class TeamAuth:
             key = [f"token-ip:{client_ip(scope)}"]
             wait = accounts.locked_for(lib, key)
             if wait:
-                await _refuse(scope, send, 429, f"too many wrong tokens; try again in {wait} s",
-                              [(b"retry-after", str(wait).encode())])
-                return
+                return _Refusal(429, f"too many wrong tokens; try again in {wait} s",
+                                [(b"retry-after", str(wait).encode())])
             account = accounts.account_for_token(lib, auth[7:].strip())
             if account is None:
                 accounts.record_failure(lib, key, limit=TOKEN_FAILURES)
-                await _refuse(scope, send, 401, "this token is not valid (revoked, or its account was removed)",
-                              [(b"www-authenticate", b'Bearer realm="paperdex"')])
-                return
+                return _Refusal(401, "this token is not valid (revoked, or its account was removed)",
+                                [(b"www-authenticate", b'Bearer realm="paperdex"')])
         else:
             account = accounts.account_for_session(lib, _cookies(headers).get(SESSION_COOKIE))
         public = path == "/login" or any(path.startswith(p) for p in PUBLIC[1:])
         if account is None and not public:
             if path.startswith("/api/"):
-                await _refuse(scope, send, 401, "this paperdex is a team library: log in, or send "
-                              "Authorization: Bearer TOKEN (`paperdex user token NAME` makes one)",
-                              [(b"www-authenticate", b'Bearer realm="paperdex"')])
-            else:
-                target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
-                await _redirect(send, "/login?next=" + quote(target, safe=""))
-            return
+                return _Refusal(401, "this paperdex is a team library: log in, or send "
+                                "Authorization: Bearer TOKEN (`paperdex user token NAME` makes one)",
+                                [(b"www-authenticate", b'Bearer realm="paperdex"')])
+            target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+            return _Refusal(303, "", location="/login?next=" + quote(target, safe=""))
         if account is not None and scope["method"] in UNSAFE and path not in ("/login", "/logout"):
             if not account.can_write:
-                await _refuse(scope, send, 403, f"{account.name} is a reader: readers can read this library "
-                              "but not change it (an admin can change the role)")
-                return
+                return _Refusal(403, f"{account.name} is a reader: readers can read this library "
+                                "but not change it (an admin can change the role)")
             if any(path.startswith(p) for p in ADMIN_ONLY) and not account.is_admin:
-                await _refuse(scope, send, 403, "only an admin can do this (review decisions merge papers)")
-                return
-        state["account"] = account
-        await self.app(scope, receive, send)
+                return _Refusal(403, "only an admin can do this (review decisions merge papers)")
+        return True, account
+
+
+@dataclass
+class _Refusal:
+    status: int
+    message: str
+    headers: list = field(default_factory=list)
+    location: str = ""
 
 
 async def _redirect(send: Send, location: str) -> None:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from paperdex.errors import LibraryBusy, UsageError
 from paperdex.library import browse, team_views, user_data
 from paperdex.library.store import PaperFilter, counts, get_paper, get_papers, iter_paperless
-from paperdex.web import charts, features, render
+from paperdex.web import charts, features, render, workers
 from paperdex.web.views import (
     BadParam,
     facets_of,
@@ -83,24 +83,27 @@ def _back(request: Request, paper_id: str) -> Response:
 async def add_tag(request: Request) -> Response:
     form = await _form(request)
     paper_id = request.path_params["paper_id"]
-    lib = lib_of(request)
-    for tag in re.split(r",", form.get("tag", "")):
-        if tag.strip():
-            user_data.add_tag(lib, paper_id, tag)
+
+    def add(lib) -> None:
+        for tag in re.split(r",", form.get("tag", "")):
+            if tag.strip():
+                user_data.add_tag(lib, paper_id, tag)
+
+    await workers.write(request, add)
     return _back(request, paper_id)
 
 
 async def remove_tag(request: Request) -> Response:
     form = await _form(request)
     paper_id = request.path_params["paper_id"]
-    user_data.remove_tag(lib_of(request), paper_id, form.get("tag", ""))
+    await workers.write(request, user_data.remove_tag, paper_id, form.get("tag", ""))
     return _back(request, paper_id)
 
 
 async def set_status(request: Request) -> Response:
     form = await _form(request)
     paper_id = request.path_params["paper_id"]
-    user_data.set_status(lib_of(request), paper_id, form.get("status") or None)
+    await workers.write(request, user_data.set_status, paper_id, form.get("status") or None)
     return _back(request, paper_id)
 
 
@@ -181,7 +184,7 @@ async def review_bulk(request: Request) -> Response:
     if not ids:
         return RedirectResponse("/review?done=none", status_code=303)
     try:
-        result = features.decide_many(lib_of(request), ids, decision)
+        result = await workers.write(request, features.decide_many, ids, decision)
     except features.Unavailable as exc:
         raise HTTPException(404, str(exc)) from exc
     done = f"{len(result.accepted)}-accepted-{len(result.rejected)}-rejected-{len(result.skipped)}-skipped"
@@ -190,7 +193,7 @@ async def review_bulk(request: Request) -> Response:
 
 async def review_undo(request: Request) -> Response:
     try:
-        undone = features.undo_review(lib_of(request))
+        undone = await workers.write(request, features.undo_review)
     except features.Unavailable as exc:
         raise HTTPException(404, str(exc)) from exc
     return RedirectResponse(f"/review?done={'undone-' + str(len(undone)) if undone else 'nothing-to-undo'}",
@@ -213,7 +216,7 @@ async def review_pick(request: Request) -> Response:
 async def _review(request: Request, apply) -> Response:
     """Apply a review decision, then go back where the form came from (papers may merge: follow the id)."""
     try:
-        new_id = apply(lib_of(request), request.path_params["paper_id"])
+        new_id = await workers.write(request, apply, request.path_params["paper_id"])
     except features.Unavailable as exc:
         raise HTTPException(404, str(exc)) from exc
     except LookupError as exc:

@@ -10,7 +10,6 @@ import hashlib
 import secrets
 from urllib.parse import quote, urlsplit
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -18,6 +17,7 @@ from starlette.routing import Route
 
 from paperdex.library import accounts, exchange, team_views
 from paperdex.library.store import get_note
+from paperdex.web import workers
 from paperdex.web.auth import SESSION_COOKIE, client_ip, session_cookie
 from paperdex.web.views import lib_of
 
@@ -51,22 +51,29 @@ async def login(request: Request) -> Response:
     name = str(form.get("name") or "").strip()[:64]
     password = str(form.get("password") or "")[:1024]
     target = _next(str(form.get("next") or "/"))
-    lib = lib_of(request)
     keys = [f"account:{name.casefold()}", f"ip:{client_ip(request.scope)}"]
-    wait = accounts.locked_for(lib, keys)
+
+    def attempt(lib) -> tuple[int, str | None]:
+        """(seconds locked, or 0) and the new session, if the password is right. Argon2 takes ~50 ms."""
+        wait = accounts.locked_for(lib, keys)
+        if wait:
+            return wait, None
+        account = accounts.verify_password(lib, name, password)
+        if account is None:
+            accounts.record_failure(lib, keys)
+            return 0, None
+        accounts.clear_failures(lib, keys[:1])
+        return 0, accounts.start_session(lib, account)
+
+    wait, session = await workers.write(request, attempt)
     if wait:
         response = page(request, "login.html", status_code=429, active="login", next=target, login_name=name,
                         error=f"Too many failed logins: try again in {wait} seconds.")
         response.headers["retry-after"] = str(wait)
         return response
-    pool = request.app.state.pool  # argon2 takes ~50 ms: off the event loop, on that thread's connection
-    account = await run_in_threadpool(lambda: accounts.verify_password(pool.get(), name, password))
-    if account is None:
-        accounts.record_failure(lib, keys)
+    if session is None:
         return page(request, "login.html", status_code=401, active="login", next=target, login_name=name,
                     error="Wrong name or password.")
-    accounts.clear_failures(lib, keys[:1])
-    session = accounts.start_session(lib, account)
     response = RedirectResponse(target, status_code=303)
     response.headers.append("set-cookie", session_cookie(session, secure=request.state.secure_cookies,
                                                          max_age=accounts.SESSION_DAYS * 86400))
@@ -74,7 +81,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    accounts.end_session(lib_of(request), request.cookies.get(SESSION_COOKIE))
+    await workers.write(request, accounts.end_session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.headers.append("set-cookie", session_cookie("", secure=request.state.secure_cookies, max_age=0))
     return response
@@ -93,9 +100,8 @@ def feed(request: Request) -> Response:
 # --- notes by members ---------------------------------------------------------------------------------
 
 
-def _own(request: Request, note_id: str):
+def _own(lib, request: Request, note_id: str):
     """The note, if this account may change it: its own, or any for an admin."""
-    lib = lib_of(request)
     note = get_note(lib, note_id)
     if note is None:
         raise HTTPException(404, f"no note with id {note_id}")
@@ -133,33 +139,38 @@ async def add_note(request: Request) -> Response:
     text = _checked_text(data)
     account = _account(request)
     name = account.name if account else None
-    pool = request.app.state.pool
     loaded = load_bytes(text.encode("utf-8"), "web", format="markdown")
     key = f"web:{name or 'local'}:{hashlib.sha1(text.encode()).hexdigest()[:12]}:{secrets.token_hex(4)}"
     summary = importer.AddSummary()
 
-    def store() -> list[str]:
-        lib = pool.get()
+    def store(lib) -> list[str]:
         importer.store_loaded(lib, loaded, key=key, path=f"web/{name or 'local'}",
                               reader=str(data.get("reader") or "") or name, shape=None, force=False,
                               summary=summary)
         return exchange.attribute_source(lib, key, name)
 
-    ids = await run_in_threadpool(store)
+    ids = await workers.write(request, store)
     return JSONResponse({"notes": ids, "papers": sorted(summary.papers)}, status_code=201)
 
 
 async def edit_note(request: Request) -> Response:
-    note = _own(request, request.path_params["note_id"])
     text = _checked_text(await _text_of(request))
-    exchange.edit_note_text(lib_of(request), note.id, text)
-    return JSONResponse({"id": note.id, "text": text})
+
+    def edit(lib) -> str:
+        note = _own(lib, request, request.path_params["note_id"])
+        exchange.edit_note_text(lib, note.id, text)
+        return note.id
+
+    return JSONResponse({"id": await workers.write(request, edit), "text": text})
 
 
 async def delete_note(request: Request) -> Response:
-    note = _own(request, request.path_params["note_id"])
-    exchange.remove_notes(lib_of(request), note_ids=[note.id])
-    return JSONResponse({"deleted": note.id})
+    def delete(lib) -> str:
+        note = _own(lib, request, request.path_params["note_id"])
+        exchange.remove_notes(lib, note_ids=[note.id])
+        return note.id
+
+    return JSONResponse({"deleted": await workers.write(request, delete)})
 
 
 async def add_note_form(request: Request) -> Response:

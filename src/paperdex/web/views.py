@@ -26,6 +26,7 @@ def lib_of(request: Request) -> Library:
     return request.app.state.pool.get()
 
 
+
 def facets_of(request: Request) -> dict:
     """Facet values, recomputed only when the library changed (they scan every note)."""
     lib = lib_of(request)
