@@ -11,8 +11,9 @@ for both phases side by side with the ratio.
     python bench/team_load.py                       # 8 members, 50 clients, 15 s baseline + 60 s load
     python bench/team_load.py --clients 10 --duration 20 --files 10   # a quick run
 
-Loopback only; bounded in time (baseline + duration + the pushes' own time, capped by --timeout) and count.
-Results for docs/team.md. After part A's merge, --db postgresql://… runs the same load on PostgreSQL.
+Loopback only; bounded in time (baseline + the pushes' own time, capped by --timeout, + the rest of
+--duration or at least --after seconds) and count. Results for docs/team.md; --db postgresql://… runs the
+same load on a PostgreSQL team library (an empty database).
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of searching while members push")
     parser.add_argument("--baseline", type=float, default=15.0, help="seconds of searching before the pushes")
+    parser.add_argument("--after", type=float, default=15.0,
+                        help="at least this many seconds of searching after the pushes (the fair baseline)")
     parser.add_argument("--files", type=int, default=40, help="files per member library (bounds the notes)")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up on pushes after this many seconds")
     parser.add_argument("--db", help="team library (default: a new SQLite file; postgresql://… after part A)")
@@ -202,7 +205,7 @@ def main() -> None:
             t.join(timeout=max(1.0, args.timeout - (time.perf_counter() - load_start)))
         pushed_in = time.perf_counter() - load_start
         during = searchers.snapshot()
-        time.sleep(max(0.0, args.duration - pushed_in))
+        time.sleep(max(args.after, args.duration - pushed_in))
         after = searchers.finish()
         load_seconds = time.perf_counter() - load_start
     finally:

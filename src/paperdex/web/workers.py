@@ -1,10 +1,12 @@
 """Where the server does library work: on worker threads, never on the event loop, writes apart from reads.
 
 Reads (pages, searches, the team door's token checks) share Starlette's thread pool, capped at
-READ_THREADS: more threads than that only split two cores into thinner slices of the GIL, and a writer
-among forty busy readers got one slice in forty (a push batch of a second took forty). Writes have
-their own WRITE_THREADS, so a member's push never queues for a thread behind fifty searches; they then
-take turns at the library's writer queue (library/writer_queue.py).
+READ_THREADS: more threads than that only cut the GIL into thinner slices, and a writer needs the GIL
+back after each of its ~10 statements per note. With 50 clients searching, 8 reader threads made eight
+members' pushes to PostgreSQL take 150 s, 3 took 55 s and 4 took 75 s, at about the same search latency
+(bench/team_load.py, docs/team.md). Writes have their own WRITE_THREADS, so a member's push never queues
+for a thread behind fifty searches; they then take turns at the library's writer queue
+(library/writer_queue.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import anyio.to_thread
 from starlette.requests import Request
 
 T = TypeVar("T")
-READ_THREADS = 8
+READ_THREADS = 4
 WRITE_THREADS = 2
 
 
