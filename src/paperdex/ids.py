@@ -8,6 +8,7 @@ database keys and compared across notes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from paperdex.model import SCHEMES, Identifier
@@ -232,6 +233,7 @@ def _doi_in_path(path: str) -> Identifier | None:
     return Identifier("doi", doi) if doi else None
 
 
+@lru_cache(maxsize=4096)
 def identifier_from_url(url: str) -> Identifier | None:
     """The paper identifier a link carries, or None for a blog, code or video link."""
     url = url.strip()

@@ -197,8 +197,17 @@ def clean_title(raw: str) -> tuple[str, dict]:
 
 _FIELD_LINE = re.compile(r"^\s*[-*+•]\s*[^:：]{1,20}[:：]")
 _MARKUP = re.compile(r"https?://|www\.|\$|\\|[{}]")
+_URL_START = re.compile(r"https?://")
 _TWO_SENTENCES = re.compile(r"[.]\s+[A-Z]")
 _QUESTION = re.compile(r"[!?]\s+[A-Z]")
+
+
+def _has_markup(text: str) -> bool:
+    """_MARKUP.search(text), by substring tests first: an alternation regex tries every position, and this
+    runs on every candidate line of every document."""
+    if "$" in text or "\\" in text or "{" in text or "}" in text or "www." in text:
+        return True
+    return "http" in text and _URL_START.search(text) is not None
 
 
 def looks_like_title(line: str) -> bool:
@@ -208,7 +217,7 @@ def looks_like_title(line: str) -> bool:
         return False
     if text[0] in "-*+•·【#>|!" or _FIELD_LINE.match(text):
         return False
-    if _MARKUP.search(text):
+    if _has_markup(text):
         return False
     if _CJK.search(text):
         return False

@@ -63,6 +63,7 @@ WEAK = 0.3
 # A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
 _TASK_ITEM = re.compile(r"^\s*\[[ xX]\]\s+\S")
+_DIGIT = re.compile(r"\d")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
@@ -103,7 +104,8 @@ def plain(text: str, keep_emphasis: bool = False) -> str:
         out = out[: link.start] + keep + out[link.end:]
     if "<" in out:
         out = _TAG.sub(" ", out)
-    out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
+    if "`" in out or "~~" in out or (not keep_emphasis and ("**" in out or "__" in out)):
+        out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
     return " ".join(out.split())  # runs of whitespace as one space, as re's \s+ would
 
 
@@ -171,7 +173,7 @@ def _head_evidence(text: str) -> Evidence:
         elif is_local_note(link.url):
             ev.note_links.append(link)
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
-        if any(map(str.isdigit, text)) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits
+        if _DIGIT.search(text) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits (\d)
     visible = plain(text)
     if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"
@@ -244,6 +246,10 @@ def _without_links(text: str) -> str:
     return re.sub(r"[\[\]()|/·,;:-]", " ", out).strip()
 
 
+# Where the name before a line's links ends: a link, a key, a table cell's bar, a bare URL.
+_TITLE_END = re.compile(r"\s\[\[|\s\[|<kbd>|\s\|\s|https?://")
+
+
 def _title_part(text: str) -> str:
     """What names the entry: the first link's text when it is not a label, else the text before links."""
     for link in find_links(text):
@@ -252,8 +258,9 @@ def _title_part(text: str) -> str:
         if link.text and not is_label(link.text):
             return link.text
         break
-    first = re.split(r"\s\[\[|\s\[|<kbd>|\s\|\s|https?://", text, maxsplit=1)[0]
-    return first
+    if "[" not in text and "<kbd>" not in text and "|" not in text and "://" not in text:
+        return text  # nothing to split at (most lines)
+    return _TITLE_END.split(text, maxsplit=1)[0]
 
 
 def score(node: Node, ev: Evidence) -> float:
