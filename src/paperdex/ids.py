@@ -36,6 +36,7 @@ _DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/[^\s\"'<>`\u3000-\u303f\u4e00-\u9fff\
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\s*[:：]\s*|doi\s+)", re.I)
 _TRAILING = ".,;:!?'\"*`，。；：！？、"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_CLOSER = re.compile(r"[)\]}>]")
 
 # --- URLs ------------------------------------------------------------------------------------------
 
@@ -57,7 +58,7 @@ _ARXIV_OLD_BARE = re.compile(rf"(?<![\w/.-])(?P<id>{_ARXIV_OLD})(?:v(?P<v>\d+))?
 def _trim_url_tail(url: str) -> str:
     """Cut an unbalanced closing bracket (Markdown `[x](url)`) and trailing punctuation."""
     depth: dict[str, int] = {}
-    for i, ch in enumerate(url):
+    for i, ch in enumerate(url) if _CLOSER.search(url) else ():  # only a closer can cut the URL
         if ch in "([{<":
             depth[ch] = depth.get(ch, 0) + 1
         elif ch in _CLOSERS:

@@ -74,7 +74,9 @@ def _clean(title: str) -> str:
 # A period that ends an initial or an abbreviation ("J.", "et al.", "Proc."), not a sentence.
 _ABBREVIATION = re.compile(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|"
                            r"Assoc|Comput|Linguist|Natl|Univ|Trans)\.$")
-_SENTENCE_END = re.compile(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])")
+# A sentence's end: [.?!] before a space or the end, or a period glued to the next word after [a-z)]. Written as
+# one alternation after the mark (not `...|(?<=[a-z)])\.(?=[A-Z][a-z])`) so the regex scans for the mark only.
+_SENTENCE_END = re.compile(r"[.?!](?:(?=\s|$)|(?<=[a-z)]\.)(?=[A-Z][a-z]))")
 _ENDS = re.compile(r"[.?!]")
 
 
@@ -106,7 +108,7 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
         return False
     if _ET_AL.search(t):
         return len(t.split()) <= 8
-    if ":" in t or "：" in t or any(len(chunk.split()) > 5 for chunk in _NAME_SEPARATORS.split(t)):
+    if ":" in t or "：" in t or (len(t.split()) > 5 and any(len(chunk.split()) > 5 for chunk in _NAME_SEPARATORS.split(t))):
         return False  # "Multimodal Machine Learning: A Survey and Taxonomy" is a title, not names
     if _HAN.search(t):
         return bool(_HAN_NAMES.fullmatch(t))

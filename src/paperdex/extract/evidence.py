@@ -16,7 +16,7 @@ from functools import lru_cache
 from paperdex.extract.citation import Citation, parse_citation
 from paperdex.extract.links import Link, find_links, is_anchor, is_image, is_local_note, is_paper_url
 from paperdex.extract.tree import Node
-from paperdex.ids import find_identifiers
+from paperdex.ids import _ARXIV_WORD, find_identifiers
 from paperdex.model import Identifier
 from paperdex.titles import looks_like_title
 
@@ -120,9 +120,13 @@ _FIELD_KEY = re.compile(
     r"авторы|источник|дата|著者|저자)\W*[:：]", re.I)
 
 
+_TRAILING_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
 def is_label(text: str) -> bool:
     t = plain(text).strip(" []()*_:：|·-")
-    t = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", t).strip()  # "Springer (Autonomous Robots)"
+    if ")" in t or "）" in t:
+        t = _TRAILING_PAREN.sub("", t).strip()  # "Springer (Autonomous Robots)"
     return not t or bool(PAPER_LABELS.match(t) or OTHER_LABELS.match(t))
 
 
@@ -153,6 +157,12 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
     return _head_evidence(node.head if head is None else head).copy()
 
 
+def _may_hold_id(text: str) -> bool:
+    """Whether find_identifiers could find an arXiv id or a DOI: each has digits (\\d), and each form
+    has a slash or the word arXiv (find_identifiers' own test), and _ID_HINT's marks."""
+    return bool(_DIGIT.search(text) and ("/" in text or _ARXIV_WORD.search(text)) and _ID_HINT.search(text))
+
+
 _NO_WORDS = re.compile(r"[\W\d_]*")
 # A head longer than this is prose or a pasted dump, never one paper's name (and not worth a regex pass).
 MAX_HEAD_CHARS = 4000
@@ -173,7 +183,7 @@ def _head_evidence(text: str) -> Evidence:
         elif is_local_note(link.url):
             ev.note_links.append(link)
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
-        if _DIGIT.search(text) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits (\d)
+        if _may_hold_id(text) else []
     visible = plain(text)
     if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"

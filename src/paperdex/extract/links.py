@@ -105,16 +105,28 @@ def find_links(text: str) -> tuple[Link, ...]:
         if not any(a <= m.start() < b for a, b in taken):
             found.append(Link("", m.group("url"), m.start(), m.end()))
             taken.append((m.start(), m.end()))
-    masked = list(text)
-    for a, b in taken:
-        masked[a:b] = " " * (b - a)
-    rest = "".join(masked)
+    rest = _blanked(text, taken)
     for url in find_urls(rest):
         pos = rest.find(url)
         found.append(Link("", url, pos, pos + len(url)))
         rest = rest[:pos] + " " * len(url) + rest[pos + len(url):]
     found.sort(key=lambda link: link.start)
     return tuple(found)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans (which may overlap) overwritten by spaces, so bare URLs are not found twice."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        pieces += [text[pos:a], " " * (b - a)]
+        pos = b
+    return "".join(pieces) + text[pos:]
 
 
 def is_local(url: str) -> bool:
