@@ -37,6 +37,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\s*[:：]\s*|doi\s
 _TRAILING = ".,;:!?'\"*`，。；：！？、"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _CLOSER = re.compile(r"[)\]}>]")
+_BRACKET = re.compile(r"[()\[\]{}<>]")
 
 # --- URLs ------------------------------------------------------------------------------------------
 
@@ -58,7 +59,9 @@ _ARXIV_OLD_BARE = re.compile(rf"(?<![\w/.-])(?P<id>{_ARXIV_OLD})(?:v(?P<v>\d+))?
 def _trim_url_tail(url: str) -> str:
     """Cut an unbalanced closing bracket (Markdown `[x](url)`) and trailing punctuation."""
     depth: dict[str, int] = {}
-    for i, ch in enumerate(url) if _CLOSER.search(url) else ():  # only a closer can cut the URL
+    # Only brackets change the depth, and only a closer can cut the URL: the scan visits brackets alone.
+    for m in _BRACKET.finditer(url) if _CLOSER.search(url) else ():
+        i, ch = m.start(), m.group()
         if ch in "([{<":
             depth[ch] = depth.get(ch, 0) + 1
         elif ch in _CLOSERS:

@@ -151,7 +151,7 @@ def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence
     ev = head_evidence(sec)
     if numbered:
         ev.signals.append("numbered")
-    body = "\n".join(sec.text.split("\n")[1:])
+    body = sec.text.partition("\n")[2]  # the lines under the heading
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
     ev.body_paper_link = has_own_link(body) or bool(
         re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))

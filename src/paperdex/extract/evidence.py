@@ -316,7 +316,8 @@ def has_own_link(text: str) -> bool:
     """Whether any line of `text` holds a paper link of its own (see own_links_near_top)."""
     if "](" not in text and "://" not in text:
         return False  # no link at all (find_links)
-    return any(_own_links_in(line) for line in text.split("\n"))
+    # Only lines with a link mark can hold a link: the rest are not even looked up in the cache.
+    return any(_own_links_in(line) for line in text.split("\n") if "](" in line or "://" in line)
 
 
 @lru_cache(maxsize=4096)

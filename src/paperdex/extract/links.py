@@ -129,9 +129,13 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces) + text[pos:]
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.|[a-z0-9.-]+\.[a-z]{2,}/)", re.I)
+
+
 def is_local(url: str) -> bool:
     """A relative link inside the collection: no scheme (`cite:`, `mailto:`, `file:`), not an anchor."""
-    return bool(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and not url.startswith(("#", "//"))
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("#", "//"))
 
 
 def is_anchor(url: str) -> bool:
@@ -160,7 +164,7 @@ def is_image(link: Link) -> bool:
 
 
 def identifier(url: str) -> Identifier | None:
-    if not url or not re.match(r"^(?:https?://|www\.|[a-z0-9.-]+\.[a-z]{2,}/)", url, re.I):
+    if not url or not _WEB_ADDRESS.match(url):
         return None
     return identifier_from_url(url)
 
