@@ -255,3 +255,33 @@ def test_latex_values_read_as_with_a_fresh_macro_table() -> None:
             re.sub(r"(?<!\\)([%&])", r"\\\1", value))
         assert latex_to_text(value) == " ".join(fresh.replace("\u00a0", " ").split())
         assert latex_to_text(value) == latex_to_text(value)
+
+
+def test_cached_readings_are_not_changed_by_their_users() -> None:
+    # Evidence.copy() shares the link and identifier lists with the cached reading: extraction must only
+    # ever replace them. Read every head once, extract, and check the cached readings still hold the same.
+    from paperdex.extract import clear_caches, extract
+    from paperdex.extract.evidence import _head_evidence
+    from paperdex.model import Document
+
+    text = "\n".join([
+        "# Reading list", "",
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762) [[code](https://github.com/x/y)]",
+        "- Deep Residual Learning for Image Recognition (He et al., 2016)", "",
+        "As in [A](https://arxiv.org/abs/2106.01345) and [B](https://arxiv.org/abs/2106.01346) we see.",
+        "Second line of prose.", "",
+        "| Paper | Code |", "|---|---|",
+        "| Some Paper Title Here | [pdf](https://arxiv.org/abs/2001.00001) |",
+        "| Another Paper Title | [pdf](https://arxiv.org/abs/2001.00002) |",
+    ])
+    clear_caches()
+    blocks = extract(Document(source="list.md", format="markdown", text=text))
+    assert blocks
+    heads = [line.strip() for line in text.split("\n") if line.strip()]
+    heads += ["Some Paper Title Here", "Another Paper Title", text.split("\n\n")[2]]
+    before = {h: tuple(map(tuple, (e.links, e.paper_links, e.note_links, e.identifiers)))
+              for h in heads for e in [_head_evidence(h)]}
+    extract(Document(source="list.md", format="markdown", text=text))
+    after = {h: tuple(map(tuple, (e.links, e.paper_links, e.note_links, e.identifiers)))
+             for h in heads for e in [_head_evidence(h)]}
+    assert before == after

@@ -67,7 +67,7 @@ _DIGIT = re.compile(r"\d")
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     links: list[Link] = field(default_factory=list)
     paper_links: list[Link] = field(default_factory=list)
@@ -80,9 +80,11 @@ class Evidence:
     signals: list[str] = field(default_factory=list)
 
     def copy(self) -> Evidence:
-        """A copy whose lists may be changed without touching the cached original (faster than replace())."""
-        return Evidence(links=list(self.links), paper_links=list(self.paper_links), note_links=list(self.note_links),
-                        identifiers=list(self.identifiers), citation=self.citation, titleish=self.titleish,
+        """A copy of a cached reading for one candidate. Its signals are its own (score() appends to them);
+        the link and identifier lists are shared with the cached original, so callers replace them
+        (`ev.paper_links = [...]`) and never change them in place (copying them cost 4 lists a candidate)."""
+        return Evidence(links=self.links, paper_links=self.paper_links, note_links=self.note_links,
+                        identifiers=self.identifiers, citation=self.citation, titleish=self.titleish,
                         junk=self.junk, body_paper_link=self.body_paper_link, signals=list(self.signals))
 
     @property
