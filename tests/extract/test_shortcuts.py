@@ -285,3 +285,13 @@ def test_cached_readings_are_not_changed_by_their_users() -> None:
     after = {h: tuple(map(tuple, (e.links, e.paper_links, e.note_links, e.identifiers)))
              for h in heads for e in [_head_evidence(h)]}
     assert before == after
+
+
+def test_telegram_page_test_agrees_with_its_pattern() -> None:
+    from paperdex.formats.html import _TELEGRAM, _telegram_marked
+
+    pages = ['<div class="message default clearfix">', '<div CLASS="tgme_widget">', "tgme_widget_message_text",
+             "Exported from TELEGRAM DESKTOP", '<div claſs="history">', "TGME_WİDGET_MESSAGE", "tgme_wıdget_message",
+             "<html><body><p>Plain page</p></body></html>", 'class="other"', ""]
+    for text in pages + LINES:
+        assert _telegram_marked(text) == bool(_TELEGRAM.search(text)), text
