@@ -295,3 +295,12 @@ def test_telegram_page_test_agrees_with_its_pattern() -> None:
              "<html><body><p>Plain page</p></body></html>", 'class="other"', ""]
     for text in pages + LINES:
         assert _telegram_marked(text) == bool(_TELEGRAM.search(text)), text
+
+
+def test_title_test_counts_as_by_characters() -> None:
+    from paperdex.titles import _ASCII_LETTER
+
+    odd = ["a\u00a0b\u2003c\td", "Ωmega ж日本 é", "  ", "x\u2028y\x1cz"]
+    for text in ALL + odd:
+        assert sum(map(len, text.split())) == len(text) - sum(map(str.isspace, text)), text
+        assert len(_ASCII_LETTER.findall(text)) == sum(map(str.isalpha, filter(str.isascii, text))), text
