@@ -306,14 +306,19 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
     return split_multi(shared_labels(out))
 
 
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]")
+_LINK_START = re.compile(r"^\*{0,2}\[[^\]]+\]\(")
+_BOLD_TITLE = re.compile(r"(\*\*|__)[^*_]{4,}\1")
+
+
 def title_shape(head: str) -> str:
     """How a head writes its title: as a link, in bold, as a citation, or plain text."""
-    if re.match(r"^\s*\[[ xX]\]", head):
+    if _TASK_BOX.match(head):
         return "task"  # a task list's items share their check box, linked or not
     text = head.lstrip(" >*-+0123456789.)[]xX\t")
-    if re.match(r"^\*{0,2}\[[^\]]+\]\(", text):
+    if _LINK_START.match(text):
         return "link"
-    if re.search(r"(\*\*|__)[^*_]{4,}\1", head):
+    if _BOLD_TITLE.search(head):
         return "bold"
     return "plain"
 
