@@ -304,3 +304,18 @@ def test_title_test_counts_as_by_characters() -> None:
     for text in ALL + odd:
         assert sum(map(len, text.split())) == len(text) - sum(map(str.isspace, text)), text
         assert len(_ASCII_LETTER.findall(text)) == sum(map(str.isalpha, filter(str.isascii, text))), text
+
+
+def test_plain_skips_the_mark_pattern_only_without_marks() -> None:
+    from paperdex.extract.evidence import _CODE_MARKS, _MARKS, _TAG
+
+    def full(text: str, keep: bool) -> str:
+        out = text
+        for link in reversed(links.find_links(text)):
+            out = out[: link.start] + ("" if links.is_image(link) else link.text) + out[link.end:]
+        out = _TAG.sub(" ", out) if "<" in out else out
+        return " ".join((_CODE_MARKS if keep else _MARKS).sub("", out).split())
+
+    for line in [*ALL, "**bold** and __under__ ~~gone~~ `code`", "*~~*", "a ** b"]:
+        for keep in (False, True):
+            assert plain(line, keep_emphasis=keep) == full(line, keep), line

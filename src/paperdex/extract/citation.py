@@ -108,7 +108,9 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
         return False
     if _ET_AL.search(t):
         return len(t.split()) <= 8
-    if ":" in t or "：" in t or (len(t.split()) > 5 and any(len(chunk.split()) > 5 for chunk in _NAME_SEPARATORS.split(t))):
+    # A chunk between separators has no more words than the whole: five words or fewer need no split.
+    if ":" in t or "：" in t or (
+            len(t.split()) > 5 and any(len(chunk.split()) > 5 for chunk in _NAME_SEPARATORS.split(t))):
         return False  # "Multimodal Machine Learning: A Survey and Taxonomy" is a title, not names
     if _HAN.search(t):
         return bool(_HAN_NAMES.fullmatch(t))

@@ -16,7 +16,7 @@ from functools import lru_cache
 from paperdex.extract.citation import Citation, parse_citation
 from paperdex.extract.links import Link, find_links, is_anchor, is_image, is_local_note, is_paper_url
 from paperdex.extract.tree import Node
-from paperdex.ids import _ARXIV_WORD, find_identifiers
+from paperdex.ids import find_identifiers
 from paperdex.model import Identifier
 from paperdex.titles import looks_like_title
 
@@ -64,6 +64,7 @@ WEAK = 0.3
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
 _TASK_ITEM = re.compile(r"^\s*\[[ xX]\]\s+\S")
 _DIGIT = re.compile(r"\d")
+_ARXIV_WORD = re.compile("arxiv", re.I)
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
