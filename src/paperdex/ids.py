@@ -8,6 +8,7 @@ database keys and compared across notes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from paperdex.model import SCHEMES, Identifier
@@ -35,6 +36,8 @@ _DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/[^\s\"'<>`\u3000-\u303f\u4e00-\u9fff\
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\s*[:：]\s*|doi\s+)", re.I)
 _TRAILING = ".,;:!?'\"*`，。；：！？、"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_CLOSER = re.compile(r"[)\]}>]")
+_BRACKET = re.compile(r"[()\[\]{}<>]")
 
 # --- URLs ------------------------------------------------------------------------------------------
 
@@ -56,7 +59,9 @@ _ARXIV_OLD_BARE = re.compile(rf"(?<![\w/.-])(?P<id>{_ARXIV_OLD})(?:v(?P<v>\d+))?
 def _trim_url_tail(url: str) -> str:
     """Cut an unbalanced closing bracket (Markdown `[x](url)`) and trailing punctuation."""
     depth: dict[str, int] = {}
-    for i, ch in enumerate(url):
+    # Only brackets change the depth, and only a closer can cut the URL: the scan visits brackets alone.
+    for m in _BRACKET.finditer(url) if _CLOSER.search(url) else ():
+        i, ch = m.start(), m.group()
         if ch in "([{<":
             depth[ch] = depth.get(ch, 0) + 1
         elif ch in _CLOSERS:
@@ -232,6 +237,7 @@ def _doi_in_path(path: str) -> Identifier | None:
     return Identifier("doi", doi) if doi else None
 
 
+@lru_cache(maxsize=4096)
 def identifier_from_url(url: str) -> Identifier | None:
     """The paper identifier a link carries, or None for a blog, code or video link."""
     url = url.strip()

@@ -8,6 +8,7 @@ module that exists is raised, so a broken plugin is never silently ignored.
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 
@@ -16,6 +17,10 @@ def load_modules(names: tuple[str, ...], *, skip_missing_dependencies: bool = Fa
     dependency is not installed is left out too (a format needing an optional extra)."""
     modules = []
     for name in names:
+        loaded = sys.modules.get(name)
+        if loaded is not None:  # registries are read once per file: an imported module needs no import machinery
+            modules.append(loaded)
+            continue
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

@@ -150,3 +150,172 @@ def test_title_test_counts_letters_as_before() -> None:
     assert not looks_like_title("深度学习 Deep Residual Learning 图像")
     assert not looks_like_title("Обзор статей про Deep Learning и SAC сегодня")
     assert not looks_like_title("12345 67890 13579 24680")
+
+
+MORE_WRITTEN = [
+    "Costs $5 or \\alpha {x} at www.example.org and http://a.b",
+    "A Title (Author et al., 2020).",
+    "A Title (Author et al., 2020) ; ",
+    "Title, Herb Clark and Susan Brennan. (Clark et al., 1991)",
+    "texts.Political Analysis of things. e.g. Dr. Who? Yes! x).Yz",
+    "see <kbd>Ctrl</kbd> | cell | https://x.org/a_(b)_c). and [y](https://arxiv.org/abs/2106.01345))",
+    "Springer (Autonomous Robots)",
+    "ref 10.1145/3366423.3380211 and arXiv 2106.01345 and 1234.56789",
+]
+ALL = LINES + MORE_WRITTEN
+
+
+def test_markup_check_agrees_with_its_pattern() -> None:
+    from paperdex.titles import _MARKUP, _has_markup
+
+    for line in ALL:
+        assert _has_markup(line) == bool(_MARKUP.search(line)), line
+
+
+def test_title_part_split_skipped_only_where_nothing_splits() -> None:
+    from paperdex.extract.evidence import _TITLE_END
+
+    for line in ALL:
+        if "[" not in line and "<kbd>" not in line and "|" not in line and "://" not in line:
+            assert _TITLE_END.split(line, maxsplit=1)[0] == line, line
+
+
+def test_citation_shortcuts_agree_with_the_full_patterns() -> None:
+    old_end = re.compile(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])")
+    for line in ALL:
+        text = plain(line, keep_emphasis=True)
+        raw = " ".join(text.split())
+        assert raw == citation._SPACES.sub(" ", text).strip()
+        assert [m.span() for m in citation._SENTENCE_END.finditer(line)] == [m.span() for m in old_end.finditer(line)]
+        if len(raw) < 15:
+            continue
+        closes = (raw[:-1] if raw[-1] in ".;," else raw).rstrip().endswith(")")
+        if not closes:
+            assert not citation._TITLE_PAREN.match(raw) and not citation._TITLE_BY.match(raw), raw
+    assert citation.parse_citation(MORE_WRITTEN[1]).style == "title-cite"
+    assert citation._sentences(MORE_WRITTEN[4])[0] == "texts."
+
+
+def test_id_scan_skipped_only_where_it_finds_nothing() -> None:
+    from paperdex.extract.evidence import _may_hold_id, _strip_images
+
+    for line in ALL:
+        if not _may_hold_id(line):
+            assert not [i for i in find_identifiers(_strip_images(line)) if i.scheme in ("arxiv", "doi")], line
+    assert _may_hold_id(MORE_WRITTEN[-1])
+
+
+def test_label_paren_cut_skipped_only_without_a_closing_paren() -> None:
+    from paperdex.extract.evidence import _TRAILING_PAREN, is_label
+
+    for line in ALL:
+        if ")" not in line and "）" not in line:
+            assert not _TRAILING_PAREN.search(line), line
+    assert is_label("Springer（Autonomous Robots）")
+
+
+def test_link_masking_and_url_tails_as_by_characters() -> None:
+    from paperdex.extract.links import _blanked
+    from paperdex.ids import _CLOSERS, _TRAILING, _trim_url_tail
+
+    def masked(text: str, spans: list[tuple[int, int]]) -> str:
+        chars = list(text)
+        for a, b in spans:
+            chars[a:b] = " " * (b - a)
+        return "".join(chars)
+
+    def trimmed(url: str) -> str:
+        depth: dict[str, int] = {}
+        for i, ch in enumerate(url):
+            if ch in "([{<":
+                depth[ch] = depth.get(ch, 0) + 1
+            elif ch in _CLOSERS:
+                if depth.get(_CLOSERS[ch], 0) == 0:
+                    url = url[:i]
+                    break
+                depth[_CLOSERS[ch]] -= 1
+        return url.rstrip(_TRAILING)
+
+    text = "[![b](i)](t) <https://x.org/[a](b)> and https://y.org/(c)"
+    for spans in ([], [(0, 12), (1, 8)], [(13, 36), (25, 31)], [(5, 5), (0, 3), (2, 9)]):
+        assert _blanked(text, spans) == masked(text, spans)
+    for url in ("https://x.org/a_(b)_c).", "https://x.org/a)", "https://x.org/[a]]", "https://x.org/{a}>,",
+                "https://x.org/plain", "https://x.org/<a>)("):
+        assert _trim_url_tail(url) == trimmed(url), url
+    for line in ALL:
+        for url in _URL.findall(line):
+            assert _trim_url_tail(url) == trimmed(url), url
+
+
+def test_latex_values_read_as_with_a_fresh_macro_table() -> None:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    for value in (r"Caf\'e {BERT} \emph{x}", r"\textbf{A} $x^2$ -- 50\% ~", r"\o{} and \ss{}"):
+        fresh = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(
+            re.sub(r"(?<!\\)([%&])", r"\\\1", value))
+        assert latex_to_text(value) == " ".join(fresh.replace("\u00a0", " ").split())
+        assert latex_to_text(value) == latex_to_text(value)
+
+
+def test_cached_readings_are_not_changed_by_their_users() -> None:
+    # Evidence.copy() shares the link and identifier lists with the cached reading: extraction must only
+    # ever replace them. Read every head once, extract, and check the cached readings still hold the same.
+    from paperdex.extract import clear_caches, extract
+    from paperdex.extract.evidence import _head_evidence
+    from paperdex.model import Document
+
+    text = "\n".join([
+        "# Reading list", "",
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762) [[code](https://github.com/x/y)]",
+        "- Deep Residual Learning for Image Recognition (He et al., 2016)", "",
+        "As in [A](https://arxiv.org/abs/2106.01345) and [B](https://arxiv.org/abs/2106.01346) we see.",
+        "Second line of prose.", "",
+        "| Paper | Code |", "|---|---|",
+        "| Some Paper Title Here | [pdf](https://arxiv.org/abs/2001.00001) |",
+        "| Another Paper Title | [pdf](https://arxiv.org/abs/2001.00002) |",
+    ])
+    clear_caches()
+    blocks = extract(Document(source="list.md", format="markdown", text=text))
+    assert blocks
+    heads = [line.strip() for line in text.split("\n") if line.strip()]
+    heads += ["Some Paper Title Here", "Another Paper Title", text.split("\n\n")[2]]
+    before = {h: tuple(map(tuple, (e.links, e.paper_links, e.note_links, e.identifiers)))
+              for h in heads for e in [_head_evidence(h)]}
+    extract(Document(source="list.md", format="markdown", text=text))
+    after = {h: tuple(map(tuple, (e.links, e.paper_links, e.note_links, e.identifiers)))
+             for h in heads for e in [_head_evidence(h)]}
+    assert before == after
+
+
+def test_telegram_page_test_agrees_with_its_pattern() -> None:
+    from paperdex.formats.html import _TELEGRAM, _telegram_marked
+
+    pages = ['<div class="message default clearfix">', '<div CLASS="tgme_widget">', "tgme_widget_message_text",
+             "Exported from TELEGRAM DESKTOP", '<div claſs="history">', "TGME_WİDGET_MESSAGE", "tgme_wıdget_message",
+             "<html><body><p>Plain page</p></body></html>", 'class="other"', ""]
+    for text in pages + LINES:
+        assert _telegram_marked(text) == bool(_TELEGRAM.search(text)), text
+
+
+def test_title_test_counts_as_by_characters() -> None:
+    from paperdex.titles import _ASCII_LETTER
+
+    odd = ["a\u00a0b\u2003c\td", "Ωmega ж日本 é", "  ", "x\u2028y\x1cz"]
+    for text in ALL + odd:
+        assert sum(map(len, text.split())) == len(text) - sum(map(str.isspace, text)), text
+        assert len(_ASCII_LETTER.findall(text)) == sum(map(str.isalpha, filter(str.isascii, text))), text
+
+
+def test_plain_skips_the_mark_pattern_only_without_marks() -> None:
+    from paperdex.extract.evidence import _CODE_MARKS, _MARKS, _TAG
+
+    def full(text: str, keep: bool) -> str:
+        out = text
+        for link in reversed(links.find_links(text)):
+            out = out[: link.start] + ("" if links.is_image(link) else link.text) + out[link.end:]
+        out = _TAG.sub(" ", out) if "<" in out else out
+        return " ".join((_CODE_MARKS if keep else _MARKS).sub("", out).split())
+
+    for line in [*ALL, "**bold** and __under__ ~~gone~~ `code`", "*~~*", "a ** b"]:
+        for keep in (False, True):
+            assert plain(line, keep_emphasis=keep) == full(line, keep), line

@@ -296,8 +296,9 @@ def clear_caches() -> None:
     Those caches hold 4,096 readings each: about one large document's lines, which is where the same
     text is read again (from several levels of its tree). Lines rarely repeat across documents, and
     larger caches only gave the garbage collector's full passes more to walk (~10% of the run)."""
+    from paperdex import ids
     from paperdex.extract import citation, evidence, links
 
     for fn in (links.find_links, links.is_paper_url, evidence.plain, evidence.title_like, evidence._head_evidence,
-               evidence._own_links_in, citation.parse_citation):
+               evidence._own_links_in, citation.parse_citation, ids.identifier_from_url):
         fn.cache_clear()

@@ -103,6 +103,12 @@ def _dedent(text: str) -> str:
     return "\n".join(ln[cut:] for ln in lines)
 
 
+_ITEM_MARKER = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+_HTTP = re.compile(r"^https?://", re.I)
+_EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
+_CLAUSE_END = re.compile(r"\.\s+|[:：]\s+|\s[-–—]\s")
+
+
 def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
     node = entry.node
     head = entry.head
@@ -144,7 +150,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         ids = identifiers_of(own, head)
         if node.kind == "item":
             # Sub-bullets are the note's lines: markers and indentation go, blank lines between them stay.
-            note_text = "\n".join(re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", ln.strip(), count=1)
+            note_text = "\n".join(_ITEM_MARKER.sub("", ln.strip(), count=1)
                                   for ln in node.body_text().split("\n")).strip("\n")
             rest = _tail_text(head)
             if rest and not note_text.strip():
@@ -165,7 +171,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         return None
     block = NoteBlock(kind="paper", title=title, line=entry.line + line_offset)
     block.identifiers = ids
-    block.urls = list(dict.fromkeys(link.url for link in links if re.match(r"^https?://", link.url, re.I)))
+    block.urls = list(dict.fromkeys(link.url for link in links if _HTTP.match(link.url)))
     local = [link.url for link in links if is_local_note(link.url)]
     if local:
         block.fields["notes_file"] = local[0]
@@ -213,8 +219,8 @@ def _tail_text(head: str) -> str:
     for link in reversed(find_links(text)):
         text = text[: link.start] + " " + text[link.end:]
     text = _KBD.sub(" ", text)
-    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
-    parts = re.split(r"\.\s+|[:：]\s+|\s[-–—]\s", text, maxsplit=1)
+    text = _EMPTY_BRACKETS.sub(" ", text)
+    parts = _CLAUSE_END.split(text, maxsplit=1)
     rest = parts[1] if len(parts) > 1 else ""
     return " ".join(rest.split()).strip(" -,;|")
 

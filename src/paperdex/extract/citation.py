@@ -36,6 +36,19 @@ _VENUE_WORDS = re.compile(
 
 
 _SPACES = re.compile(r"\s+")
+# Compiled once: these run for every candidate head (re's own cache still costs a look-up and an f-string).
+_ET_AL = re.compile(r"\bet\s+al\b", re.I)
+_NAME_SEPARATORS = re.compile(r",|\band\b|&")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_NAMES = re.compile(r"[\u4e00-\u9fff·\s,，、]+(?:等)?")
+_NAME_WORD = re.compile(r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]\.")
+_YEAR_ALONE = re.compile(rf"\(?{_YEAR}\)?\.?")
+_YEAR_IN = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
+_YEAR_PAREN_OPT = re.compile(rf"\(?{_YEAR}\)?")
+_YEAR_WORD = re.compile(rf"\b{_YEAR}\b")
+_YEAR_STOP = re.compile(r"(?<=\d{4})\.\s")
+_COMMA = re.compile(r",\s+")
+_AND = re.compile(r"\s+and\s+")
 _NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*")
 # Every grammar needs one of these (a parenthesis, bold, a GB/T tag, quotes, or a sentence break) except
 # the comma style, which needs at least two ", ".
@@ -61,7 +74,9 @@ def _clean(title: str) -> str:
 # A period that ends an initial or an abbreviation ("J.", "et al.", "Proc."), not a sentence.
 _ABBREVIATION = re.compile(r"(?:^|[\s(,.\-])(?:[A-Z]|Th|Ch|Sh|Ph|Jr|Sr|al|Dr|St|vs|No|Vol|pp|eds?|Ed|Inc|Proc|Conf|Int|"
                            r"Assoc|Comput|Linguist|Natl|Univ|Trans)\.$")
-_SENTENCE_END = re.compile(r"[.?!](?=\s+|$)|(?<=[a-z)])\.(?=[A-Z][a-z])")
+# A sentence's end: [.?!] before a space or the end, or a period glued to the next word after [a-z)]. Written as
+# one alternation after the mark (not `...|(?<=[a-z)])\.(?=[A-Z][a-z])`) so the regex scans for the mark only.
+_SENTENCE_END = re.compile(r"[.?!](?:(?=\s|$)|(?<=[a-z)]\.)(?=[A-Z][a-z]))")
 _ENDS = re.compile(r"[.?!]")
 
 
@@ -91,12 +106,14 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
     t = text.strip().rstrip(".").strip()
     if not t or len(t) > 400:
         return False
-    if re.search(r"\bet\s+al\b", t, re.I):
+    if _ET_AL.search(t):
         return len(t.split()) <= 8
-    if ":" in t or "：" in t or any(len(chunk.split()) > 5 for chunk in re.split(r",|\band\b|&", t)):
+    # A chunk between separators has no more words than the whole: five words or fewer need no split.
+    if ":" in t or "：" in t or (
+            len(t.split()) > 5 and any(len(chunk.split()) > 5 for chunk in _NAME_SEPARATORS.split(t))):
         return False  # "Multimodal Machine Learning: A Survey and Taxonomy" is a title, not names
-    if re.search(r"[\u4e00-\u9fff]", t):
-        return bool(re.fullmatch(r"[\u4e00-\u9fff·\s,，、]+(?:等)?", t))
+    if _HAN.search(t):
+        return bool(_HAN_NAMES.fullmatch(t))
     words = t.replace(",", " , ").split()
     if not words:
         return False
@@ -113,22 +130,22 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
         return True
     # A lone name: "Kenneth Church", "Jean-Pierre Dupont" (not "Zero-shot Image Generation")
     return lone_name and 2 <= len(words) <= 3 and all(
-        re.fullmatch(r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]\.", w) for w in words)
+        _NAME_WORD.fullmatch(w) for w in words)
 
 
 def _is_venue(text: str) -> bool:
-    return bool(_VENUE_WORDS.match(text.strip())) or bool(re.fullmatch(rf"\(?{_YEAR}\)?\.?", text.strip()))
+    return bool(_VENUE_WORDS.match(text.strip())) or bool(_YEAR_ALONE.fullmatch(text.strip()))
 
 
 def _year_of(text: str) -> int | None:
-    m = re.search(rf"(?<!\d)({_YEAR})(?!\d)", text)
+    m = _YEAR_IN.search(text)
     return int(m.group(1)[:4]) if m else None
 
 
 @lru_cache(maxsize=4096)
 def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
-    raw = _SPACES.sub(" ", text).strip()
+    raw = " ".join(text.split())  # _SPACES.sub(" ", text).strip(): str.split() splits at what \s matches
     raw = _NUMBER.sub("", raw)
     if len(raw) < 15 or not (_GRAMMAR_MARK.search(raw) or raw.count(", ") >= 2):
         return None  # a bare name or phrase: no grammar below can match it
@@ -147,12 +164,14 @@ def parse_citation(text: str) -> Citation | None:
         if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
     paren = "(" in raw
+    # _TITLE_PAREN and _TITLE_BY end in ")" with at most one of ".;," after it (raw has no outer spaces).
+    closes = paren and (raw[:-1] if raw[-1] in ".;," else raw).rstrip().endswith(")")
     m = _AUTHOR_YEAR_COLON.match(raw) if paren else None
     if m and (is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=int(m.group("y")[:4]),
                         style="author-year-colon")
     # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
-    m = _TITLE_PAREN.match(raw) if paren else None
+    m = _TITLE_PAREN.match(raw) if closes else None
     if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
         title = m.group("t")
         # "Title, Julian Hough and David Schlangen." / "Title by Elizabeth Cha et al.": names after the title.
@@ -164,7 +183,7 @@ def parse_citation(text: str) -> Citation | None:
         return Citation(_clean(title), authors=m.group("a").strip(), year=_year_of(m.group("a")), style="title-cite")
     # Title first, authors after a comma or "by", a parenthetical citation at the end:
     # "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)"
-    m = _TITLE_BY.match(raw) if paren else None
+    m = _TITLE_BY.match(raw) if closes else None
     if m and not re.search(r"[a-z]\.\s+[A-Z]", m.group("t")) and is_author_list(re.sub(r"\bet al\.?", "", m.group("a")).strip(" ,.")) and len(m.group("t").split()) >= 2:
         return Citation(_clean(m.group("t")), authors=m.group("a").strip(), year=_year_of(m.group("c")),
                         style="title-authors")
@@ -181,7 +200,7 @@ def parse_citation(text: str) -> Citation | None:
     if len(parts) >= 2 and is_author_list(parts[0]):
         rest = parts[1:]
         year = None
-        if rest and re.fullmatch(rf"\(?{_YEAR}\)?\.?", rest[0].strip()):
+        if rest and _YEAR_ALONE.fullmatch(rest[0].strip()):
             year = int(rest[0].strip(" ().")[:4])
             rest = rest[1:]
         if rest and not _is_venue(rest[0]) and len(rest[0].split()) >= 2:
@@ -195,7 +214,7 @@ def parse_citation(text: str) -> Citation | None:
     if len(parts) < 2:
         return None
     # Title first: "Title. Authors (2010)." / "Title. Authors. Venue 2010."
-    second = re.sub(rf"\(?{_YEAR}\)?", "", parts[1]).strip(" .,")
+    second = _YEAR_PAREN_OPT.sub("", parts[1]).strip(" .,")
     if len(parts[0].split()) >= 2 and second and is_author_list(second) and not _is_venue(parts[0]) \
             and _year_of(raw):
         return Citation(_clean(parts[0]), authors=second, year=_year_of(raw), style="title-first")
@@ -204,13 +223,13 @@ def parse_citation(text: str) -> Citation | None:
 
 def _comma_style(raw: str) -> Citation | None:
     """'A. Author, B. Author and C. Author, Title of the Paper, EMNLP 2014. Notes...' """
-    head = re.split(r"(?<=\d{4})\.\s", raw, maxsplit=1)[0]
-    parts = [p.strip() for p in re.split(r",\s+", head)]
+    head = _YEAR_STOP.split(raw, maxsplit=1)[0]
+    parts = [p.strip() for p in _COMMA.split(head)]
     if len(parts) < 3:
         return None
     names = 0
     for part in parts:
-        pieces = [x for x in re.split(r"\s+and\s+", part) if x]
+        pieces = [x for x in _AND.split(part) if x]
         if pieces and all(_PERSON.match(x.strip()) and 1 <= len(x.split()) <= 5 for x in pieces):
             names += 1
             continue
@@ -220,7 +239,7 @@ def _comma_style(raw: str) -> Citation | None:
     rest = parts[names:]
     title_parts = []
     for part in rest:
-        if title_parts and (_is_venue(part) or re.search(rf"\b{_YEAR}\b", part)):
+        if title_parts and (_is_venue(part) or _YEAR_WORD.search(part)):
             break
         title_parts.append(part)
     title = ", ".join(title_parts)

@@ -151,7 +151,7 @@ def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence
     ev = head_evidence(sec)
     if numbered:
         ev.signals.append("numbered")
-    body = "\n".join(sec.text.split("\n")[1:])
+    body = sec.text.partition("\n")[2]  # the lines under the heading
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
     ev.body_paper_link = has_own_link(body) or bool(
         re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
@@ -306,14 +306,19 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
     return split_multi(shared_labels(out))
 
 
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]")
+_LINK_START = re.compile(r"^\*{0,2}\[[^\]]+\]\(")
+_BOLD_TITLE = re.compile(r"(\*\*|__)[^*_]{4,}\1")
+
+
 def title_shape(head: str) -> str:
     """How a head writes its title: as a link, in bold, as a citation, or plain text."""
-    if re.match(r"^\s*\[[ xX]\]", head):
+    if _TASK_BOX.match(head):
         return "task"  # a task list's items share their check box, linked or not
     text = head.lstrip(" >*-+0123456789.)[]xX\t")
-    if re.match(r"^\*{0,2}\[[^\]]+\]\(", text):
+    if _LINK_START.match(text):
         return "link"
-    if re.search(r"(\*\*|__)[^*_]{4,}\1", head):
+    if _BOLD_TITLE.search(head):
         return "bold"
     return "plain"
 

@@ -63,10 +63,12 @@ WEAK = 0.3
 # A parenthetical citation: "(Dozat and Manning, 2016)", "(He et al., 2018b)", "(Koehn, 2009)".
 CITE_PAREN = re.compile(r"\((?:[^()]*?(?:et al\.?|and|&)[^()]*?|[A-Z][\w'’-]+),?\s*(?:19|20)\d{2}[a-z]?\)")
 _TASK_ITEM = re.compile(r"^\s*\[[ xX]\]\s+\S")
+_DIGIT = re.compile(r"\d")
+_ARXIV_WORD = re.compile("arxiv", re.I)
 _ID_HINT = re.compile(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}|/\d{7}", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     links: list[Link] = field(default_factory=list)
     paper_links: list[Link] = field(default_factory=list)
@@ -79,9 +81,11 @@ class Evidence:
     signals: list[str] = field(default_factory=list)
 
     def copy(self) -> Evidence:
-        """A copy whose lists may be changed without touching the cached original (faster than replace())."""
-        return Evidence(links=list(self.links), paper_links=list(self.paper_links), note_links=list(self.note_links),
-                        identifiers=list(self.identifiers), citation=self.citation, titleish=self.titleish,
+        """A copy of a cached reading for one candidate. Its signals are its own (score() appends to them);
+        the link and identifier lists are shared with the cached original, so callers replace them
+        (`ev.paper_links = [...]`) and never change them in place (copying them cost 4 lists a candidate)."""
+        return Evidence(links=self.links, paper_links=self.paper_links, note_links=self.note_links,
+                        identifiers=self.identifiers, citation=self.citation, titleish=self.titleish,
                         junk=self.junk, body_paper_link=self.body_paper_link, signals=list(self.signals))
 
     @property
@@ -103,7 +107,8 @@ def plain(text: str, keep_emphasis: bool = False) -> str:
         out = out[: link.start] + keep + out[link.end:]
     if "<" in out:
         out = _TAG.sub(" ", out)
-    out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
+    if "`" in out or "~~" in out or (not keep_emphasis and ("**" in out or "__" in out)):
+        out = (_CODE_MARKS if keep_emphasis else _MARKS).sub("", out)
     return " ".join(out.split())  # runs of whitespace as one space, as re's \s+ would
 
 
@@ -118,9 +123,13 @@ _FIELD_KEY = re.compile(
     r"авторы|источник|дата|著者|저자)\W*[:：]", re.I)
 
 
+_TRAILING_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
 def is_label(text: str) -> bool:
     t = plain(text).strip(" []()*_:：|·-")
-    t = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", t).strip()  # "Springer (Autonomous Robots)"
+    if ")" in t or "）" in t:
+        t = _TRAILING_PAREN.sub("", t).strip()  # "Springer (Autonomous Robots)"
     return not t or bool(PAPER_LABELS.match(t) or OTHER_LABELS.match(t))
 
 
@@ -151,6 +160,12 @@ def head_evidence(node: Node, head: str | None = None) -> Evidence:
     return _head_evidence(node.head if head is None else head).copy()
 
 
+def _may_hold_id(text: str) -> bool:
+    """Whether find_identifiers could find an arXiv id or a DOI: each has digits (\\d), and each form
+    has a slash or the word arXiv (find_identifiers' own test), and _ID_HINT's marks."""
+    return bool(_DIGIT.search(text) and ("/" in text or _ARXIV_WORD.search(text)) and _ID_HINT.search(text))
+
+
 _NO_WORDS = re.compile(r"[\W\d_]*")
 # A head longer than this is prose or a pasted dump, never one paper's name (and not worth a regex pass).
 MAX_HEAD_CHARS = 4000
@@ -171,7 +186,7 @@ def _head_evidence(text: str) -> Evidence:
         elif is_local_note(link.url):
             ev.note_links.append(link)
     ev.identifiers = [i for i in find_identifiers(_strip_images(text)) if i.scheme in ("arxiv", "doi")] \
-        if any(map(str.isdigit, text)) and _ID_HINT.search(text) else []  # every arXiv id and DOI has digits
+        if _may_hold_id(text) else []
     visible = plain(text)
     if not visible or _NO_WORDS.fullmatch(visible):
         ev.junk = "empty"
@@ -244,6 +259,10 @@ def _without_links(text: str) -> str:
     return re.sub(r"[\[\]()|/·,;:-]", " ", out).strip()
 
 
+# Where the name before a line's links ends: a link, a key, a table cell's bar, a bare URL.
+_TITLE_END = re.compile(r"\s\[\[|\s\[|<kbd>|\s\|\s|https?://")
+
+
 def _title_part(text: str) -> str:
     """What names the entry: the first link's text when it is not a label, else the text before links."""
     for link in find_links(text):
@@ -252,8 +271,9 @@ def _title_part(text: str) -> str:
         if link.text and not is_label(link.text):
             return link.text
         break
-    first = re.split(r"\s\[\[|\s\[|<kbd>|\s\|\s|https?://", text, maxsplit=1)[0]
-    return first
+    if "[" not in text and "<kbd>" not in text and "|" not in text and "://" not in text:
+        return text  # nothing to split at (most lines)
+    return _TITLE_END.split(text, maxsplit=1)[0]
 
 
 def score(node: Node, ev: Evidence) -> float:
@@ -299,7 +319,8 @@ def has_own_link(text: str) -> bool:
     """Whether any line of `text` holds a paper link of its own (see own_links_near_top)."""
     if "](" not in text and "://" not in text:
         return False  # no link at all (find_links)
-    return any(_own_links_in(line) for line in text.split("\n"))
+    # Only lines with a link mark can hold a link: the rest are not even looked up in the cache.
+    return any(_own_links_in(line) for line in text.split("\n") if "](" in line or "://" in line)
 
 
 @lru_cache(maxsize=4096)

@@ -105,10 +105,7 @@ def find_links(text: str) -> tuple[Link, ...]:
         if not any(a <= m.start() < b for a, b in taken):
             found.append(Link("", m.group("url"), m.start(), m.end()))
             taken.append((m.start(), m.end()))
-    masked = list(text)
-    for a, b in taken:
-        masked[a:b] = " " * (b - a)
-    rest = "".join(masked)
+    rest = _blanked(text, taken)
     for url in find_urls(rest):
         pos = rest.find(url)
         found.append(Link("", url, pos, pos + len(url)))
@@ -117,9 +114,28 @@ def find_links(text: str) -> tuple[Link, ...]:
     return tuple(found)
 
 
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans (which may overlap) overwritten by spaces, so bare URLs are not found twice."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        pieces += [text[pos:a], " " * (b - a)]
+        pos = b
+    return "".join(pieces) + text[pos:]
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.|[a-z0-9.-]+\.[a-z]{2,}/)", re.I)
+
+
 def is_local(url: str) -> bool:
     """A relative link inside the collection: no scheme (`cite:`, `mailto:`, `file:`), not an anchor."""
-    return bool(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and not url.startswith(("#", "//"))
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("#", "//"))
 
 
 def is_anchor(url: str) -> bool:
@@ -148,7 +164,7 @@ def is_image(link: Link) -> bool:
 
 
 def identifier(url: str) -> Identifier | None:
-    if not url or not re.match(r"^(?:https?://|www\.|[a-z0-9.-]+\.[a-z]{2,}/)", url, re.I):
+    if not url or not _WEB_ADDRESS.match(url):
         return None
     return identifier_from_url(url)
 

@@ -61,14 +61,20 @@ def _link_title(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+_LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>.+?)\1")
+_BOLD_SPAN = re.compile(r"(\*\*|__)(?P<t>.+?)\1")
+_SPACES = re.compile(r"\s+")
+_VENUE_TAG = re.compile(r"^(?P<title>.+?):\s*(?P<venue>[^:]+)$")
+
+
 def title_from_head(head: str) -> tuple[str, dict]:
     """The title a list item, line or table cell gives its paper, with the year/venue/marks around it."""
     text, meta = strip_decoration(head.split("\n")[0] if "\n" in head and "](" in head.split("\n")[0] else
                                   " ".join(head.split("\n")))
-    bold = re.match(r"^\s*(\*\*|__)(?P<t>.+?)\1", text)
-    spans = [m.group(2) for m in re.finditer(r"(\*\*|__)(.+?)\1", text)]
+    bold = _LEADING_BOLD.match(text)
+    spans = [m.group(2) for m in _BOLD_SPAN.finditer(text)]
     if not bold and len(spans) == 1 and title_like(spans[0]):
-        bold = re.search(r"(\*\*|__)(?P<t>.+?)\1", text)
+        bold = _BOLD_SPAN.search(text)
     linked = _link_title(text)
     raw = None
     if linked and text.lstrip(" *_[").startswith(linked[0][:8]):
@@ -90,8 +96,8 @@ def title_from_head(head: str) -> tuple[str, dict]:
                 raw = linked[0]
             elif cite and not title_like(raw):
                 raw = cite.title
-    raw = re.sub(r"\s+", " ", raw or "").strip(" :：-–—|")
-    tagged = re.match(r"^(?P<title>.+?):\s*(?P<venue>[^:]+)$", raw)
+    raw = _SPACES.sub(" ", raw or "").strip(" :：-–—|")
+    tagged = _VENUE_TAG.match(raw)
     if tagged:
         venue = parse_venue(tagged.group("venue"))
         if venue and not venue[2]:

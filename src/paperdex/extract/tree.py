@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 NodeKind = str  # "root", "section", "list", "item", "table", "row", "paragraph", "code", "quote", "html"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """One structural unit. `head` is what names it (heading text, an item's first line, a row's
     cells joined, a paragraph's text); `text` is all of its source text."""

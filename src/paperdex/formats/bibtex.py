@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import PurePath
 
 from paperdex.errors import MalformedInput
@@ -278,15 +279,27 @@ def latex_to_text(value: str, keep_lines: bool = False) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=1)
+def _latex_context():
+    """pylatexenc's default macro table: it builds a new one for each value unless given one (most of the
+    cost of a short value), and parsing only reads it."""
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()
+
+
 def _latex_to_text(value: str, keep_lines: bool) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexwalker import LatexWalker
 
     protected = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
     if keep_lines:
         # In notes a tilde means "about" (~10%), not a non-breaking space.
         protected = re.sub(r"(?<!\\)~", r"{\\textasciitilde}", protected)
     try:
-        text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(protected)
+        # LatexNodes2Text.latex_to_text(protected), with the macro table built once.
+        nodes = LatexWalker(protected, latex_context=_latex_context()).get_latex_nodes()[0]
+        text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises its own errors on odd markup; the raw field is better than none
         text = value
     return text

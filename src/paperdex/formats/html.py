@@ -25,8 +25,21 @@ _META_AUTHOR = re.compile(r"""<meta\s+[^>]*name=["']author["'][^>]*content=["'](
 _META_AUTHOR_REV = re.compile(r"""<meta\s+[^>]*content=["']([^"']+)["'][^>]*name=["']author["']""", re.I)
 
 
+# Characters that re.I matches to an ASCII letter but str.lower() does not turn into it (ſ, ı, İ).
+_ODD_CASE = re.compile("[\u0130\u0131\u017f]")
+
+
+def _telegram_marked(head: str) -> bool:
+    """_TELEGRAM.search(head), after a substring test on the lowered head: a case-insensitive alternation
+    over every file's first 16k characters was most of detection's time."""
+    low = head.lower()
+    if "class=" not in low and "tgme_widget" not in low and "telegram" not in low and not _ODD_CASE.search(head):
+        return False
+    return _TELEGRAM.search(head) is not None
+
+
 def detect(path: str, head: str) -> float:
-    if _TELEGRAM.search(head):
+    if _telegram_marked(head):
         return 0.2
     if path.lower().endswith(EXTENSIONS):
         return 0.7
