@@ -6,7 +6,11 @@ the ratio between them, and the slowest files (the issue's bound: none over 1 s)
 The CPU seconds of the same run are printed too: on a shared machine they move less
 than the wall clock. `--stages` also prints CPU seconds per stage of the pipeline.
 
-    python bench/extract.py [FOLDER ...] [--stages]   # default: ../shared/corpora and ../shared/seeds
+It then reads the same files as `paperdex add` does (paperdex/prepare.py: read and segment on one
+worker process per core, results in order, the pool's start-up included) and prints that wall time
+beside the one-process figure: what a user's `add` gets from its cores.
+
+    python bench/extract.py [FOLDER ...] [--stages] [--jobs N]   # default: ../shared/corpora and ../shared/seeds
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from paperdex import extract, segment
+from paperdex import extract, prepare, segment
 from paperdex.errors import PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import load_path
@@ -61,6 +65,15 @@ def run_paperdex(files: list[Path]) -> tuple[float, float, list[tuple[float, str
     return time.perf_counter() - start, time.process_time() - cpu, per_file, blocks
 
 
+def run_pipeline(files: list[Path], workers: int) -> float:
+    """Wall seconds to read and segment every file as `paperdex add` does, pool start-up included."""
+    jobs = [prepare.Job(str(p), p, None, None, 64 << 20, None, None, None, p.stat().st_size) for p in files]
+    start = time.perf_counter()
+    for _ in prepare.prepared_in_order(jobs, workers):
+        pass
+    return time.perf_counter() - start
+
+
 # Stages of the pipeline (module, function) as the extractor calls them; --stages times each one.
 STAGES = {"choose": (segment, "choose_shape"), "tree": (extract, "tree_of"), "entries": (extract, "find_entries"),
           "single": (extract, "single_paper"), "blocks": (extract, "entry_block"),
@@ -100,6 +113,7 @@ def main() -> int:
     ap.add_argument("folders", nargs="*", default=[str(SHARED / "corpora"), str(SHARED / "seeds")])
     ap.add_argument("--repeat", type=int, default=3, help="runs of each extractor; the fastest is reported")
     ap.add_argument("--stages", action="store_true", help="also print CPU seconds per stage (fastest run)")
+    ap.add_argument("--jobs", type=int, default=0, help="worker processes for the add pipeline row (0: one per core)")
     args = ap.parse_args()
     if args.stages:
         time_stages()
@@ -119,6 +133,10 @@ def main() -> int:
           f"  (CPU {best_cpu:.2f} s: {mb / best_cpu:.2f} MB/s)")
     if stages:
         print("CPU s by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+    workers = prepare.workers_for(len(files), args.jobs)
+    pipeline = min(run_pipeline(files, workers) for _ in range(args.repeat))
+    print(f"add's pipeline ({workers} worker process{'es' if workers > 1 else ''}): {pipeline:.2f} s  "
+          f"{len(files) / pipeline:.0f} files/s  {mb / pipeline:.2f} MB/s  ({best / pipeline:.2f}x one process)")
     if base:
         print(f"naive links baseline: {base:.2f} s  {len(files) / base:.0f} files/s  {mb / base:.2f} MB/s"
               f"  (paperdex takes {best / base:.1f}x the baseline's time)")

@@ -174,9 +174,12 @@ def make_filter(section=None, year_range=None, reader=None, source=None, has_tho
 @click.option("--no-embed", is_flag=True, help="Skip computing semantic embeddings now (search does it later).")
 @click.option("--no-resolve", is_flag=True, help="Do not look papers up online after importing.")
 @click.option("--json", "as_json", is_flag=True, help="Print what happened as one JSON object (docs/cli.md).")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=False,
+              help="Processes that read and segment files (default 0: automatic, one per core for 16 files "
+                   "or more, or PAPERDEX_JOBS; 1 reads in this process).")
 @pass_ctx
 def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, force, no_embed, no_resolve,
-        as_json) -> None:
+        as_json, jobs) -> None:
     """Read note files, folders, globs or URLs (or `-` for stdin) into the library.
 
     Each file is cut into one note per paper; the same paper noted twice (or by
@@ -217,7 +220,7 @@ def add(ctx: Context, inputs, format_, shape, encoding, reader, max_size_mb, for
             _add_stdin(lib, format_, encoding, reader, shape, max_bytes, force, summary)
             progress.advance(task)
         options = SyncOptions(format=format_, encoding=encoding, reader=reader, shape=shape, max_bytes=max_bytes,
-                              force=force)
+                              force=force, jobs=jobs)
         sync_paths(lib, paths, options, summary=summary,
                    progress=lambda source: progress.update(task, description=_short(source), advance=1))
         for url in urls:

@@ -35,6 +35,9 @@ class InputError(PaperdexError):
             message += f" ({fix})"
         super().__init__(message)
 
+    def __reduce__(self):  # a worker process reading files sends these back whole (paperdex/prepare.py)
+        return type(self), (self.source, self.reason, self.fix)
+
 
 class DecodeError(InputError):
     pass

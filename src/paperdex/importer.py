@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from paperdex import provenance, segment
+from paperdex import provenance
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
 from paperdex.formats.load import EmptyInput, Loaded, load_path
 from paperdex.library.db import Library
 from paperdex.library.ingest import IngestResult, SourceInput, import_source
+from paperdex.model import NoteBlock
+from paperdex.prepare import segment_documents
 
 
 @dataclass
@@ -132,15 +134,17 @@ def record_failure(summary: AddSummary, source: str, exc: PaperdexError) -> None
 
 def store_loaded(lib: Library, loaded: Loaded, *, key: str, path: str, reader: str | None, shape: str | None,
                  force: bool, summary: AddSummary, fallback_reader: str | None = None,
-                 mtime_ns: int | None = None) -> IngestResult | None:
-    """Segment the documents of one loaded source and store them as one unit."""
+                 mtime_ns: int | None = None, segmented: list[list[NoteBlock]] | None = None) -> IngestResult | None:
+    """Segment the documents of one loaded source and store them as one unit.
+
+    `segmented` is each document's blocks when a worker already cut them with the same reader and shape
+    (paperdex/prepare.py); otherwise they are cut here."""
     blocks = []
     title = date = None
     doc_reader = reader
-    for doc in loaded.documents:
-        if reader:
-            doc.reader = reader
-        found = segment.segment(doc, shape=shape)
+    if segmented is None:
+        segmented = segment_documents(loaded, reader=reader, shape=shape)
+    for doc, found in zip(loaded.documents, segmented, strict=True):
         for block in found:  # who wrote it, when neither the flag, the note nor the channel says
             block.reader = block.reader or fallback_reader
         blocks += found

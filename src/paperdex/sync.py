@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperdex import importer, provenance, segment
+from paperdex import importer, segment
 from paperdex.errors import InputError, LibraryBusy, PaperdexError
 from paperdex.formats import walk
-from paperdex.formats.load import DEFAULT_MAX_BYTES, EmptyInput, load_path
+from paperdex.formats.load import DEFAULT_MAX_BYTES, EmptyInput
 from paperdex.library import sync_state
 from paperdex.library.db import Library
 from paperdex.library.ingest import identities, note_id_for
+from paperdex.prepare import Job, Prepared, prepare, prepared_in_order, workers_for
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SyncOptions:
     shape: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     force: bool = False
+    jobs: int = 1  # processes reading files: 1 this one, 0 automatic (paperdex/prepare.py); not stored
 
     def stored(self) -> dict:
         """The options a root remembers (those that change what its files give)."""
@@ -161,11 +163,22 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
                 if s.key not in seen and not s.kept and not s.key.startswith(("http://", "https://"))
                 and (s.key in files or s.key.startswith(tuple(dirs))) and _is_gone(s.key)]
     claimed: set[str] = set()
-    for source, path, key, st in to_read:
-        if progress:
-            progress(source)
-        _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary,
-                  roots=[shown for _, shown in roots])
+    shown_roots = [shown for _, shown in roots]
+    jobs = [Job(source, path, options.format, options.encoding, options.max_bytes, options.reader, options.shape,
+                importer.root_for(path, shown_roots), st.st_size) for source, path, _key, st in to_read]
+    # Reading and segmenting run ahead on worker processes (one per core); storing stays here, in order.
+    ready = prepared_in_order(jobs, workers_for(len(jobs), options.jobs))
+    try:
+        for source, path, key, st in to_read:
+            if progress:
+                progress(source)
+            prepared = next(ready) if summary.busy is None else None
+            _read_one(lib, source, path, key, st, options, known, vanished, claimed, summary,
+                      roots=shown_roots, prepared=prepared)
+            if summary.busy is not None:
+                ready.close()  # the rest is not tried: stop reading it
+    finally:
+        ready.close()
     if summary.busy is not None:
         # The library refused a write that every later one would meet too (busy past the timeout,
         # read-only, full): trashing and bookkeeping wait for the next run rather than raising here
@@ -192,15 +205,18 @@ def sync_paths(lib: Library, inputs: list[str], options: SyncOptions | None = No
 
 def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_result, options: SyncOptions,
               known: dict[str, sync_state.KnownSource], vanished: list[sync_state.KnownSource],
-              claimed: set[str], summary: SyncSummary, *, roots: list[str]) -> None:
-    """Read one new or changed file: a rename, a return from the trash, or notes to store."""
+              claimed: set[str], summary: SyncSummary, *, roots: list[str], prepared: Prepared | None = None) -> None:
+    """Read one new or changed file (or take its reading from a worker): a rename, a return from the
+    trash, or notes to store."""
     summary.files += 1
     if summary.busy is not None:
         summary.not_tried += 1
         return
     try:
-        loaded = load_path(path, source, format=options.format, encoding=options.encoding,
-                           max_bytes=options.max_bytes)
+        if prepared is None:
+            prepared = prepare(Job(source, path, options.format, options.encoding, options.max_bytes,
+                                   options.reader, options.shape, importer.root_for(path, roots)))
+        loaded = prepared.take()
         if key not in known:
             twin = next((s for s in vanished if s.content_hash == loaded.content_hash), None)
             if twin is None:
@@ -222,10 +238,10 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                 summary.restored.append(source)
                 summary.events.append(f"restored {source} ({notes(entry.notes)} from the trash)")
                 # Options may differ from when it was trashed; an equal read stores nothing.
-                configured, fallback = provenance.default_reader(path, importer.root_for(path, roots))
-                importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader or configured,
-                                      shape=options.shape, force=False, summary=importer.AddSummary(),
-                                      fallback_reader=fallback, mtime_ns=st.st_mtime_ns)
+                importer.store_loaded(lib, loaded, key=key, path=source,
+                                      reader=options.reader or prepared.configured, shape=options.shape,
+                                      force=False, summary=importer.AddSummary(), fallback_reader=prepared.fallback,
+                                      mtime_ns=st.st_mtime_ns, segmented=prepared.segmented)
                 return
             twin = _edited_twin(lib, loaded, options, vanished)
             if twin is not None:
@@ -234,10 +250,10 @@ def _read_one(lib: Library, source: str, path: Path, key: str, st: os.stat_resul
                 sync_state.rename(lib, twin.id, key, source, loaded.size, None)
                 summary.renamed.append((twin.path, source))
                 summary.events.append(f"renamed  {twin.path} -> {source} (and edited)")
-        configured, fallback = provenance.default_reader(path, importer.root_for(path, roots))
-        result = importer.store_loaded(lib, loaded, key=key, path=source, reader=options.reader or configured,
-                                       shape=options.shape, force=options.force, summary=summary,
-                                       fallback_reader=fallback, mtime_ns=st.st_mtime_ns)
+        result = importer.store_loaded(lib, loaded, key=key, path=source,
+                                       reader=options.reader or prepared.configured, shape=options.shape,
+                                       force=options.force, summary=summary, fallback_reader=prepared.fallback,
+                                       mtime_ns=st.st_mtime_ns, segmented=prepared.segmented)
     except InputError as exc:
         reason = importer.describe(exc)
         if key in known:

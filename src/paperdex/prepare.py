@@ -1,0 +1,169 @@
+"""Read and segment files on worker processes while the main process stores them: the CPU half of `add`.
+
+Reading a file and cutting it into notes is pure work on its bytes; storing needs the library's one
+writer. So when `add` has many files to read, a pool of processes (one per core, at most MAX_WORKERS)
+reads and segments them, and the main process stores the results in input order as they arrive: on two
+cores extraction runs on both while the store writes. Results come back in a bounded window, so a
+folder of 100,000 files never holds more than a few of them in memory.
+
+Workers come from a fork server started before any of them, which never held a database connection
+(a forked copy of an open SQLite connection must not be touched, even by the garbage collector). They
+ignore Ctrl+C (the main process stops them) and end when the main process ends, even when it is killed.
+
+Only `paperdex add` asks for workers (`--jobs`, default automatic; `--jobs 1` or `PAPERDEX_JOBS=1`
+reads in the main process, as small imports always do). Library callers read in their own process
+unless they ask: a worker re-imports the caller's `__main__` script, which must then guard its work
+with `if __name__ == "__main__":`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperdex import provenance, segment
+from paperdex.errors import InputError
+from paperdex.formats.load import Loaded, load_path
+from paperdex.model import NoteBlock
+
+MAX_WORKERS = 4
+# Fewer files than this are read in the main process: a pool costs ~0.5 s to start.
+MIN_FILES = 16
+WINDOW_PER_WORKER = 16
+# ...and at most this many bytes of files read ahead (big files: a few at a time).
+WINDOW_BYTES = 256 << 20
+WATCH_S = 0.5  # how often a worker checks that the process it works for is still there
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to read, with what reading and segmenting it depend on."""
+
+    source: str
+    path: Path
+    format: str | None
+    encoding: str | None
+    max_bytes: int
+    reader: str | None  # --reader, which beats the folder's configured reader
+    shape: str | None
+    root: Path | None
+    size: int = 0  # the file's size if known: bounds how much is read ahead
+
+
+@dataclass
+class Prepared:
+    """A file read and segmented as `importer.store_loaded` would, or the reason it could not be read."""
+
+    loaded: Loaded | None = None
+    segmented: list[list[NoteBlock]] | None = None  # one list per document
+    configured: str | None = None  # the folder's configured reader (paperdex.toml)
+    fallback: str | None = None  # who read it when nothing else says (git owner, folder name)
+    error: InputError | None = None
+
+    def take(self) -> Loaded:
+        if self.error is not None:
+            raise self.error
+        assert self.loaded is not None
+        return self.loaded
+
+
+def prepare(job: Job) -> Prepared:
+    """Read and segment one file (in a worker, or in the main process)."""
+    try:
+        loaded = load_path(job.path, job.source, format=job.format, encoding=job.encoding,
+                           max_bytes=job.max_bytes)
+    except InputError as exc:
+        return Prepared(error=exc)
+    configured, fallback = provenance.default_reader(job.path, job.root)
+    return Prepared(loaded, segment_documents(loaded, reader=job.reader or configured, shape=job.shape),
+                    configured, fallback)
+
+
+def segment_documents(loaded: Loaded, *, reader: str | None, shape: str | None) -> list[list[NoteBlock]]:
+    """Each document's blocks, the documents' reader set first (the segmenter attributes blocks by it)."""
+    out = []
+    for doc in loaded.documents:
+        if reader:
+            doc.reader = reader
+        out.append(segment.segment(doc, shape=shape))
+    return out
+
+
+def workers_for(files: int, jobs: int = 0) -> int:
+    """How many processes to read `files` files with (1: the main process alone).
+
+    `jobs` 0 is automatic: PAPERDEX_JOBS if set, else one per core (at most MAX_WORKERS) for imports
+    of MIN_FILES files or more.
+    """
+    if jobs <= 0:
+        env = os.environ.get("PAPERDEX_JOBS", "")
+        if env.isdigit() and int(env) > 0:
+            jobs = int(env)
+        else:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+            jobs = min(cores, MAX_WORKERS) if files >= MIN_FILES else 1
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(jobs, files))
+
+
+def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
+    """prepare(job) for every job, in order; on `workers` processes when more than one.
+
+    Closing the iterator early (the library went busy, Ctrl+C) cancels what was not started.
+    """
+    if workers <= 1:
+        for job in jobs:
+            yield prepare(job)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["paperdex.prepare"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
+                               initargs=(os.getpid(),))
+    pending: deque[tuple[Future[Prepared], int]] = deque()
+    ahead = 0  # bytes of the pending files
+    todo = iter(jobs)
+    try:
+        while True:
+            while len(pending) < workers * WINDOW_PER_WORKER and (ahead < WINDOW_BYTES or not pending):
+                job = next(todo, None)
+                if job is None:
+                    break
+                pending.append((pool.submit(prepare, job), job.size))
+                ahead += job.size
+            if not pending:
+                return
+            future, size = pending.popleft()
+            ahead -= size
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_started(main_pid: int) -> None:
+    """In each worker: leave Ctrl+C to the main process, and end when it ends, even killed.
+
+    A killed main process closes no pipe the workers would notice (each worker holds both ends of its
+    task queue), so a watchdog thread looks for the main process twice a second.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(main_pid,), name="paperdex-watch-parent", daemon=True).start()
+
+
+def _watch(main_pid: int) -> None:
+    while True:
+        time.sleep(WATCH_S)
+        try:
+            os.kill(main_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid now belongs to another user's process: ours is gone
+            os._exit(1)
