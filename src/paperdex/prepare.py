@@ -37,7 +37,7 @@ from paperdex.model import NoteBlock
 MAX_WORKERS = 4
 # Fewer files than this are read in the main process: a pool costs ~0.5 s to start.
 MIN_FILES = 16
-WINDOW_PER_WORKER = 16
+WINDOW_PER_WORKER = 64
 # ...and at most this many bytes of files read ahead (big files: a few at a time).
 WINDOW_BYTES = 256 << 20
 WATCH_S = 0.5  # how often a worker checks that the process it works for is still there
@@ -128,7 +128,7 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
     context.set_forkserver_preload(["paperdex.prepare"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
                                initargs=(os.getpid(),))
-    pending: deque[tuple[Future[Prepared], int]] = deque()
+    pending: deque[tuple[Future[Prepared], Job]] = deque()
     ahead = 0  # bytes of the pending files
     todo = iter(jobs)
     try:
@@ -137,13 +137,17 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
                 job = next(todo, None)
                 if job is None:
                     break
-                pending.append((pool.submit(prepare, job), job.size))
+                pending.append((pool.submit(prepare, job), job))
                 ahead += job.size
             if not pending:
                 return
-            future, size = pending.popleft()
-            ahead -= size
-            yield future.result()
+            future, job = pending.popleft()
+            ahead -= job.size
+            if not future.done() and future.cancel():
+                # No worker has taken it yet (they are still starting, ~0.3 s): read it here, not wait.
+                yield prepare(job)
+            else:
+                yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
