@@ -121,3 +121,25 @@ def test_killing_add_ends_its_workers(tmp_path):
         time.sleep(0.2)
         left = [pid for pid in left if os.path.exists(f"/proc/{pid}")]
     assert not left, f"still running after the import was killed: {left}"
+
+
+def test_a_worker_killed_mid_import_loses_nothing(monkeypatch):
+    """A worker killed (for memory, say) breaks the pool; the rest is read in the main process."""
+    import signal
+
+    files = [p for _s, p, e in walk.expand([str(EXAMPLES)]) if e is None] + list(SEED_FILES.values())
+    files = files * 30  # more than the window: most are not even sent to a worker when one dies
+    alone = [_as_data(r) for r in prepare.prepared_in_order(_jobs(files), 1)]
+    here = []
+    real = prepare.prepare
+    monkeypatch.setattr(prepare, "prepare", lambda job: here.append(job) or real(job))  # main process only
+    ready = prepare.prepared_in_order(_jobs(files), 2)
+    got = [_as_data(next(ready))]
+    servers = [line.split()[0] for line in _children(os.getpid()) if "forkserver" in line]
+    workers = [int(line.split()[0]) for pid in servers for line in _children(int(pid))]
+    assert workers
+    before = len(here)
+    os.kill(workers[0], signal.SIGKILL)
+    got += [_as_data(r) for r in ready]
+    assert got == alone
+    assert len(here) - before > len(files) // 3  # the main process read the rest

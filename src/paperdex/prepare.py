@@ -3,8 +3,9 @@
 Reading a file and cutting it into notes is pure work on its bytes; storing needs the library's one
 writer. So when `add` has many files to read, a pool of processes (one per core, at most MAX_WORKERS)
 reads and segments them, and the main process stores the results in input order as they arrive: on two
-cores extraction runs on both while the store writes. Results come back in a bounded window, so a
-folder of 100,000 files never holds more than a few of them in memory.
+cores extraction runs on both while the store writes. Results come back in a bounded window (64 files
+per worker, 256 MB), so a folder of 100,000 files is never all in memory. A worker that dies (killed
+for memory, say) costs nothing: the rest is read in the main process, as without workers.
 
 Workers come from a fork server started before any of them, which never held a database connection
 (a forked copy of an open SQLite connection must not be touched, even by the garbage collector). They
@@ -26,6 +27,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +139,7 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
                 job = next(todo, None)
                 if job is None:
                     break
-                pending.append((pool.submit(prepare, job), job))
+                pending.append((pool.submit(_in_worker, job), job))
                 ahead += job.size
             if not pending:
                 return
@@ -146,10 +148,23 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
             if not future.done() and future.cancel():
                 # No worker has taken it yet (they are still starting, ~0.3 s): read it here, not wait.
                 yield prepare(job)
-            else:
+                continue
+            try:
                 yield future.result()
+            except BrokenProcessPool:
+                yield prepare(job)
+                for _future, rest in pending:
+                    yield prepare(rest)
+                for rest in todo:
+                    yield prepare(rest)
+                return
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_worker(job: Job) -> Prepared:
+    """What a worker runs: prepare(), looked up in the worker's own copy of this module."""
+    return prepare(job)
 
 
 def _worker_started(main_pid: int) -> None:
