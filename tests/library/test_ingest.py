@@ -56,6 +56,36 @@ def test_same_normalised_title_merges_across_readers(lib):
     assert p.ident("openreview") == "aBH_DydEvoH"
 
 
+BERT = "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+
+
+@pytest.mark.parametrize("order", ["title-only first", "title-only last"])
+def test_the_same_notes_make_the_same_papers_in_any_order(library_url, order):
+    """A title-only note and a later note with the id and that title end on one paper, as the
+    other order does, even when a third note gave the id under another title in between."""
+    sources = [
+        ("list.md", [paper(BERT, text="only the title")]),
+        ("short.md", [paper("BERT Pre-training of Bidirectional Transformers", Identifier("arxiv", "1810.04805"))]),
+        ("full.md", [paper(BERT, Identifier("arxiv", "1810.04805"), text="title and id")]),
+    ]
+    if order == "title-only last":
+        sources = sources[1:] + sources[:1]
+    with Library(library_url) as lib:
+        for key, blocks in sources:
+            import_source(lib, src(key), blocks)
+        [one] = list_papers(lib, limit=None)
+        assert one.ident("arxiv") == "1810.04805" and len(one.notes) == 3
+
+
+def test_a_title_twin_with_an_id_of_its_own_is_not_folded_in(lib):
+    """Two arXiv ids under one title are two papers (a v2 posted as a new id, a namesake): neither
+    find_match nor the folding joins papers whose ids disagree."""
+    import_source(lib, src("a.md"), [paper(BERT, Identifier("arxiv", "1810.04805"))])
+    import_source(lib, src("b.md"), [paper(BERT, Identifier("arxiv", "2999.00001"))])
+    import_source(lib, src("c.md"), [paper(BERT, Identifier("arxiv", "1810.04805"), text="again")])
+    assert sorted(len(p.notes) for p in list_papers(lib, limit=None)) == [1, 2]
+
+
 def test_superscript_and_width_fold_into_one_title(lib):
     import_source(lib, src("a"), [paper("RL²: Fast Reinforcement Learning via Slow Reinforcement Learning")])
     import_source(lib, src("b"), [paper("RL2: Fast Reinforcement Learning via Slow Reinforcement Learning")])

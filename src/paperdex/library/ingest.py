@@ -251,7 +251,32 @@ def match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> t
              _dumps(block.authors), paper_id))
         created = False
     add_keys(conn, block, paper_id)
-    return paper_id, created
+    return _absorb_title_twins(conn, block, paper_id), created
+
+
+def _absorb_title_twins(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> str:
+    """Fold into this paper the id-less papers of the same title that earlier notes made.
+
+    A note without identifiers joins a paper of its title (find_match); so when a note with an id and
+    that title arrives *after* the id-less one made its own paper, the two are one paper too: otherwise
+    the library depended on the order its notes came in (two members pushing at once got 1,389 or
+    1,390 papers from the same notes). Papers with identifiers of their own are left alone.
+    """
+    if not (block.identifiers and block.title):
+        return paper_id
+    key = title_key(block.title)
+    if len(key) < MIN_TITLE_KEY:
+        return paper_id
+    twins = [r["paper_id"] for r in conn.execute(
+        "SELECT paper_id FROM paper_titles WHERE title_norm = ? AND paper_id != ? ORDER BY paper_id",
+        (key, paper_id))]
+    for twin in twins:
+        if _identifiers(conn, twin):
+            continue
+        from paperdex.library.resolution import merge_papers  # resolution imports this module
+
+        paper_id = merge_papers(conn, paper_id, twin)
+    return paper_id
 
 
 def add_keys(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> None:
