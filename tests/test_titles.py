@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperdex.titles import clean_title, looks_like_title, normalize_title, parse_venue
+from paperdex.titles import clean_title, is_cut_short, looks_like_title, normalize_title, parse_venue
 from tests.conftest import read_seed
 
 
@@ -114,3 +114,21 @@ def test_not_title_lines(line: str) -> None:
 
 def test_no_title_lines_in_the_lecture_notes() -> None:
     assert not [line for line in read_seed("lecture").splitlines() if looks_like_title(clean_title(line)[0])]
+
+
+@pytest.mark.parametrize(("short", "full", "cut"), [
+    ("Deeptraffic: Driving Fast Through Dense Traffic With Deep Reinforcement Lea",
+     "DeepTraffic: Driving Fast through Dense Traffic with Deep Reinforcement Learning", True),  # inside a word
+    ("Unsupervised Machine Translation Using Monolingual Corpora and",
+     "Unsupervised Machine Translation Using Monolingual Corpora and Back-Translation", True),  # after "and"
+    ("Stargan: Unified Generative Adversarial Networks for Multi-Domain Image-To",
+     "StarGAN: Unified Generative Adversarial Networks for Multi-Domain Image-to-Image Translation", True),
+    ("Towards High Performance Video Object Detection",
+     "Towards High Performance Video Object Detection for Mobiles", False),  # a whole title of its own
+    ("Attention Is All You Ne", "Attention Is All You Need", False),  # too short to tell papers apart
+    ("Deep Residual Learning for Image Recognition", "Deep Residual Learning for Image Recognition", False),
+    ("Neural Machine Translation of Rare Words with Subword Units",
+     "Neural Machine Translation by Jointly Learning to Align and Translate", False),
+])
+def test_a_title_cut_short_is_told_from_a_shorter_title(short, full, cut):
+    assert is_cut_short(normalize_title(short), normalize_title(full)) is cut

@@ -246,3 +246,23 @@ def looks_like_title(line: str) -> bool:
     # round, but "When does returnconditioned ... learning?" is a lowercase title: accept either.
     capitalised = sum(w[0].isupper() for w in words)
     return capitalised >= 2 or len(words) <= 14
+
+
+# Words a title does not end on: a title cut after one of them was cut short ("... Response Suggestion for").
+_DANGLING = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the", "through", "to", "toward", "towards", "under", "using", "via", "vs", "with", "within", "without"])
+# A cut title merges only when this much of it is left: shorter prefixes are shared by unrelated papers.
+MIN_CUT_CHARS = 30
+MIN_CUT_WORDS = 5
+
+
+def is_cut_short(short: str, full: str) -> bool:
+    """Whether the normalised title `short` is `full` cut off (an org heading, a tweet or an export column
+    that truncates at N characters): a prefix of it that ends inside a word or after a word no title
+    ends on, long enough that two papers would not share it. A prefix ending on a whole word ("Towards
+    High Performance Video Object Detection" of "... for Mobiles") may be another paper, and is not."""
+    if len(short) < MIN_CUT_CHARS or len(full) <= len(short) or not full.startswith(short):
+        return False
+    words = short.split()
+    if len(words) < MIN_CUT_WORDS:
+        return False
+    return full[len(short)] != " " or words[-1] in _DANGLING

@@ -77,6 +77,50 @@ def test_the_same_notes_make_the_same_papers_in_any_order(library_url, order):
         assert one.ident("arxiv") == "1810.04805" and len(one.notes) == 3
 
 
+CUT = "Mastering Chess and Shogi By Self-Play With a General Reinforcement Learnin"
+WHOLE = "Mastering Chess and Shogi by Self-Play with a General Reinforcement Learning Algorithm"
+
+
+@pytest.mark.parametrize("order", ["cut first", "cut last"])
+def test_a_title_cut_short_is_the_paper_it_was_cut_from_in_either_order(lib, order):
+    """An org heading truncated at 75 characters and the whole title with its id are one paper, which
+    keeps the whole title, whichever note came first."""
+    sources = [("org.org", [paper(CUT, text="read it")]),
+               ("list.md", [paper(WHOLE, Identifier("arxiv", "1712.01815"), text="AlphaZero")])]
+    if order == "cut last":
+        sources.reverse()
+    for key, blocks in sources:
+        import_source(lib, src(key), blocks)
+    [one] = list_papers(lib, limit=None)
+    assert one.title == WHOLE and one.ident("arxiv") == "1712.01815" and len(one.notes) == 2
+
+
+@pytest.mark.parametrize("order", ["cut first", "cut last"])
+def test_a_cut_title_two_papers_could_continue_stays_its_own_paper(lib, order):
+    short = "Efficient Natural Language Response Suggestion for"
+    sources = [("org.org", [paper(short)]),
+               ("a.md", [paper(short + " Smart Reply", Identifier("arxiv", "1705.00652"))]),
+               ("b.md", [paper(short + " Email Clients", Identifier("arxiv", "2999.00002"))])]
+    if order == "cut last":
+        sources = sources[1:] + sources[:1]
+    for key, blocks in sources:
+        import_source(lib, src(key), blocks)
+    titles = sorted(p.title for p in list_papers(lib, limit=None))
+    if order == "cut last":  # both were there: which one it meant is unknown
+        assert short in titles and len(titles) == 3
+    else:  # the first whole title took it, before the second existed
+        assert short not in titles and len(titles) == 2
+
+
+def test_a_whole_word_prefix_or_a_cut_with_its_own_id_is_another_paper(lib):
+    import_source(lib, src("a.md"), [paper("Towards High Performance Video Object Detection")])
+    import_source(lib, src("b.md"), [paper("Towards High Performance Video Object Detection for Mobiles")])
+    import_source(lib, src("c.md"), [paper("Mastering Chess and Shogi By Self-Play With a General Reinforcement",
+                                           Identifier("arxiv", "2999.00003"))])
+    import_source(lib, src("d.md"), [paper(WHOLE, Identifier("arxiv", "1712.01815"))])
+    assert len(list_papers(lib, limit=None)) == 4
+
+
 def test_a_title_twin_with_an_id_of_its_own_is_not_folded_in(lib):
     """Two arXiv ids under one title are two papers (a v2 posted as a new id, a namesake): neither
     find_match nor the folding joins papers whose ids disagree."""

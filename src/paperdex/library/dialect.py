@@ -31,6 +31,19 @@ class Dialect:
             return f"SELECT unnest(?::{'bigint' if of == 'bigint' else 'text'}[])"
         return "SELECT value FROM json_each(?)"
 
+    def starts_with(self, column: str) -> str:
+        """A condition that text `column` starts with a prefix (its parameters: `prefix_params`), answered
+        from the column's index: a byte range in SQLite, LIKE over a text_pattern_ops index in PostgreSQL
+        (a range there would follow the database's collation, which need not keep prefixes together)."""
+        if self.is_postgres:
+            return f"{column} LIKE ?"
+        return f"({column} >= ? AND {column} < ?)"
+
+    def prefix_params(self, prefix: str) -> tuple[str, ...]:
+        if self.is_postgres:
+            return (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)
+        return (prefix, prefix + "\U0010ffff")
+
     def list_param(self, values: Sequence[Any]) -> Any:
         """The parameter `list_values` reads: a JSON array for SQLite, a real array for PostgreSQL."""
         return list(values) if self.is_postgres else json.dumps(list(values))

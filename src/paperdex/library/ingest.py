@@ -20,7 +20,7 @@ from paperdex.library import hooks
 from paperdex.library.db import Library
 from paperdex.library.dialect import dialect_of
 from paperdex.model import SCHEMES, Identifier, NoteBlock
-from paperdex.titles import normalize_title
+from paperdex.titles import MIN_CUT_CHARS, is_cut_short, normalize_title
 
 # Titles shorter than this (after normalisation) are too generic to merge on.
 MIN_TITLE_KEY = 6
@@ -251,7 +251,7 @@ def match_or_create(conn: sqlite3.Connection, block: NoteBlock, stamp: str) -> t
              _dumps(block.authors), paper_id))
         created = False
     add_keys(conn, block, paper_id)
-    return _absorb_title_twins(conn, block, paper_id), created
+    return _absorb_cut_twins(conn, block, _absorb_title_twins(conn, block, paper_id)), created
 
 
 def _absorb_title_twins(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> str:
@@ -277,6 +277,50 @@ def _absorb_title_twins(conn: sqlite3.Connection, block: NoteBlock, paper_id: st
 
         paper_id = merge_papers(conn, paper_id, twin)
     return paper_id
+
+
+def _absorb_cut_twins(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> str:
+    """Fold into this paper the id-less papers whose title is this one cut short (`is_cut_short`), when
+    they came first; `find_match` joins a cut title to the whole one when the whole one came first.
+    A cut title that two stored papers extend stays a paper of its own: which one it meant is unknown."""
+    full = normalize_title(block.title or "")
+    if len(full) <= MIN_CUT_CHARS:
+        return paper_id
+    cuts = {full[:end].rstrip() for end in range(MIN_CUT_CHARS, len(full))}
+    keys = [cut.replace(" ", "") for cut in cuts if is_cut_short(cut, full)]
+    if not keys:
+        return paper_id
+    dialect = dialect_of(conn)
+    twins = sorted({r["paper_id"] for r in conn.execute(
+        f"SELECT paper_id FROM paper_titles WHERE title_norm IN ({dialect.list_values()}) AND paper_id != ?",
+        (dialect.list_param(keys), paper_id))})
+    for twin in twins:
+        short = _title_norm(conn, twin)
+        if not is_cut_short(short, full) or _identifiers(conn, twin) or _papers_extending(conn, short) != {paper_id}:
+            continue
+        from paperdex.library.resolution import merge_papers  # resolution imports this module
+
+        paper_id = merge_papers(conn, paper_id, twin)
+        # The older paper stays, with its title: when that was the cut one, the whole title replaces it.
+        conn.execute("UPDATE papers SET title = ?, title_norm = ? WHERE id = ? AND title_norm = ?",
+                     (block.title, full, paper_id, short))
+    return paper_id
+
+
+def _title_norm(conn: sqlite3.Connection, paper_id: str) -> str:
+    row = conn.execute("SELECT title_norm FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    return (row["title_norm"] if row else None) or ""
+
+
+def _papers_extending(conn: sqlite3.Connection, short: str, limit: int = 50) -> set[str]:
+    """The stored papers whose own title `short` is a cut of (by the title keys' index)."""
+    if len(short) < MIN_CUT_CHARS:
+        return set()
+    dialect = dialect_of(conn)
+    key = short.replace(" ", "")
+    rows = conn.execute(f"SELECT DISTINCT paper_id FROM paper_titles WHERE {dialect.starts_with('title_norm')} "
+                        f"AND title_norm != ? LIMIT {int(limit)}", (*dialect.prefix_params(key), key))
+    return {r["paper_id"] for r in rows if is_cut_short(short, _title_norm(conn, r["paper_id"]))}
 
 
 def add_keys(conn: sqlite3.Connection, block: NoteBlock, paper_id: str) -> None:
@@ -308,7 +352,11 @@ def find_match(conn: sqlite3.Connection, block: NoteBlock) -> str | None:
         theirs = _identifiers(conn, row["paper_id"])
         if all(mine.get(i.scheme, i.value) == i.value for i in theirs):
             return row["paper_id"]
-    return None
+    if block.identifiers:
+        return None
+    # A title cut short (an org heading or an export column that truncates) joins the one paper it is cut from.
+    extending = _papers_extending(conn, normalize_title(block.title))
+    return extending.pop() if len(extending) == 1 else None
 
 
 def _identifiers(conn: sqlite3.Connection, paper_id: str) -> list[Identifier]:
