@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from paperdex import provenance, segment
@@ -43,6 +44,8 @@ WINDOW_PER_WORKER = 64
 # ...and at most this many bytes of files read ahead (big files: a few at a time).
 WINDOW_BYTES = 256 << 20
 WATCH_S = 0.5  # how often a worker checks that the process it works for is still there
+# What the fork server loads before it forks the workers: this module and what reading needs, warm.
+PRELOAD = "paperdex.worker_preload"
 
 
 @dataclass(frozen=True)
@@ -127,30 +130,46 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
             yield prepare(job)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["paperdex.prepare"])
+    context.set_forkserver_preload([PRELOAD])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
                                initargs=(os.getpid(),))
+    # The first worker waits for the fork server to start and load paperdex (~0.25 s): a thread waits for
+    # the workers while this process reads the first files itself, instead of idling until they are up.
+    starting = threading.Thread(target=_start_workers, args=(pool, workers), name="paperdex-start-workers",
+                                daemon=True)
+    starting.start()
     pending: deque[tuple[Future[Prepared], Job]] = deque()
     ahead = 0  # bytes of the pending files
     todo = iter(jobs)
     try:
+        while starting.is_alive():
+            job = next(todo, None)
+            if job is None:
+                return
+            yield prepare(job)
         while True:
             while len(pending) < workers * WINDOW_PER_WORKER and (ahead < WINDOW_BYTES or not pending):
                 job = next(todo, None)
                 if job is None:
                     break
-                pending.append((pool.submit(_in_worker, job), job))
+                try:
+                    future = pool.submit(_in_worker, job)
+                except BrokenProcessPool:  # a worker died since the last result: this job is read here too
+                    todo = chain([job], todo)
+                    break
+                pending.append((future, job))
                 ahead += job.size
             if not pending:
+                yield from map(prepare, todo)  # nothing, or all that a broken pool could not take
                 return
             future, job = pending.popleft()
             ahead -= job.size
             if not future.done() and future.cancel():
-                # No worker has taken it yet (they are still starting, ~0.3 s): read it here, not wait.
+                # No worker has taken it yet (all busy with earlier files): read it here, not wait.
                 yield prepare(job)
                 continue
             try:
-                yield future.result()
+                result = future.result()
             except BrokenProcessPool:
                 yield prepare(job)
                 for _future, rest in pending:
@@ -158,8 +177,19 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
                 for rest in todo:
                     yield prepare(rest)
                 return
+            yield result
     finally:
+        starting.join()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the pool's workers (each submit starts one) and wait until each has run a task."""
+    try:
+        for future in [pool.submit(os.getpid) for _ in range(workers)]:
+            future.result()
+    except Exception:  # a pool that cannot start: the reading loop meets the same error (or a broken pool) itself
+        pass
 
 
 def _in_worker(job: Job) -> Prepared:
