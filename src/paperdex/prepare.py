@@ -187,6 +187,8 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
                     yield from map(prepare, rest)
                 return
             yield from results
+            # A file whose reading raised ended its batch: read it (and what followed) here, in order.
+            yield from map(prepare, batch[len(results):])
     finally:
         starting.join()
         pool.shutdown(wait=True, cancel_futures=True)
@@ -220,8 +222,17 @@ def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
 
 
 def _in_worker(batch: list[Job]) -> list[Prepared]:
-    """What a worker runs: prepare() of each job, looked up in the worker's own copy of this module."""
-    return [prepare(job) for job in batch]
+    """What a worker runs: prepare() of each job, looked up in the worker's own copy of this module.
+
+    An unreadable file is a result (Prepared.error); a file whose reading raises (a bug) ends the batch
+    there, and the main process reads it again and meets the error at its turn, as when reading alone."""
+    done = []
+    for job in batch:
+        try:
+            done.append(prepare(job))
+        except Exception:
+            break
+    return done
 
 
 def _worker_started(main_pid: int) -> None:
