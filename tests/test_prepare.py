@@ -11,7 +11,7 @@ import time
 import pytest
 
 from paperdex import prepare
-from paperdex.errors import DecodeError, UnsupportedInput
+from paperdex.errors import DecodeError, UnsupportedInput, UsageError
 from paperdex.formats import walk
 from tests.conftest import EXAMPLES, SEED_FILES
 
@@ -143,3 +143,18 @@ def test_a_worker_killed_mid_import_loses_nothing(monkeypatch):
     got += [_as_data(r) for r in ready]
     assert got == alone
     assert len(here) - before > len(files) // 3  # the main process read the rest
+
+
+def test_a_file_whose_reading_raises_raises_at_its_turn():
+    """A bug met in one file of a worker's batch: the files before it are given, then its error is raised."""
+    files = ([p for _s, p, e in walk.expand([str(EXAMPLES)]) if e is None] + list(SEED_FILES.values())) * 6
+    bad = len(files) * 2 // 3  # well after the files the main process reads while the workers start
+    # An unknown format is not an unreadable file (InputError) but an error prepare() lets through.
+    jobs = [prepare.Job(str(p), p, "no-such-format" if i == bad else None, None, 64 << 20, None, None, None)
+            for i, p in enumerate(files)]
+    for workers in (1, 2):
+        done = []
+        with pytest.raises(UsageError, match="no-such-format"):
+            for result in prepare.prepared_in_order(jobs, workers):
+                done.append(result)
+        assert len(done) == bad and all(r.loaded is not None for r in done)

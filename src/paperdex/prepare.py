@@ -3,8 +3,9 @@
 Reading a file and cutting it into notes is pure work on its bytes; storing needs the library's one
 writer. So when `add` has many files to read, a pool of processes (one per core, at most MAX_WORKERS)
 reads and segments them, and the main process stores the results in input order as they arrive: on two
-cores extraction runs on both while the store writes. Results come back in a bounded window (64 files
-per worker, 256 MB), so a folder of 100,000 files is never all in memory. A worker that dies (killed
+cores extraction runs on both while the store writes. Small files go to a worker in batches (one round
+trip for up to 16 files); results come back in a bounded window (64 files per worker, 256 MB), so a
+folder of 100,000 files is never all in memory. A worker that dies (killed
 for memory, say) costs nothing: the rest is read in the main process, as without workers.
 
 Workers come from a fork server started before any of them, which never held a database connection
@@ -29,6 +30,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from paperdex import provenance, segment
@@ -42,7 +44,13 @@ MIN_FILES = 16
 WINDOW_PER_WORKER = 64
 # ...and at most this many bytes of files read ahead (big files: a few at a time).
 WINDOW_BYTES = 256 << 20
+# Small files travel to a worker in batches of up to this many files and bytes: one round trip (the main
+# process wakes to hand out work and take results) per batch instead of per file.
+BATCH_FILES = 16
+BATCH_BYTES = 64 << 10
 WATCH_S = 0.5  # how often a worker checks that the process it works for is still there
+# What the fork server loads before it forks the workers: this module and what reading needs, warm.
+PRELOAD = "paperdex.worker_preload"
 
 
 @dataclass(frozen=True)
@@ -127,44 +135,104 @@ def prepared_in_order(jobs: list[Job], workers: int) -> Iterator[Prepared]:
             yield prepare(job)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["paperdex.prepare"])
+    context.set_forkserver_preload([PRELOAD])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
                                initargs=(os.getpid(),))
-    pending: deque[tuple[Future[Prepared], Job]] = deque()
-    ahead = 0  # bytes of the pending files
+    # The first worker waits for the fork server to start and load paperdex (~0.25 s): a thread waits for
+    # the workers while this process reads the first files itself, instead of idling until they are up.
+    starting = threading.Thread(target=_start_workers, args=(pool, workers), name="paperdex-start-workers",
+                                daemon=True)
+    starting.start()
+    pending: deque[tuple[Future[list[Prepared]], list[Job]]] = deque()
+    in_flight = ahead = 0  # files and bytes of the pending batches
     todo = iter(jobs)
     try:
-        while True:
-            while len(pending) < workers * WINDOW_PER_WORKER and (ahead < WINDOW_BYTES or not pending):
-                job = next(todo, None)
-                if job is None:
-                    break
-                pending.append((pool.submit(_in_worker, job), job))
-                ahead += job.size
-            if not pending:
+        while starting.is_alive():
+            job = next(todo, None)
+            if job is None:
                 return
-            future, job = pending.popleft()
-            ahead -= job.size
+            yield prepare(job)
+        batches = _batches(todo)
+        while True:
+            while in_flight < workers * WINDOW_PER_WORKER and (ahead < WINDOW_BYTES or not pending):
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                try:
+                    future = pool.submit(_in_worker, batch)
+                except BrokenProcessPool:  # a worker died since the last result: this batch is read here too
+                    batches = chain([batch], batches)
+                    break
+                pending.append((future, batch))
+                in_flight += len(batch)
+                ahead += sum(job.size for job in batch)
+            if not pending:
+                for batch in batches:  # nothing, or all that a broken pool could not take
+                    yield from map(prepare, batch)
+                return
+            future, batch = pending.popleft()
+            in_flight -= len(batch)
+            ahead -= sum(job.size for job in batch)
             if not future.done() and future.cancel():
-                # No worker has taken it yet (they are still starting, ~0.3 s): read it here, not wait.
-                yield prepare(job)
+                # No worker has taken it yet (all busy with earlier files): read it here, not wait.
+                yield from map(prepare, batch)
                 continue
             try:
-                yield future.result()
+                results = future.result()
             except BrokenProcessPool:
-                yield prepare(job)
+                yield from map(prepare, batch)
                 for _future, rest in pending:
-                    yield prepare(rest)
-                for rest in todo:
-                    yield prepare(rest)
+                    yield from map(prepare, rest)
+                for rest in batches:
+                    yield from map(prepare, rest)
                 return
+            yield from results
+            # A file whose reading raised ended its batch: read it (and what followed) here, in order.
+            yield from map(prepare, batch[len(results):])
     finally:
+        starting.join()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_worker(job: Job) -> Prepared:
-    """What a worker runs: prepare(), looked up in the worker's own copy of this module."""
-    return prepare(job)
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the pool's workers (each submit starts one) and wait until each has run a task."""
+    try:
+        for future in [pool.submit(os.getpid) for _ in range(workers)]:
+            future.result()
+    except Exception:  # a pool that cannot start: the reading loop meets the same error (or a broken pool) itself
+        pass
+
+
+def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
+    """Consecutive jobs in batches of at most BATCH_FILES files and BATCH_BYTES bytes (a larger file goes
+    alone)."""
+    batch: list[Job] = []
+    size = 0
+    for job in jobs:
+        if batch and size + job.size > BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(job)
+        size += job.size
+        if len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _in_worker(batch: list[Job]) -> list[Prepared]:
+    """What a worker runs: prepare() of each job, looked up in the worker's own copy of this module.
+
+    An unreadable file is a result (Prepared.error); a file whose reading raises (a bug) ends the batch
+    there, and the main process reads it again and meets the error at its turn, as when reading alone."""
+    done = []
+    for job in batch:
+        try:
+            done.append(prepare(job))
+        except Exception:
+            break
+    return done
 
 
 def _worker_started(main_pid: int) -> None:

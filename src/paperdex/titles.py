@@ -198,9 +198,18 @@ def clean_title(raw: str) -> tuple[str, dict]:
 _FIELD_LINE = re.compile(r"^\s*[-*+•]\s*[^:：]{1,20}[:：]")
 _MARKUP = re.compile(r"https?://|www\.|\$|\\|[{}]")
 _URL_START = re.compile(r"https?://")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _TWO_SENTENCES = re.compile(r"[.]\s+[A-Z]")
 _QUESTION = re.compile(r"[!?]\s+[A-Z]")
+
+
+# Every byte but A-Z and a-z: what _ascii_letters deletes.
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+
+
+def _ascii_letters(text: str) -> int:
+    """How many characters of `text` are A-Z or a-z (`len(re.findall("[A-Za-z]", text))`), counted without
+    a list of one-letter strings: the encoder drops non-ASCII characters, translate the other ASCII ones."""
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
 
 
 def _has_markup(text: str) -> bool:
@@ -237,7 +246,7 @@ def looks_like_title(line: str) -> bool:
     if len(words) > 30:
         return False
     non_space = sum(map(len, text.split()))  # str.split() splits at exactly the str.isspace() characters
-    if non_space == 0 or len(_ASCII_LETTER.findall(text)) / non_space < 0.6:  # ASCII and alphabetic
+    if non_space == 0 or _ascii_letters(text) / non_space < 0.6:  # ASCII and alphabetic
         return False
     first = words[0]
     if not (first[0].isupper() or first[0].isdigit() or any(ch.isupper() for ch in first[1:])):

@@ -298,12 +298,13 @@ def test_telegram_page_test_agrees_with_its_pattern() -> None:
 
 
 def test_title_test_counts_as_by_characters() -> None:
-    from paperdex.titles import _ASCII_LETTER
+    from paperdex.titles import _ascii_letters
 
-    odd = ["a\u00a0b\u2003c\td", "Ωmega ж日本 é", "  ", "x\u2028y\x1cz"]
+    odd = ["a\u00a0b\u2003c\td", "Ωmega ж日本 é", "  ", "x\u2028y\x1cz", "\u017f\u212a\u0130 K", "\ud800ab"]
     for text in ALL + odd:
         assert sum(map(len, text.split())) == len(text) - sum(map(str.isspace, text)), text
-        assert len(_ASCII_LETTER.findall(text)) == sum(map(str.isalpha, filter(str.isascii, text))), text
+        assert _ascii_letters(text) == len(re.findall(r"[A-Za-z]", text)), text
+        assert _ascii_letters(text) == sum(map(str.isalpha, filter(str.isascii, text))), text
 
 
 def test_plain_skips_the_mark_pattern_only_without_marks() -> None:
@@ -319,3 +320,26 @@ def test_plain_skips_the_mark_pattern_only_without_marks() -> None:
     for line in [*ALL, "**bold** and __under__ ~~gone~~ `code`", "*~~*", "a ** b"]:
         for keep in (False, True):
             assert plain(line, keep_emphasis=keep) == full(line, keep), line
+
+
+def test_host_lists_are_matched_by_domain_level() -> None:
+    """links._suffixes against the suffix test it replaced: a host is listed, or below a listed host."""
+    hosts = ["arxiv.org", "export.arxiv.org", "xarxiv.org", "arxiv.org.evil.com", "a..arxiv.org", "arxiv.org.",
+             "github.com", "gist.github.com", "notgithub.com", "org", "", "www.nature.com", "proceedings.mlr.press"]
+    hosts += [links.host_of(link.url) for text in ALL for link in links.find_links(text)]
+    for host in hosts:
+        for listed, as_set in ((links.PAPER_HOSTS, links._PAPER_HOSTS), (links.NON_PAPER_HOSTS, links._NON_PAPER_HOSTS)):
+            old = any(host == h or host.endswith("." + h) for h in listed)
+            assert (not as_set.isdisjoint(links._suffixes(host))) == old, host
+
+
+def test_dedent_returns_what_cutting_the_common_indent_gives() -> None:
+    from paperdex.extract.blocks import _dedent
+
+    def full(text: str) -> str:
+        lines = text.split("\n")
+        cut = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
+        return "\n".join(ln[cut:] for ln in lines)
+
+    for text in [*ALL, "", "\n\n", "  a\n    b\n\n  c", "\ta\n\t\tb", "  a\nb", "   \n  x\n", " \u3000a\n  b"]:
+        assert _dedent(text) == full(text), text

@@ -97,9 +97,18 @@ def quote_source(text: str) -> str | None:
 
 
 def _dedent(text: str) -> str:
+    """The lines with the indentation they all share removed. Most notes have a line without any: the scan
+    stops there and the text is returned as it is (cutting nothing would rebuild the same text)."""
     lines = text.split("\n")
-    indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
-    cut = min(indents, default=0)
+    cut = None
+    for ln in lines:
+        if ln.strip():
+            indent = len(ln) - len(ln.lstrip())
+            if indent == 0:
+                return text
+            cut = indent if cut is None else min(cut, indent)
+    if not cut:
+        return text
     return "\n".join(ln[cut:] for ln in lines)
 
 

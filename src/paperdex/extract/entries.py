@@ -221,8 +221,10 @@ def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:
 def _paragraph_candidates(par: Node, nxt: Node | None, path: list[str]) -> list[Entry]:
     lines = [ln for ln in par.head.split("\n")]
     line_nodes = []
+    # Lines are candidates only when there are two or more: a one-line paragraph is read once, below.
+    several = sum(1 for ln in lines if ln.strip()) >= 2
     for k, ln in enumerate(lines):
-        if not ln.strip():
+        if not several or not ln.strip():
             continue
         node = Node("line", head=ln.strip(), text=ln, line=par.line + k)
         ev = head_evidence(node)

@@ -57,6 +57,9 @@ NON_PAPER_HOSTS = (
     "hub.docker.com", "substack.com", "blogspot.com", "wordpress.com", "csdn.net", "cnblogs.com",
     "jianshu.com", "juejin.cn", "udemy.com", "coursera.org", "edx.org", "courses.edx.org",
 )
+# The host lists as sets: a host is looked up once per domain level (see _suffixes).
+_PAPER_HOSTS = frozenset(PAPER_HOSTS)
+_NON_PAPER_HOSTS = frozenset(NON_PAPER_HOSTS)
 _LOCAL_NOTE = re.compile(r"\.(?:md|markdown|org|txt|html?)(?:#.*)?$", re.I)
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico)(?:\?.*)?$", re.I)
 
@@ -82,8 +85,11 @@ def host_of(url: str) -> str:
     return host.lower().removeprefix("www.")
 
 
-def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
+def _suffixes(host: str) -> list[str]:
+    """The host and each domain above it (a.b.org -> a.b.org, b.org, org): a host is in a list of hosts when
+    one of these is, so a set look-up per level replaces a suffix test per listed host."""
+    parts = host.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
 
 
 @lru_cache(maxsize=4096)
@@ -174,20 +180,25 @@ def is_paper_url(url: str) -> bool:
     """Whether a link's target is a paper (an identifier, a paper host, or a PDF off code hosts)."""
     if not url or is_local(url) or url.startswith(("#", "mailto:", "file:")):
         return False
-    host = host_of(url)
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+        host = (parts.hostname or "").lower().removeprefix("www.")  # host_of(url)
+    except ValueError:
+        return False
     if not host:
         return False
     if identifier(url) is not None:
         return True
-    if _host_in(host, NON_PAPER_HOSTS):
+    suffixes = _suffixes(host)
+    if not _NON_PAPER_HOSTS.isdisjoint(suffixes):
         return False
-    path = urlsplit(url if "://" in url else "https://" + url).path.lower()
+    path = parts.path.lower()
     for h, prefixes in _PAPER_PATH.items():
-        if _host_in(host, (h,)):
+        if h in suffixes:
             segs = [s for s in path.split("/") if s]
             return bool(segs) and segs[0] in prefixes
     if host.endswith("arxiv.org"):
         return False  # an arXiv page that names no paper: a listing, a search, an author page
-    if _host_in(host, PAPER_HOSTS):
+    if not _PAPER_HOSTS.isdisjoint(suffixes):
         return True
     return path.endswith(".pdf") or "/pdf/" in path

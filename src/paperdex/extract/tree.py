@@ -65,7 +65,7 @@ class Node:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
     # Notes indent continuation text freely; an indented line is never code in a note.
     md.disable("code")
@@ -77,7 +77,7 @@ def _parser() -> MarkdownIt:
 def parse_markdown(text: str) -> Node:
     """The section tree of a Markdown text."""
     lines = text.split("\n")
-    tokens = _parser().parse(text)
+    tokens = markdown_parser().parse(text)
     root = Node("root", text=text, line=1)
     stack = [root]
     pos = 0
