@@ -215,6 +215,21 @@ def test_data_file_records():
     assert doc.blocks[0].identifiers[0].value == "1512.03385"
 
 
+def test_a_reference_manager_export_is_read_by_its_column_names():
+    """A Zotero-style CSV: "Publication Year", "Publication Title" and "Abstract Note" are the year, the venue
+    and (without a Notes column) the note, found by their last word as a spreadsheet user would name them."""
+    from paperdex.formats import datafile
+
+    csv = ('"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI","Url","Abstract Note"\n'
+           '"AB12","journalArticle","2015","LeCun, Yann","Deep learning","Nature","10.1038/nature14539",'
+           '"https://www.nature.com/articles/nature14539","Deep learning allows computational models"\n')
+    [doc] = datafile.read(csv, "My Library.csv")
+    [block] = doc.blocks
+    assert (block.title, block.year, block.venue) == ("Deep learning", 2015, "Nature")
+    assert block.identifiers[0].value == "10.1038/nature14539"
+    assert "computational models" in block.text
+
+
 def test_numbered_named_headings_are_a_round_up_and_numbered_chapters_are_not():
     roundup = """# 对比学习串烧
 

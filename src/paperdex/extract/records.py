@@ -25,7 +25,7 @@ _DATE = ("date", "read", "read_on", "date_read", "added", "日期")
 _YEAR = ("year", "年份", "год")
 _AUTHORS = ("authors", "author", "作者", "авторы")
 _SECTION = ("category", "section", "topic", "area", "分类", "类别")
-_VENUE = ("venue", "conference", "journal", "booktitle")
+_VENUE = ("venue", "conference", "journal", "booktitle", "publication title", "publication")
 _TAGS = ("tags", "keywords", "labels")
 
 
@@ -41,10 +41,17 @@ def records_in(data: Any) -> list[dict]:
 
 
 def _key(record: dict, names: tuple[str, ...]) -> str | None:
+    """The record's key for a field: a key named exactly so, else one whose last word is the name
+    (a Zotero export's "Publication Year", "Abstract Note", "Manual Tags"; a sheet's "Paper Title")."""
     lowered = {str(k).strip().lower(): k for k in record}
     for name in names:
         if name in lowered:
             return lowered[name]
+    for name in names:
+        for low, key in lowered.items():
+            words = re.split(r"[\s_\-]+", low)
+            if len(words) > 1 and words[-1] == name:
+                return key
     return None
 
 
