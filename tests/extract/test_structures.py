@@ -355,3 +355,32 @@ Transformers replace recurrence.
 """
     [paper] = _papers(text, "attention.org", "org")
     assert paper.identifiers[0].value == "1706.03762"
+
+
+def test_titles_in_title_marks_are_the_name_and_what_follows_is_not():
+    zh = ("# 本周阅读\n\n1. 《Segment Anything》（Meta，2023）：提示式分割的基础模型。[论文](https://arxiv.org/abs/2304.02643)\n"
+          "2. 《Denoising Diffusion Probabilistic Models》：扩散模型的起点。[论文](https://arxiv.org/abs/2006.11239)\n")
+    assert [p.title for p in _papers(zh)] == ["Segment Anything", "Denoising Diffusion Probabilistic Models"]
+    ja = ("## 論文メモ\n\n- 「ReAct: Synergizing Reasoning and Acting in Language Models」 https://arxiv.org/abs/2210.03629\n"
+          "- 「Chain-of-Thought Prompting Elicits Reasoning in Large Language Models」(NeurIPS 2022) "
+          "https://arxiv.org/abs/2201.11903\n")
+    assert [p.title for p in _papers(ja)] == ["ReAct: Synergizing Reasoning and Acting in Language Models",
+                                              "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"]
+    # A quoted phrase that opens a longer title is part of it.
+    en = ("- [“The Pedestrian next to the Lamppost” Adaptive Object Graphs for Better Instantaneous Mapping]"
+          "(https://arxiv.org/abs/2204.02944)\n- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n")
+    assert _papers(en)[0].title.startswith("“The Pedestrian next to the Lamppost” Adaptive Object Graphs")
+
+
+def test_restructuredtext_links_name_their_papers():
+    from paperdex.formats.load import load_bytes
+
+    rst = ("Reading list\n============\n\n"
+           "* `An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale "
+           "<https://arxiv.org/abs/2010.11929>`_ — ViT; patches as tokens.\n"
+           "* `Masked Autoencoders Are Scalable Vision Learners <https://arxiv.org/abs/2111.06377>`__\n")
+    [doc] = load_bytes(rst.encode(), "reading.rst").documents
+    papers = [b for b in extract(doc) if b.kind == "paper"]
+    assert [p.title for p in papers] == ["An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
+                                         "Masked Autoencoders Are Scalable Vision Learners"]
+    assert papers[0].identifiers[0].value == "2010.11929" and "patches as tokens" in papers[0].text

@@ -67,10 +67,40 @@ _SPACES = re.compile(r"\s+")
 _VENUE_TAG = re.compile(r"^(?P<title>.+?):\s*(?P<venue>[^:]+)$")
 
 
+# A head that opens with a title in title marks: 《…》 and 「…」/『…』 say "this is a name" in Chinese and
+# Japanese; quotes do in English when what they hold reads as a title.
+_MARKED = re.compile(r"^\s*(?:《(?P<book>[^》]{2,300})》|「(?P<kagi>[^」]{2,300})」|『(?P<double>[^』]{2,300})』|"
+                     r"“(?P<curly>[^”]{8,300})”|\"(?P<straight>[^\"]{8,300})\")"
+                     # ...and the marks close the name: what follows is a venue, a link, a colon or nothing, not
+                     # more title ("“The Pedestrian next to the Lamppost” Adaptive Object Graphs for ...").
+                     r"(?=\s*(?:$|[（(\[【:：,，;；.。!！?？|/<–—-]|https?://|\S*[🌟⭐✅]))")
+
+
+def _marked_title(text: str) -> str | None:
+    m = _MARKED.match(plain(text, keep_emphasis=True))
+    if not m:
+        return None
+    for group in ("book", "kagi", "double"):
+        if m.group(group):
+            return m.group(group).strip()
+    quoted = (m.group("curly") or m.group("straight")).strip()
+    return quoted if title_like(quoted) else None
+
+
 def title_from_head(head: str) -> tuple[str, dict]:
     """The title a list item, line or table cell gives its paper, with the year/venue/marks around it."""
     text, meta = strip_decoration(head.split("\n")[0] if "\n" in head and "](" in head.split("\n")[0] else
                                   " ".join(head.split("\n")))
+    marked = _marked_title(text)
+    if marked:
+        title, more = clean_title(marked)
+        for key, value in more.items():
+            if key != "marks":
+                meta.setdefault(key, value)
+        meta.setdefault("marks", []).extend(clean_title(text)[1].get("marks", []))
+        if not meta["marks"]:
+            del meta["marks"]
+        return title, meta
     bold = _LEADING_BOLD.match(text)
     spans = [m.group(2) for m in _BOLD_SPAN.finditer(text)]
     if not bold and len(spans) == 1 and title_like(spans[0]):

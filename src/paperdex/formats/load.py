@@ -74,6 +74,10 @@ def load_bytes(data: bytes, source: str, *, format: str | None = None, encoding:
     text = decode(data, source, encoding)
     if not text.strip():
         raise EmptyInput(source, "is empty (only whitespace)", "nothing to import; remove it or fill it")
+    if (path_hint or source).lower().endswith(".rst"):
+        from paperdex.formats.text import rst_links_as_markdown
+
+        text = rst_links_as_markdown(text)
     module: ModuleType = get(format) if format else detect(path_hint or source, text[:HEAD_CHARS])
     docs = read_with(module, text, source)
     problems = [str(p) for doc in docs for p in doc.metadata.get("errors") or []]
