@@ -384,3 +384,28 @@ def test_restructuredtext_links_name_their_papers():
     assert [p.title for p in papers] == ["An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
                                          "Masked Autoencoders Are Scalable Vision Learners"]
     assert papers[0].identifiers[0].value == "2010.11929" and "patches as tokens" in papers[0].text
+
+
+def test_author_et_al_then_title_then_venue():
+    """"Sennrich et al. Title. ACL 2016.": the period of "et al." ends the authors when the reference goes on."""
+    for line, title, year in [
+        ("Sennrich et al. Neural Machine Translation of Rare Words with Subword Units. ACL 2016.",
+         "Neural Machine Translation of Rare Words with Subword Units", 2016),
+        ("A. Vaswani et al. Attention Is All You Need. In NeurIPS, 2017.", "Attention Is All You Need", 2017),
+    ]:
+        cite = parse_citation(line)
+        assert cite is not None and (cite.title, cite.year) == (title, year)
+    md = ("# Reading\n\n* Sennrich et al. Neural Machine Translation of Rare Words with Subword Units. ACL 2016.\n"
+          "* Vaswani et al. Attention Is All You Need. NeurIPS 2017.\n")
+    assert [p.title for p in _papers(md)] == ["Neural Machine Translation of Rare Words with Subword Units",
+                                              "Attention Is All You Need"]
+
+
+def test_a_table_headed_paper_names_a_paper_in_every_row_once_one_row_is_linked():
+    md = ("| Paper | Venue | Code |\n|---|---|---|\n"
+          "| [NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis](https://arxiv.org/abs/2003.08934)"
+          " | ECCV 2020 | [code](https://github.com/bmild/nerf) |\n"
+          "| 3D Gaussian Splatting for Real-Time Radiance Field Rendering | SIGGRAPH 2023 | "
+          "[code](https://github.com/graphdeco-inria/gaussian-splatting) |\n")
+    assert [p.title for p in _papers(md)] == ["NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis",
+                                              "3D Gaussian Splatting for Real-Time Radiance Field Rendering"]

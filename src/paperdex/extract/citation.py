@@ -50,6 +50,7 @@ _YEAR_STOP = re.compile(r"(?<=\d{4})\.\s")
 _COMMA = re.compile(r",\s+")
 _AND = re.compile(r"\s+and\s+")
 _NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*")
+_LEAD_ET_AL = re.compile(r"^(?P<a>.{1,80}?\bet\s+al\.)\s+(?P<rest>[A-Z0-9].*)$")
 # Every grammar needs one of these (a parenthesis, bold, a GB/T tag, quotes, or a sentence break) except
 # the comma style, which needs at least two ", ".
 _QUOTE_MARK = re.compile(r"[\"“”«»「」『』]")
@@ -196,6 +197,11 @@ def parse_citation(text: str) -> Citation | None:
             return Citation(_clean(parts[0]), authors=raw[: m.start()].strip(), year=int(m.group("y")[:4]),
                             venue=" ".join(parts[1:]) or None, style="apa")
     parts = _sentences(raw)
+    # "Sennrich et al. Title. ACL 2016.": the period of "et al." ends the author list when a capital follows
+    # and the reference goes on after the title (_sentences keeps "et al." inside a sentence).
+    lead = _LEAD_ET_AL.match(parts[0]) if len(parts) >= 2 and "al." in parts[0] else None
+    if lead and is_author_list(lead.group("a")):
+        parts = [lead.group("a"), lead.group("rest"), *parts[1:]]
     # ACL / ACM: "Authors. 2020. Title. Venue." or "Authors. Title. Venue, 2020."
     if len(parts) >= 2 and is_author_list(parts[0]):
         rest = parts[1:]

@@ -369,7 +369,9 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
         scored.append((row, score(row, ev), ev))
     strong = [s for _, s, ev in scored if s >= STRONG]
     nonjunk = [s for _, s, ev in scored if not ev.junk]
-    take_weak = len(strong) >= 2 and len(strong) >= 0.4 * max(1, len(nonjunk))
+    # A column headed Paper/Title says every row names a paper: one linked row is shape enough for the rest.
+    named = any(_TITLE_COLUMNS.match(plain(name).strip()) for name in rows[0].header[col:col + 1])
+    take_weak = (len(strong) >= 2 and len(strong) >= 0.4 * max(1, len(nonjunk))) or (named and len(strong) >= 1)
     shapes = [title_shape(row.cells[col] if col < len(row.cells) else "") for row, s, _ in scored if s >= STRONG]
     out = []
     for row, s, ev in scored:
