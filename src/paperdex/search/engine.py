@@ -90,7 +90,7 @@ class _Cache:
     generation: int
     ids: np.ndarray
     matrix: np.ndarray  # float16, memory-mapped
-    full: np.ndarray | None = None  # float32 copy, kept by long-running processes (see warm)
+    resident: bool = False  # long-running processes (see warm) keep the mapped pages in memory
     titles: np.ndarray | None = None  # positions of papers' own rows (titles), found on first use
     q8: np.ndarray | None = None  # int8 copy for cold scans (vectors.scan_matrix), mapped on first use
     scales: np.ndarray | None = None
@@ -98,12 +98,7 @@ class _Cache:
 
 # The vector matrix of each library file and model this process loaded; a changed generation reloads it.
 _MATRICES: dict[tuple[str, str], _Cache] = {}
-# Rows scored per step of a cold scan: converts float16 a slice at a time, so RSS stays small.
-SCAN_ROWS = 16_384
-# Rows of the warm float32 matrix scored per block when a query has several vectors: 6 MB at 384
-# dimensions, well inside the L3 cache, so the second vector's product reads the block from cache.
-CACHE_ROWS = 4_096
-# Rows of a cold int8 scan rescored exactly from the float16 file (see _cosines).
+# Rows of a cold int8 scan rescored exactly from the float16 file (see cosines).
 RESCORE_ROWS = 2_048
 
 
@@ -126,51 +121,37 @@ def missing_vectors(lib: Library, model: str) -> int:
 
 
 def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row ids, float32 unit vectors) of every stored row under `model`, cached until the index changes."""
-    import numpy as np
-
+    """(row ids, float16 unit vectors, memory-mapped) of every stored row under `model`, cached until
+    the index changes."""
     cached = _vectors(lib, model)
-    if cached.full is None:
-        cached.full = np.asarray(cached.matrix, dtype=np.float32)
-    return cached.ids, cached.full
+    return cached.ids, cached.matrix
 
 
-def _cosines(lib: Library, model: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cosines(lib: Library, model: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, cosine of each row with each unit query: shape (rows, queries)) in one pass over
-    the matrix: from the float32 copy when this process keeps one, else off the mapped int8 file in
-    slices, times each row's scale."""
+    the mapped int8 file; the best RESCORE_ROWS rows of each query get their exact cosine back from
+    the float16 file, so int8 rounding never reorders the head of a ranking."""
     import numpy as np
 
     from paperdex.library import vectors
+    from paperdex.search import scan
 
     cached = _vectors(lib, model)
-    queries = np.atleast_2d(queries).astype(np.float32).T
-    if cached.full is not None:
-        # One matrix-vector product per query: OpenBLAS's sgemm with two columns packs the whole matrix
-        # and took 2-4x as long as two sgemv passes over it (200k rows, docs/search.md). With several
-        # queries the products go a block of rows at a time, so every query after the first reads the
-        # block from cache rather than memory: two columns cost ~0.65x two whole passes.
-        full, columns = cached.full, queries.shape[1]
-        scores = np.empty((columns, len(cached.ids)), dtype=np.float32)
-        step = len(cached.ids) if columns == 1 else CACHE_ROWS
-        for start in range(0, len(cached.ids), step):
-            block = full[start:start + step]
-            for j in range(columns):
-                np.matmul(block, queries[:, j], out=scores[j, start:start + step])
-        return cached.ids, scores.T
+    queries = np.atleast_2d(queries).astype(np.float32)
+    if not len(cached.ids):
+        return cached.ids, np.empty((0, len(queries)), dtype=np.float32)
     if cached.q8 is None:
         _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
-    n = len(cached.ids)
-    scores = np.empty((n, queries.shape[1]), dtype=np.float32)
-    for start in range(0, n, SCAN_ROWS):
-        scores[start:start + SCAN_ROWS] = np.asarray(cached.q8[start:start + SCAN_ROWS], np.float32) @ queries
-    scores *= cached.scales[:, None]
-    # The best rows get their exact float16 cosine back, so int8 rounding never reorders the head.
-    if n > RESCORE_ROWS:
-        best = np.unique(np.concatenate([np.argpartition(-scores[:, j], RESCORE_ROWS - 1)[:RESCORE_ROWS]
-                                         for j in range(scores.shape[1])]))
-        scores[best] = vectors.read_rows(cached.matrix, best) @ queries
-    return cached.ids, scores
+    q8, q_scales = scan.quantize_queries(queries)
+    scores = scan.dots(q8, cached.q8)  # (queries, rows): each query's scores contiguous
+    scores *= cached.scales
+    scores *= q_scales[:, None]
+    best = np.unique(np.concatenate([scan.top(column, RESCORE_ROWS) for column in scores]))
+    # Warm: the float16 pages are in memory, index them. Cold: one pread per row (indexing the map
+    # would pull the whole file in through readahead, see vectors.read_rows).
+    head = np.take(cached.matrix, best, axis=0) if cached.resident else vectors.read_rows(cached.matrix, best)
+    scores[:, best] = scan.dots(queries, head)
+    return cached.ids, scores.T
 
 
 # In-memory keyword indexes this process warmed, by library file (every thread's connection to one
@@ -201,8 +182,13 @@ def warm(lib: Library) -> None:
         _KEYWORD[key] = bm25.build(current, fts.index_rows(lib))
     from paperdex.library import vectors
 
-    for model in vectors.counts(lib):  # float32 copies: a warm semantic scan is one BLAS product
-        vector_matrix(lib, model)
+    for model in vectors.counts(lib):  # int8 and float16 pages in memory: a scan never waits for the disk
+        cached = _vectors(lib, model)
+        if cached.q8 is None and len(cached.ids):
+            _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
+        vectors.touch(cached.q8)
+        vectors.touch(cached.matrix)
+        cached.resident = True
 
 
 def warm_in_background(path: str | Path) -> threading.Thread | None:
@@ -292,7 +278,7 @@ def semantic_rankings_of(lib: Library, embedder: Embedder, queries: list[str], f
                          *, titles: bool) -> list[tuple[list[fts.Hit], list[fts.Hit]]]:
     """semantic_rankings for several texts (a query and its English gloss): embedded in one call,
     scored in one pass over the matrix (the scan is memory-bound: two columns cost about one)."""
-    ids, scores = _cosines(lib, embedder.name, _query_vectors(embedder, queries))
+    ids, scores = cosines(lib, embedder.name, _query_vectors(embedder, queries))
     out = []
     positions = None
     if titles and len(ids):
@@ -330,13 +316,14 @@ def _top_hits(lib: Library, ids: np.ndarray, scores: np.ndarray, flt: PaperFilte
               ) -> list[fts.Hit]:
     import numpy as np
 
+    from paperdex.search import scan
+
     if not len(ids):
         return []
     wanted = pool if flt.is_empty() else pool * 20
     while True:
         take = min(wanted, len(ids))
-        top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(len(ids))
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = scan.top(scores, take)
         top = top[np.isfinite(scores[top])]
         allowed = fts.hits_for(lib, [int(i) for i in ids[top]], flt)
         hits = []

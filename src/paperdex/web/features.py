@@ -90,8 +90,9 @@ def similar(lib: Library, paper_id: str, limit: int = 6) -> list[str]:
     mine = np.isin(ids, rows)
     if not mine.any() or mine.all():
         return []
-    centre = matrix[mine].mean(axis=0)
-    scores = matrix @ (centre / (np.linalg.norm(centre) or 1.0))
+    centre = np.asarray(matrix[mine], dtype=np.float32).mean(axis=0)
+    ids, scores = engine.cosines(lib, model, centre / (np.linalg.norm(centre) or 1.0))
+    scores = scores[:, 0].copy()
     scores[mine] = -np.inf
     order = np.argsort(-scores, kind="stable")[: limit * 8]
     hits = fts.hits_for(lib, [int(ids[i]) for i in order], PaperFilter())
