@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from paperdex.library.db import Library
 from paperdex.search import engine, lexicon
 from paperdex.search.engine import search
+from tests.search.conftest import import_into
 
 DREAMER = "Mastering Diverse Domains through World Models"
 ILQL = "Offline RL for Natural Language Generation with Implicit Language Q Learning"
@@ -84,3 +86,27 @@ def test_english_query_reaches_a_russian_note(own_lib, monkeypatch):
     results = search(own_lib, "imagination", mode="keyword")
     assert [r.title for r in results] == [DREAMER]
     assert "«воображении»" in results[0].snippet  # the translation is what is marked
+
+
+def test_common_translated_words_still_find_the_paper(library_url, tmp_path):
+    """A library with many diffusion papers: "diffusion" is in more than 2% of rows (once a reason to
+    drop it from the translation), and it is still what ranks the one title with "denoising" and
+    "diffusion" above a shorter title with "denoising" alone."""
+    folder = tmp_path / "diffusion"
+    folder.mkdir()
+    lines = ["# Diffusion reading list", ""]
+    lines += [f"* [Diffusion Models for Task {i}: Scaling Study](https://arxiv.org/abs/2301.{i:05d})"
+              for i in range(40)]
+    lines += [f"* [Graph Networks for Task {i}: Scaling Study](https://arxiv.org/abs/2302.{i:05d})"
+              for i in range(400)]
+    lines += ["* [Denoising Autoencoders]"
+              "(https://example.org/dae.pdf)",
+              "* [Denoising Diffusion Probabilistic Models](https://arxiv.org/abs/2006.11239)"]
+    (folder / "list.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lib = Library(library_url)
+    try:
+        import_into(lib, [folder])
+        results = search(lib, "扩散模型 去噪", mode="keyword", limit=3)
+        assert results[0].arxiv_id == "2006.11239"
+    finally:
+        lib.close()

@@ -10,7 +10,6 @@ on the top results."""
 
 from __future__ import annotations
 
-import math
 import time
 import weakref
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.search.bm25 import K1, B
+from paperdex.search.bm25 import idf as bm25_idf
 
 # bm25 of a row over the query terms (u.t) and their IDFs (u.idf), as FTS5 computes it: each term's
 # column-weighted frequency in the row (f.tf, kept by migration postgres/0002), normalised by the row's
@@ -61,22 +61,28 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
     plan = fts.match_plan(lib, terms)
     if plan is None:
         return []
-    chosen, require_all = plan
-    chosen = list(dict.fromkeys(chosen))
+    chosen, require_all, common = plan
     query = (" & " if require_all else " | ").join(tsquery_term(t) for t in chosen)
     rows, avgdl = _avgdl(lib)
-    freqs = fts.doc_freqs(lib, chosen)
-    idfs = []
-    for term in chosen:
-        idf = math.log((rows - freqs.get(term, 0) + 0.5) / (freqs.get(term, 0) + 0.5))
-        idfs.append(idf if idf > 0 else 1e-6)
+    freqs = fts.doc_freqs(lib, chosen + common)
+    idfs = [bm25_idf(rows, freqs.get(t, 0)) for t in chosen]
     where, args = fts.filter_sql(flt)
-    sql = (f"SELECT * FROM (SELECT {fts._COLUMNS}, {_BM25} AS score"
-           " FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
-           + fts._FROM.replace(" FROM search_docs d", "") + " WHERE f.terms @@ ?::tsquery"
-           + (" AND " + where if where else "") + ") AS ranked ORDER BY score DESC, id LIMIT ?")
-    rows = lib.conn.execute(sql, [avgdl, chosen, idfs, query, *args, limit]).fetchall()
-    return [fts._hit(row, row["score"]) for row in rows]
+    inner = (f"SELECT {fts._COLUMNS}, {_BM25} AS score, f.tf AS tf, f.length AS length"
+             " FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
+             + fts._FROM.replace(" FROM search_docs d", "") + " WHERE f.terms @@ ?::tsquery"
+             + (" AND " + where if where else "") + ") AS ranked ORDER BY score DESC, id LIMIT ?")
+    if not common:
+        sql = "SELECT * FROM (" + inner
+        found = lib.conn.execute(sql, [avgdl, chosen, idfs, query, *args, limit]).fetchall()
+        return [fts._hit(row, row["score"]) for row in found]
+    # As fts.keyword_hits: the best limit x RESCORE_FACTOR rows by the selecting terms get the common
+    # terms' bm25 added, and compete again.
+    extra = _BM25.replace("f.length", "best.length").replace("f.tf", "best.tf")
+    sql = (f"SELECT * FROM (SELECT best.*, best.score + COALESCE({extra}, 0) AS total FROM "
+           "(SELECT * FROM (" + inner + ") AS best) AS rescored ORDER BY total DESC, id LIMIT ?")
+    found = lib.conn.execute(sql, [avgdl, common, [bm25_idf(rows, freqs.get(t, 0)) for t in common],
+                                   avgdl, chosen, idfs, query, *args, limit * fts.RESCORE_FACTOR, limit]).fetchall()
+    return [fts._hit(row, row["total"]) for row in found]
 
 
 @contextmanager

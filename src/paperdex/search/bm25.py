@@ -20,6 +20,12 @@ B = 0.75
 COLUMN_WEIGHTS = (10.0, 6.0, 1.0)  # title, names, body
 
 
+def idf(rows: int, freq: int) -> float:
+    """FTS5's IDF of a term found in `freq` of `rows` rows (never below 1e-6)."""
+    value = float(np.log((rows - freq + 0.5) / (freq + 0.5)))
+    return value if value > 0 else 1e-6
+
+
 @dataclass
 class Bm25Index:
     generation: int
@@ -35,8 +41,10 @@ class Bm25Index:
         t = self.vocab.get(term)
         return 0 if t is None else int(self.starts[t + 1] - self.starts[t])
 
-    def top(self, terms: list[str], require_all: bool, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rowids, bm25 scores) of the best `k` rows matching any (or all) terms; ties by rowid as in FTS5."""
+    def top(self, terms: list[str], require_all: bool, k: int, common: list[str] = ()
+            ) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids, bm25 scores) of the best `k` rows matching any (or all) terms; ties by rowid as in
+        FTS5. `common` terms select no row but add their bm25 to the rows the others select."""
         n = len(self.rowids)
         scores = np.zeros(n)
         hits = np.zeros(n, dtype=np.int16)
@@ -47,25 +55,46 @@ class Bm25Index:
                 if require_all:
                     return np.zeros(0, dtype=np.int64), np.zeros(0)
                 continue
-            lo, hi = self.starts[t], self.starts[t + 1]
-            rows, tf = self.rows[lo:hi], self.freqs[lo:hi]
-            idf = np.log((n - len(rows) + 0.5) / (len(rows) + 0.5))
-            idf = idf if idf > 0 else 1e-6
-            norm = K1 * (1 - B + B * self.lengths[rows] / self.avgdl)
-            scores[rows] += idf * (tf * (K1 + 1)) / (tf + norm)
-            hits[rows] += 1
+            self._add(t, scores)
+            hits[self.rows[self.starts[t]:self.starts[t + 1]]] += 1
             used += 1
         if not used:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         matched = np.flatnonzero(hits >= (used if require_all else 1))
-        found = scores[matched]
+        if common:
+            # As the FTS5 path does: the best k x RESCORE_FACTOR rows by the selecting terms get the
+            # common terms' bm25 added, and compete again.
+            from paperdex.library.fts import RESCORE_FACTOR
+
+            matched = self._order(matched, scores[matched], k * RESCORE_FACTOR)
+            extra = np.zeros(len(self.rowids))
+            for term in dict.fromkeys(common):
+                t = self.vocab.get(term)
+                if t is not None:
+                    self._add(t, extra)
+            scores[matched] += extra[matched]
+        return self._ranked(matched, scores[matched], k)
+
+    def _order(self, matched: np.ndarray, found: np.ndarray, k: int) -> np.ndarray:
+        """The `k` best of `matched`, in FTS5's order (score, then rowid)."""
         if k < len(matched):
             # Keep every row tied with the k-th score, so the rowid tie order is FTS5's.
             kth = np.partition(-found, k - 1)[k - 1]
             keep = -found <= kth
             matched, found = matched[keep], found[keep]
-        order = np.lexsort((matched, -found))[:k]
-        return self.rowids[matched[order]], found[order]
+        return matched[np.lexsort((matched, -found))[:k]]
+
+    def _ranked(self, matched: np.ndarray, found: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.zeros(len(self.rowids))
+        scores[matched] = found
+        best = self._order(matched, found, k)
+        return self.rowids[best], scores[best]
+
+    def _add(self, t: int, scores: np.ndarray) -> None:
+        lo, hi = self.starts[t], self.starts[t + 1]
+        rows, tf = self.rows[lo:hi], self.freqs[lo:hi]
+        norm = K1 * (1 - B + B * self.lengths[rows] / self.avgdl)
+        scores[rows] += idf(len(self.rowids), len(rows)) * (tf * (K1 + 1)) / (tf + norm)
 
 
 def build(generation: int, rows: list[tuple[int, str, str, str]]) -> Bm25Index:

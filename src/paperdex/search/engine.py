@@ -51,9 +51,8 @@ TITLE_WEIGHT_LATIN = 0.2
 # The English gloss of a non-English query (lexicon.expand), embedded: its rows and titles rankings.
 GLOSS_WEIGHT = 0.2
 GLOSS_TITLE_WEIGHT = 0.4
-# Query translation through the lexicon; translated terms in more than this share of rows are dropped.
+# Query translation through the lexicon (search/lexicon.py).
 TRANSLATE = True
-TRANSLATED_SHARE = 0.02
 # One result per paper title (see _fold_duplicates).
 FOLD_DUPLICATES = True
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -228,7 +227,7 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, pool: int) ->
         return []
     wanted = pool if flt.is_empty() else pool * 20
     while True:
-        rowids, scores = index.top(plan[0], plan[1], wanted)
+        rowids, scores = index.top(plan[0], plan[1], wanted, plan[2])
         allowed = fts.hits_for(lib, rowids.tolist(), flt)
         hits = []
         for rowid, score in zip(rowids.tolist(), scores.tolist(), strict=True):
@@ -379,7 +378,7 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     weights: list[float] = []
     keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
-        expansion.terms = _distinctive(lib, expansion.terms)
+        expansion.terms = _present(lib, expansion.terms)
         # One ranking over the query's terms and their translations: as a ranking of their own at the
         # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
         rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
@@ -432,12 +431,12 @@ def _marked_translations(terms: list[str], expansion: lexicon.Expansion) -> set[
     return {t for t in expansion.terms if not _HAN.search(t)}
 
 
-def _distinctive(lib: Library, extra: list[str]) -> list[str]:
-    """Translated terms present in the library and in at most TRANSLATED_SHARE of its rows: a common
-    word in five languages adds thousands of rows to score and hardly changes the ranking."""
+def _present(lib: Library, extra: list[str]) -> list[str]:
+    """Translated terms that occur in the library (a query of 40 forms in five languages shrinks to the
+    few the notes use). Common ones stay: dropping the forms in over 2% of rows, for speed, dropped
+    "diffusion", "model", "image" from 扩散模型 on a library full of diffusion papers (docs/search.md)."""
     freqs = fts.doc_freqs(lib, extra)
-    limit = max(fts.COMMON_MIN_DOCS, TRANSLATED_SHARE * fts.doc_count(lib))
-    return [t for t in extra if 0 < freqs.get(t, 0) <= limit]
+    return [t for t in extra if freqs.get(t, 0) > 0]
 
 
 def _expand(query: str) -> lexicon.Expansion:
