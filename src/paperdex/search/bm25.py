@@ -14,16 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# FTS5's bm25 constants (fts5_aux.c), and the column weights of migration 0002's `rank`.
-K1 = 1.2
-B = 0.75
-COLUMN_WEIGHTS = (10.0, 6.0, 1.0)  # title, names, body
-
-
-def idf(rows: int, freq: int) -> float:
-    """FTS5's IDF of a term found in `freq` of `rows` rows (never below 1e-6)."""
-    value = float(np.log((rows - freq + 0.5) / (freq + 0.5)))
-    return value if value > 0 else 1e-6
+from paperdex.library.fts import COLUMN_WEIGHTS, K1, RESCORE_FACTOR, B, idf
 
 
 @dataclass
@@ -64,8 +55,6 @@ class Bm25Index:
         if common:
             # As the FTS5 path does: the best k x RESCORE_FACTOR rows by the selecting terms get the
             # common terms' bm25 added, and compete again.
-            from paperdex.library.fts import RESCORE_FACTOR
-
             matched = self._order(matched, scores[matched], k * RESCORE_FACTOR)
             extra = np.zeros(len(self.rowids))
             for term in dict.fromkeys(common):
