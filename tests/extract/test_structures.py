@@ -409,3 +409,22 @@ def test_a_table_headed_paper_names_a_paper_in_every_row_once_one_row_is_linked(
           "[code](https://github.com/graphdeco-inria/gaussian-splatting) |\n")
     assert [p.title for p in _papers(md)] == ["NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis",
                                               "3D Gaussian Splatting for Real-Time Radiance Field Rendering"]
+
+
+def test_a_note_that_retells_a_paper_section_by_section_is_that_paper():
+    # `# Title`, then the paper's own sections (here in Chinese, with a stray top-level "# 4 Experiments").
+    retold = ("# Sparse Mixture Routing for Efficient Inference\n\n## 摘要\n\n稀疏路由把计算量降到一半。\n\n"
+              "## 1 引言\n\n背景介绍。\n\n## 2 相关工作\n\n- MoE 早期工作\n- Switch\n\n"
+              "# 4 Experiments\n\n在三个基准上测试。\n")
+    papers = _papers(retold, source="notes/017_sparse_routing.md")
+    assert [p.title for p in papers] == ["Sparse Mixture Routing for Efficient Inference"]
+    # No title heading: the paper's labelled link at the top gives its id, the file's name its name.
+    linked = ("[paper](https://arxiv.org/pdf/2301.01234.pdf) | [code](https://github.com/x/y)\n\n"
+              "## Part1. 标题&作者\n\n一句话总结。\n\n## Part2. 摘要\n\n内容。\n")
+    papers = _papers(linked, source="notes/021_sparse_routing.md")
+    assert [(p.title, [i.key for i in p.identifiers]) for p in papers] == [
+        ("sparse routing", ["arxiv:2301.01234"])]
+    # Sections named like a paper's but nothing that names one: lecture notes stay a document.
+    lecture = "## Why policy gradients\n\nThe score function.\n\n## Variance reduction\n\nBaselines.\n"
+    assert _papers(lecture, source="lecture-notes.md") == []
+    assert _papers("## Introduction\n\nText.\n\n## Method\n\nMore.\n", source="cs231n_lecture_3.md") == []

@@ -29,7 +29,14 @@ from paperdex.extract.blocks import (
     year_of_arxiv,
 )
 from paperdex.extract.entries import STRONG, Entry, find_entries
-from paperdex.extract.evidence import PAPER_LABELS, is_generic_heading, own_links_near_top, plain, title_like
+from paperdex.extract.evidence import (
+    PAPER_LABELS,
+    is_generic_heading,
+    is_paper_section,
+    own_links_near_top,
+    plain,
+    title_like,
+)
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
@@ -119,6 +126,15 @@ def attached_pdf_title(text: str, lines: int = 5) -> tuple[str, str] | None:
     return None
 
 
+def slug_name(source: str) -> str | None:
+    """A file name written as a slug, as words: `012_latent_consistency_models.md` → "latent consistency
+    models" (a leading number is the note's place in a series, not part of the name)."""
+    stem = unquote(PurePath(source).stem).strip()
+    words = re.sub(r"^\d+(?=[_\-\s.])", "", stem).replace("_", " ").replace("-", " ").split()
+    name = " ".join(words)
+    return name if re.search(r"[^\W\d_]", name) else None
+
+
 def _zotfile_name(source: str) -> bool:
     stem = unquote(PurePath(source).stem)
     return bool(re.search(r"(?:^|_)(?:19|20)\d{2}[a-z]?_", stem)) and "_" in stem.strip("_")
@@ -137,7 +153,11 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     sections = [n for n in root.walk() if n.kind == "section"]
     top = min((s.level for s in sections), default=0)
     tops = [s for s in sections if s.level == top]
-    lone = tops[0] if len(tops) == 1 and not is_generic_heading(tops[0].head) else None
+    # The one top heading that is not a section name ("# Title" beside a stray "# 4 Experiments").
+    named = [s for s in tops if not is_generic_heading(s.head)]
+    lone = named[0] if len(named) == 1 and named[0] is tops[0] else None
+    # Headings that follow a paper's own sections (Abstract, 1 Introduction, 2 Related Work...): a retelling.
+    follows_paper = sum(1 for s in sections if is_paper_section(s.head)) >= 2
     # A lone heading's own properties (org `:URL:`, `:ROAM_REFS:`) are the note's metadata too.
     meta.update({k: v for k, v in (lone.fields if lone is not None else {}).items() if k not in meta})
     ids, meta_urls = meta_identifiers(meta)
@@ -169,6 +189,11 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         title = file_title  # a reference manager's file name (Zotfile `YEAR_Author_Title`) names one paper
     elif section_entries or len(strong) >= 3:
         return None
+    elif lone is not None and lone_title and follows_paper and len(strong) <= 2:
+        title = lone_title  # `# Title`, then the paper's sections retold
+    elif lone is None and labelled and not name_is_furniture and not strong and (file_title or slug_name(doc.source)):
+        # No title heading, the paper's own labelled link at the top: the file is named after that paper.
+        title = file_title or slug_name(doc.source)
     elif meta_title and title_like(meta_title) and near and len(strong) <= 1:
         title = meta_title
     elif lone is not None and lone_title and near and len(strong) <= 2:

@@ -53,6 +53,18 @@ _DATE_LIKE = re.compile(
     r"(?:\s*[\(（]\d+[\)）])?\W*|"
     r"\W*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\W*|"
     r"\W*(?:week|day|неделя|день|第)\s*\d+.*)$", re.I)
+# The sections of a paper itself, in the languages notes are written in: a note whose headings follow
+# them (Abstract, 1 Introduction, 2 Related Work, 3 Method...) retells one paper.
+PAPER_ANATOMY = re.compile(
+    r"^(?:(?:题目|标题|title)\s*(?:&|和|与|及|and|/)?\s*(?:作者|authors?)?|abstract|introduction|related work|background|method|methods|methodology|approach|experiments?|"
+    r"results?|evaluation|discussion|conclusions?|limitations?|"
+    r"摘要|引言|介绍|简介|背景|相关工作|方法|模型方法|实验|实验结果|结果|讨论|结论|总结|局限性?|"
+    r"概要|はじめに|序論|関連研究|手法|提案手法|実験|結果|考察|結論|まとめ|"
+    r"초록|요약|서론|소개|관련 ?연구|방법론?|실험|결과|논의|결론|"
+    r"аннотация|введение|связанные работы|метод|методы|эксперименты|результаты|обсуждение|заключение|"
+    r"выводы)\W*$", re.I)
+# A section number before a heading: "3", "3.1", "Part2.", "第3章", "III."
+_SECTION_NUMBER = re.compile(r"^(?:part\s*\d+|第\s*\d+\s*[章节部分]+|[ivx]+\.|\d+(?:\.\d+)*)[\s.:：、)）-]*", re.I)
 REFERENCE_HEADINGS = re.compile(
     r"^\W*(?:references?|bibliography|citations?|related(?: work| papers| reading)?|resources|further reading|"
     r"see also|links|useful links|other links|more|参考(?:文献|资料)?|相关(?:工作|论文)|引用|литература|ссылки|"
@@ -139,7 +151,13 @@ def is_date_heading(text: str) -> bool:
 
 def is_generic_heading(text: str) -> bool:
     t = re.sub(r"^[\W\d_]+", "", plain(text)).strip()
-    return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text)
+    return bool(GENERIC_HEADINGS.match(t)) or is_date_heading(text) or is_paper_section(text)
+
+
+def is_paper_section(text: str) -> bool:
+    """A heading that names a section of a paper ("2 Related Work", "Part3.引言", "## 実験")."""
+    t = _SECTION_NUMBER.sub("", re.sub(r"^[^\w]+", "", plain(text)).strip(), count=1).strip()
+    return bool(PAPER_ANATOMY.match(t))
 
 
 _LIST_NUMBER = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\]|#\d+)\s*")
