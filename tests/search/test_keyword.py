@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from paperdex.library import fts
+from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.search.analyze import query_terms
 from paperdex.search.engine import search
+from tests.search.conftest import import_into
 
 RIFE = "Real-Time Intermediate Flow Estimation for Video Frame Interpolation"
 ILQL = "Offline RL for Natural Language Generation with Implicit Language Q Learning"
@@ -88,3 +90,19 @@ def test_a_very_common_term_does_not_rank_every_match(seed_lib):
 def test_unknown_words_find_nothing(seed_lib):
     assert search(seed_lib, "zxqvbnm", mode="keyword") == []
     assert search(seed_lib, "   ", mode="keyword") == []
+
+
+def test_a_document_without_a_title_is_shown_by_its_file_name(library_url, tmp_path):
+    folder = tmp_path / "lectures"
+    folder.mkdir()
+    (folder / "policy_gradients_week3.md").write_text(
+        "## Why\n\nThe score function estimator needs no model of the environment.\n\n"
+        "## Variance\n\nSubtract a baseline.\n", encoding="utf-8")
+    lib = Library(library_url)
+    try:
+        import_into(lib, [folder])
+        results = search(lib, "score function estimator", mode="keyword")
+        assert results and results[0].kind == "document"
+        assert results[0].title == "policy_gradients_week3"
+    finally:
+        lib.close()

@@ -616,11 +616,20 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
             continue
         note, text, spans = _best_text(candidates)
         assert note is not None
-        title = note.title or (note.source_title if kind == "document" else None)
+        title = note.title or (_document_name(note) if kind == "document" else None)
         out.append(_finish(SearchResult(kind=kind, id=note.id, title=title, arxiv_id=None, score=score,
                                         snippet="", source=note.source, note_id=note.id, year=note.year),
                            text, spans))
     return out
+
+
+def _document_name(note: Note) -> str | None:
+    """A document's name in results: its own title, else its file's name (never "(untitled)")."""
+    if note.source_title:
+        return note.source_title
+    if not note.source or "://" in note.source:
+        return None
+    return Path(note.source).stem or None
 
 
 def _finish(result: SearchResult, text: str, spans: list[tuple[int, int]]) -> SearchResult:
