@@ -191,9 +191,9 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         return None
     elif lone is not None and lone_title and follows_paper and len(strong) <= 2:
         title = lone_title  # `# Title`, then the paper's sections retold
-    elif lone is None and labelled and not name_is_furniture and not strong and (file_title or slug_name(doc.source)):
-        # No title heading, the paper's own labelled link at the top: the file is named after that paper.
-        title = file_title or slug_name(doc.source)
+    elif lone is None and labelled and not name_is_furniture and not strong \
+            and (named_by_file := file_title or slug_name(doc.source)):
+        title = named_by_file  # no title heading, the paper's labelled link at the top: the file is named after it
     elif meta_title and title_like(meta_title) and near and len(strong) <= 1:
         title = meta_title
     elif lone is not None and lone_title and near and len(strong) <= 2:

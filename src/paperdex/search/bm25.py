@@ -54,30 +54,24 @@ class Bm25Index:
         matched = np.flatnonzero(hits >= (used if require_all else 1))
         if common:
             # As the FTS5 path does: the best k x RESCORE_FACTOR rows by the selecting terms get the
-            # common terms' bm25 added, and compete again.
-            matched = self._order(matched, scores[matched], k * RESCORE_FACTOR)
-            extra = np.zeros(len(self.rowids))
+            # common terms' bm25 added (rows outside them are not read again), and compete again.
+            matched = matched[self._order(matched, scores[matched], k * RESCORE_FACTOR)]
             for term in dict.fromkeys(common):
                 t = self.vocab.get(term)
                 if t is not None:
-                    self._add(t, extra)
-            scores[matched] += extra[matched]
-        return self._ranked(matched, scores[matched], k)
+                    self._add(t, scores)
+        found = scores[matched]
+        best = self._order(matched, found, k)
+        return self.rowids[matched[best]], found[best]
 
     def _order(self, matched: np.ndarray, found: np.ndarray, k: int) -> np.ndarray:
-        """The `k` best of `matched`, in FTS5's order (score, then rowid)."""
+        """Positions in `matched` of its `k` best rows, in FTS5's order (score, then rowid)."""
+        keep = np.arange(len(matched))
         if k < len(matched):
             # Keep every row tied with the k-th score, so the rowid tie order is FTS5's.
             kth = np.partition(-found, k - 1)[k - 1]
-            keep = -found <= kth
-            matched, found = matched[keep], found[keep]
-        return matched[np.lexsort((matched, -found))[:k]]
-
-    def _ranked(self, matched: np.ndarray, found: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        scores = np.zeros(len(self.rowids))
-        scores[matched] = found
-        best = self._order(matched, found, k)
-        return self.rowids[best], scores[best]
+            keep = np.flatnonzero(-found <= kth)
+        return keep[np.lexsort((matched[keep], -found[keep]))[:k]]
 
     def _add(self, t: int, scores: np.ndarray) -> None:
         lo, hi = self.starts[t], self.starts[t + 1]

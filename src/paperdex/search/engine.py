@@ -126,6 +126,14 @@ def vector_matrix(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
     return cached.ids, cached.matrix
 
 
+def _load_scan_file(lib: Library, cached: _Cache) -> None:
+    """Map the int8 scan file (written on first use after a change) into the cache."""
+    if cached.q8 is None:
+        from paperdex.library import vectors
+
+        _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, cached.model)
+
+
 def cosines(lib: Library, model: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, cosine of each row with each unit query: shape (rows, queries)) in one pass over
     the mapped int8 file; the best RESCORE_ROWS rows of each query get their exact cosine back from
@@ -139,8 +147,7 @@ def cosines(lib: Library, model: str, queries: np.ndarray) -> tuple[np.ndarray, 
     queries = np.atleast_2d(queries).astype(np.float32)
     if not len(cached.ids):
         return cached.ids, np.empty((0, len(queries)), dtype=np.float32)
-    if cached.q8 is None:
-        _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
+    _load_scan_file(lib, cached)
     q8, q_scales = scan.quantize_queries(queries)
     scores = scan.dots(q8, cached.q8)  # (queries, rows): each query's scores contiguous
     scores *= cached.scales
@@ -183,8 +190,8 @@ def warm(lib: Library) -> None:
 
     for model in vectors.counts(lib):  # int8 and float16 pages in memory: a scan never waits for the disk
         cached = _vectors(lib, model)
-        if cached.q8 is None and len(cached.ids):
-            _ids, cached.q8, cached.scales = vectors.scan_matrix(lib, model)
+        if len(cached.ids):
+            _load_scan_file(lib, cached)
         vectors.touch(cached.q8)
         vectors.touch(cached.matrix)
         cached.resident = True
@@ -378,7 +385,6 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     weights: list[float] = []
     keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
     if mode in ("keyword", "hybrid"):
-        expansion.terms = _present(lib, expansion.terms)
         # One ranking over the query's terms and their translations: as a ranking of their own at the
         # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
         rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
@@ -429,14 +435,6 @@ def _marked_translations(terms: list[str], expansion: lexicon.Expansion) -> set[
     if any(_HAN.search(t) for t in terms):
         return set(expansion.terms)
     return {t for t in expansion.terms if not _HAN.search(t)}
-
-
-def _present(lib: Library, extra: list[str]) -> list[str]:
-    """Translated terms that occur in the library (a query of 40 forms in five languages shrinks to the
-    few the notes use). Common ones stay: dropping the forms in over 2% of rows, for speed, dropped
-    "diffusion", "model", "image" from 扩散模型 on a library full of diffusion papers (docs/search.md)."""
-    freqs = fts.doc_freqs(lib, extra)
-    return [t for t in extra if freqs.get(t, 0) > 0]
 
 
 def _expand(query: str) -> lexicon.Expansion:
