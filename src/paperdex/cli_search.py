@@ -22,14 +22,19 @@ from paperdex.cli import Context, err, filter_options, make_filter, out, pass_ct
               show_default=True,
               help="keyword: exact words (stemmed, Chinese segmented); semantic: meaning, across languages; "
                    "hybrid: both, fused.")
+@click.option("--why", is_flag=True,
+              help="For results found by meaning alone (no query word to highlight), show the sentence of "
+                   "the note nearest the query instead of the note's start (embeds each sentence: "
+                   "~0.1-0.3 s a result).")
 @pass_ctx
 def search(ctx: Context, query, limit, as_json, section, year_range, reader, source, has_thoughts,
-           mode) -> None:
+           mode, why) -> None:
     """Find papers and notes by words or meaning, in any language.
 
     \b
     Examples:
-      paperdex search "offline RL for dialogue"      finds Chinese and Russian notes too
+      paperdex search "offline RL for dialogue" --why   Chinese and Russian notes too; --why: the
+                                                     sentence that matched when no word did
       paperdex search 光流 --section Video
       paperdex search RIFE --mode keyword --json
     """
@@ -40,9 +45,16 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
     from paperdex.search.engine import search as run_search
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
+    from paperdex.library import fts
+
+    if fts.needs_reanalysis(ctx.lib):
+        err.print("[yellow]note:[/yellow] this paperdex analyses words differently from the one that built "
+                  "the keyword index; re-analysing every note once (vectors are kept)")
     if mode != "keyword":
         _catch_up_vectors(ctx)
     results = run_search(ctx.lib, " ".join(query), mode=mode, flt=flt, limit=limit)
+    if why and mode != "keyword":
+        _explain(ctx, results, " ".join(query))
     if as_json:
         click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
         return
@@ -55,7 +67,13 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
                  f"arXiv:{result.arxiv_id}" if result.arxiv_id else None,
                  result.kind if result.kind != "paper" else None, result.id]
         out.print(f"[bold]{rank:>2}. {head}[/bold]  [dim]{escape(' · '.join(f for f in facts if f))}[/dim]")
-        out.print("    " + _highlight(result.snippet_text, result.highlights))
+        if result.why:
+            a, b = result.why
+            text = result.snippet_text
+            out.print(f"    [dim]nearest sentence:[/dim] {escape(text[:a])}[italic cyan]{escape(text[a:b])}"
+                      f"[/italic cyan]{escape(text[b:])}")
+        else:
+            out.print("    " + _highlight(result.snippet_text, result.highlights))
         if result.source:
             out.print(f"    [dim]{escape(result.source)}  score {result.score:.3f}[/dim]")
 
@@ -81,6 +99,19 @@ def _catch_up_vectors(ctx: Context) -> None:
     elif missing:
         err.print(f"[yellow]note:[/yellow] {missing} notes have no semantic vectors yet and are found by "
                   "keyword only; run `paperdex embed` to finish them")
+
+
+def _explain(ctx: Context, results: list, query: str) -> None:
+    """--why: each result that highlights no query word shows its note's sentence nearest the query."""
+    from paperdex.search.embed import configured
+    from paperdex.search.engine import explain
+
+    embedder = configured()
+    if embedder is None:
+        err.print("[yellow]note:[/yellow] --why needs an embedder (PAPERDEX_EMBEDDER); snippets are unchanged")
+        return
+    for result in results:
+        explain(ctx.lib, result, query, embedder)
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:

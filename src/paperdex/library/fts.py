@@ -7,6 +7,7 @@ run inside ingest's transaction, so the index never disagrees with the notes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -21,6 +22,7 @@ from paperdex.errors import LibraryBusy, LibraryReadOnly
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter, note_from_row, papers_from_rows
 from paperdex.model import Note, Paper
+from paperdex.search.analyze import VERSION as ANALYSER_VERSION
 from paperdex.search.analyze import analyze, title_acronyms, url_words
 
 EMBED_CHARS = 1500  # the embedder reads ~512 tokens; longer text only costs time
@@ -103,6 +105,9 @@ def index_notes(conn: sqlite3.Connection, note_ids: list[str]) -> None:
         _refresh_stale(conn)
         return
     _drop_rows(conn, "note_id", note_ids)
+    # The first rows of an index are written by this analyser (older rows were stamped by migration 0013).
+    conn.execute("INSERT INTO search_meta (key, value) VALUES ('analyser', ?) ON CONFLICT (key) DO NOTHING",
+                 (ANALYSER_VERSION,))
     papers: set[str] = set()
     for chunk in _chunks(note_ids):
         marks = ",".join("?" * len(chunk))
@@ -165,9 +170,27 @@ def _refresh_stale(conn: sqlite3.Connection) -> None:
         refresh_papers(conn, stale)
 
 
+def analysed_by(lib: Library) -> int | None:
+    """The analyser version the index's terms were written by (None: nothing indexed yet)."""
+    row = lib.conn.execute("SELECT value FROM search_meta WHERE key = 'analyser'").fetchone()
+    return None if row is None else row[0]
+
+
+def needs_reanalysis(lib: Library) -> bool:
+    """Whether the index was written by an older analyser than this one (its terms would not meet
+    the queries': Japanese cut by jieba before version 2)."""
+    version = analysed_by(lib)
+    return version is not None and version < ANALYSER_VERSION
+
+
 def ensure_current(lib: Library) -> None:
-    """Index what the hooks could not: notes stored before this schema, papers changed by resolution."""
+    """Index what the hooks could not: notes stored before this schema, papers changed by resolution,
+    everything when an older analyser wrote the index."""
     conn = lib.conn
+    if needs_reanalysis(lib):
+        # Unless another process writes, or this one may not: then searched as it is until one can.
+        with contextlib.suppress(LibraryBusy, LibraryReadOnly):
+            rebuild(lib)
     backfilled = conn.execute("SELECT value FROM search_meta WHERE key = 'backfilled'").fetchone()[0]
     stale = conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
     if backfilled and not stale:
@@ -199,6 +222,7 @@ def rebuild(lib: Library) -> dict[str, int]:
         unused = conn.execute(
             "DELETE FROM embeddings WHERE text_hash NOT IN (SELECT embed_hash FROM search_docs)")
         conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'backfilled'")
+        conn.execute("UPDATE search_meta SET value = ? WHERE key = 'analyser'", (ANALYSER_VERSION,))
         if not lib.dialect.is_postgres:  # PostgreSQL's GIN index needs no merge step
             conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
         docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]

@@ -1,8 +1,13 @@
-"""Turn note text and queries into index terms: fold, segment Chinese, stem Russian and English.
+"""Turn note text and queries into index terms: fold, segment Chinese and Japanese, stem Russian and English.
 
-FTS5's own tokenizers do not split Chinese words and do not stem Russian, so
-the keyword index stores a derived text of space-separated terms built here,
-and queries go through the very same function. Pure functions over strings.
+FTS5's own tokenizers do not split Chinese or Japanese words and do not stem
+Russian, so the keyword index stores a derived text of space-separated terms
+built here, and queries go through the very same function. Pure functions over
+strings.
+
+A line with kana in it is Japanese: its runs of kanji and kana go to MeCab
+with UniDic (jieba's Chinese dictionary cuts 翻訳 into 翻/訳 and 強化学習
+into 強/化学/習). Every other run of Han goes to jieba.
 """
 
 from __future__ import annotations
@@ -22,6 +27,33 @@ _HAN = _IDEOGRAPHS + r"\u3040-\u30ff"
 _TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<kata>[\u30a0-\u30ff]+)|(?P<hira>[\u3040-\u309f]+)"
                     rf"|(?P<han>[{_IDEOGRAPHS}]+)|(?P<word>[^\W_{_HAN}]+)")
 _HAN_RUN = re.compile(rf"[{_HAN}]")
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fd-\u30ff]")  # not the middle dot or ー alone
+# In a Japanese line, kanji, kana and the iteration and length marks form one run for MeCab.
+_JA_TOKEN = re.compile(rf"(?P<arxiv>\d{{4}}\.\d{{4,5}})|(?P<ja>[{_HAN}\u3005\u3006]+)|(?P<word>[^\W_{_HAN}]+)")
+_KATAKANA = re.compile(r"[\u30a0-\u30ff]+")
+_HIRAGANA = re.compile(r"[\u3041-\u309f\u30fc]+")
+_LINE = re.compile(r"[^\n]+")
+# Parts of speech (UniDic's first level) that carry a note's meaning; particles, auxiliaries,
+# adverbs, pronouns and symbols are no terms, as hiragana runs are none outside MeCab.
+_JA_CONTENT = frozenset(["名詞", "動詞", "形容詞", "形状詞", "接頭辞", "接尾辞"])
+_JA_INFLECTED = frozenset(["動詞", "形容詞"])
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+# Korean writes particles and endings onto the word (모델로, 로봇의, 생성하는): they are cut off, longest
+# first, when two syllables at least stay, so "모델로" and "모델의" both search as 모델. A light stemmer,
+# the same for notes and queries: a noun that merely ends like a particle (해상도) loses it everywhere.
+_KOREAN_SUFFIXES = sorted([
+    "으로써", "으로서", "에서는", "에서도", "에게서", "으로는", "으로도", "까지", "부터", "에서", "에게", "으로", "처럼",
+    "보다", "마다", "이나", "이며", "이고", "과는", "와는", "에는", "에도",
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로",
+    "하는", "하여", "하고", "하며", "하면", "하기", "한다", "했다", "하지", "해서", "합니다", "하였다", "한", "할", "함",
+    "된", "되는", "되어", "되고", "된다", "시키는", "이다", "입니다", "적인", "적으로",
+], key=len, reverse=True)
+_KOREAN_KEEP = {"적인": "적", "적으로": "적"}  # 점진적인, 점진적으로 -> 점진적
+
+
+# Bumped whenever the terms of some text change: a library indexed by an older analyser is re-analysed
+# on its next search (library.fts.ensure_current).
+VERSION = 2
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -104,6 +136,44 @@ def _jieba():
     return rjieba
 
 
+@lru_cache(maxsize=1)
+def _mecab():
+    """MeCab with UniDic (unidic-lite's 50 MB dictionary), loaded on the first Japanese line (~10 ms)."""
+    import fugashi
+    import unidic_lite
+
+    return fugashi.Tagger(f'-d "{unidic_lite.DICDIR}"')
+
+
+def japanese_words(run: str) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) of the content words of a run of kanji and kana; inflected words by their
+    dictionary form (使わ -> 使う), so any inflection of a verb meets the others. A katakana run
+    stays one word, as outside Japanese lines: MeCab cuts オフライン into オフ/ライン."""
+    at = 0
+    katakana: tuple[int, int] | None = None  # the katakana run being joined
+    for node in _mecab()(run):
+        at += len(node.white_space)
+        start, at = at, at + len(node.surface)
+        surface = node.surface
+        if _KATAKANA.fullmatch(surface):
+            katakana = (katakana[0] if katakana and katakana[1] == start else start, at)
+            continue
+        if katakana:
+            yield run[katakana[0]:katakana[1]], katakana[0], katakana[1]
+            katakana = None
+        if not surface or _HIRAGANA.fullmatch(surface):
+            continue  # all hiragana (こと, する): grammar, as outside MeCab
+        try:
+            pos, base = node.feature.pos1, node.feature.orthBase
+        except AttributeError:  # an unknown word has no features: keep it as written
+            pos, base = "名詞", None
+        if pos not in _JA_CONTENT:
+            continue
+        yield (base if pos in _JA_INFLECTED and base and base != "*" else surface), start, start + len(surface)
+    if katakana:
+        yield run[katakana[0]:katakana[1]], katakana[0], katakana[1]
+
+
 @lru_cache(maxsize=4)
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(language)
@@ -122,29 +192,66 @@ def term_of(word: str) -> str | None:
         if len(word) < 2:
             return None
         return _stemmer("english").stemWord(word) if word.isalpha() else word
+    if _HANGUL_WORD.fullmatch(word):
+        return korean_stem(word)
     return word  # digits, Han words
 
 
-def _raw_tokens(text: str, han: bool = True) -> Iterator[tuple[str, int, int]]:
+def korean_stem(word: str) -> str:
+    """A Korean word without its particle or verb ending (로봇의 -> 로봇, 생성하는 -> 생성)."""
+    for suffix in _KOREAN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[:-len(suffix)] + _KOREAN_KEEP.get(suffix, "")
+    return word
+
+
+def _raw_tokens(text: str, han: bool = True, japanese: bool = False) -> Iterator[tuple[str, int, int]]:
     """(folded word, start, end) over `text`, positions in the folded string; runs of Han/kana are
-    segmented only when `han` (a query with no Chinese words cannot match them)."""
+    segmented only when `han` (a query with no Chinese words cannot match them). Lines with kana,
+    or all of `text` when `japanese`, are segmented as Japanese."""
+    if japanese:
+        yield from _japanese_tokens(text, 0, han)
+        return
+    if not _KANA.search(text):
+        yield from _tokens(text, 0, han)
+        return
+    for line in _LINE.finditer(text):
+        if _KANA.search(line.group()):
+            yield from _japanese_tokens(line.group(), line.start(), han)
+        else:
+            yield from _tokens(line.group(), line.start(), han)
+
+
+def _japanese_tokens(text: str, offset: int, han: bool) -> Iterator[tuple[str, int, int]]:
+    for match in _JA_TOKEN.finditer(text):
+        if match.lastgroup == "ja":
+            if han:
+                base = offset + match.start()
+                for word, start, end in japanese_words(match.group()):
+                    yield word, base + start, base + end
+        else:
+            yield match.group(), offset + match.start(), offset + match.end()
+
+
+def _tokens(text: str, offset: int, han: bool) -> Iterator[tuple[str, int, int]]:
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "hira":
             continue
         if match.lastgroup == "han":
             if not han:
                 continue
-            base = match.start()
+            base = offset + match.start()
             for word, start, end in _jieba().tokenize(match.group()):
                 yield word, base + start, base + end
         else:
-            yield match.group(), match.start(), match.end()
+            yield match.group(), offset + match.start(), offset + match.end()
 
 
-def terms(text: str) -> list[str]:
-    """Index terms of a text, in order, repeats kept (term frequency matters to bm25)."""
+def terms(text: str, *, japanese: bool = False) -> list[str]:
+    """Index terms of a text, in order, repeats kept (term frequency matters to bm25). `japanese`
+    segments even a line of kanji alone as Japanese (a Japanese form of the lexicon: 強化学習)."""
     out = []
-    for word, _start, _end in _raw_tokens(fold(text)):
+    for word, _start, _end in _raw_tokens(fold(text), japanese=japanese):
         term = term_of(word)
         if term:
             out.append(term)
@@ -158,14 +265,26 @@ def analyze(text: str | None) -> str:
 
 def query_terms(query: str) -> list[str]:
     """Distinct terms of a query, in order; stopwords go, unless nothing else is left."""
+    found = terms(query)
+    if _maybe_japanese_kanji(query):
+        found = terms(query, japanese=True) + found
     seen: list[str] = []
-    for term in terms(query):
+    for term in found:
         if term not in seen:
             seen.append(term)
     if seen:
         return seen
     # A query made of stopwords only ("the who"): search for the words themselves.
     return list(dict.fromkeys(w for w, _s, _e in _raw_tokens(fold(query)) if w.strip()))
+
+
+def _maybe_japanese_kanji(query: str) -> bool:
+    """A query of Han without kana, some of it outside simplified Chinese (GB2312): 強化学習 may be
+    Japanese, whose notes are segmented by MeCab, or traditional Chinese, segmented by jieba; the
+    query is searched by both segmentations."""
+    if _KANA.search(query) or not _HAN_RUN.search(query):
+        return False
+    return any(_HAN_RUN.match(ch) and not ch.encode("gb2312", errors="ignore") for ch in query)
 
 
 def title_acronyms(title: str | None) -> list[str]:

@@ -24,7 +24,7 @@ from paperdex.model import Note
 from paperdex.search import lexicon
 from paperdex.search.analyze import query_terms
 from paperdex.search.fusion import rrf
-from paperdex.search.snippet import make_snippet, mark, spans_in, window
+from paperdex.search.snippet import SNIPPET_CHARS, collapse, make_snippet, mark, spans_in, window
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,11 +76,15 @@ class SearchResult:
     year: int | None = None
     snippet_text: str = ""  # the snippet without marks
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in snippet_text
+    why: tuple[int, int] | None = None  # span in snippet_text of the sentence nearest the query (explain)
 
     def to_json(self) -> dict:
         """The --json contract: kind, id, title, arxiv_id, score, snippet, source."""
-        return {"kind": self.kind, "id": self.id, "title": self.title, "arxiv_id": self.arxiv_id,
-                "score": round(self.score, 6), "snippet": self.snippet, "source": self.source}
+        out = {"kind": self.kind, "id": self.id, "title": self.title, "arxiv_id": self.arxiv_id,
+               "score": round(self.score, 6), "snippet": self.snippet, "source": self.source}
+        if self.why is not None:
+            out["why"] = self.snippet_text[self.why[0]:self.why[1]]
+        return out
 
 
 @dataclass
@@ -619,6 +623,33 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
                                         snippet="", source=note.source, note_id=note.id, year=note.year),
                            text, spans))
     return out
+
+
+def explain(lib: Library, result: SearchResult, query: str, embedder: Embedder) -> bool:
+    """Show why a result that highlights no query word matched: its snippet becomes the window around
+    the sentence of its note nearest the query (search/explain.py). False when there is nothing to
+    explain (words are highlighted, no note, a note of one sentence)."""
+    from paperdex.search.explain import nearest_sentence
+
+    if result.highlights or not result.note_id:
+        return False
+    note = fts.notes_by_id(lib, [result.note_id]).get(result.note_id)
+    if note is None:
+        return False
+    text = _note_text(note)
+    span = nearest_sentence(embedder, _query_vectors(embedder, [query])[0], text)
+    if span is None:
+        return False
+    a, b = span
+    sentence = collapse(text[a:b])
+    if len(sentence) > SNIPPET_CHARS:
+        sentence = sentence[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    prefix = "… " if a > 0 else ""
+    rest = collapse(text[b:])[:max(0, SNIPPET_CHARS - len(sentence))]
+    result.snippet_text = result.snippet = prefix + sentence + (" " + rest + "…" if rest else "")
+    result.highlights = []
+    result.why = (len(prefix), len(prefix) + len(sentence))
+    return True
 
 
 def _document_name(note: Note) -> str | None:

@@ -92,8 +92,15 @@ def lexicon() -> Lexicon:
 
 
 def analysed_forms(lex: Lexicon) -> dict[str, list[str]]:
-    """{form: index terms} for every form, freshly computed."""
-    return {form: terms(form) for concept in lex.concepts for forms in concept.forms.values() for form in forms}
+    """{form: index terms} for every form, freshly computed (a form in both the Chinese and the
+    Japanese column gets the terms of both segmentations)."""
+    analysed: dict[str, list[str]] = {}
+    for concept in lex.concepts:
+        for lang, forms in concept.forms.items():
+            for form in forms:
+                found = analysed.setdefault(form, [])
+                found.extend(t for t in form_terms(Lexicon([]), form, lang) if t not in found)
+    return analysed
 
 
 def compiled(lex: Lexicon) -> dict:
@@ -114,10 +121,11 @@ def from_compiled(data: dict) -> Lexicon:
     return lex
 
 
-def form_terms(lex: Lexicon, form: str) -> list[str]:
-    """The index terms of one lexicon form: precomputed when shipped, else analysed now."""
+def form_terms(lex: Lexicon, form: str, lang: str = "") -> list[str]:
+    """The index terms of one lexicon form: precomputed when shipped, else analysed now (a Japanese
+    form as Japanese, though it be kanji alone, as the notes that use it are)."""
     known = lex.analysed.get(form)
-    return known if known is not None else terms(form)
+    return known if known is not None else terms(form, japanese=lang == "ja")
 
 
 def parse(text: str, analysed: dict[str, list[str]] | None = None) -> Lexicon:
@@ -183,8 +191,8 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
         if lex.concept_terms:
             candidates = lex.concept_terms[number]
         else:  # a lexicon parsed from TSV text (tests, regeneration): analyse its forms now
-            candidates = [t for forms in lex.concepts[number].forms.values() for f in forms
-                          for t in form_terms(lex, f)]
+            candidates = [t for lang, forms in lex.concepts[number].forms.items() for f in forms
+                          for t in form_terms(lex, f, lang)]
         for term in candidates:
             if term not in own and term not in extra:
                 extra.append(term)

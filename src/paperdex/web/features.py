@@ -47,6 +47,8 @@ class Hit:
     arxiv_id: str | None = None
     href: str | None = None
     snippet_html: Any = None  # set by the page: escaped snippet with <mark>s
+    why: tuple[int, int] | None = None  # span in `snippet` of the note's sentence nearest the query
+    why_href: str | None = None  # set by the page: the link that asks for `why`
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "title": self.title, "score": round(self.score, 6),
@@ -56,14 +58,22 @@ class Hit:
 
 
 def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter | None = None,
-           limit: int = 20) -> list[Hit]:
+           limit: int = 20, why: str | None = None) -> list[Hit]:
+    """Results as the page shows them; `why` (a note id) explains that one result by its sentence nearest
+    the query (engine.explain: an embedding per sentence, so only on request)."""
     engine = _module("paperdex.search.engine")
     hits = []
     for r in engine.search(lib, query, mode=mode, flt=flt or PaperFilter(), limit=limit):
+        if why and r.note_id == why and mode != "keyword":
+            from paperdex.search.embed import configured
+
+            embedder = configured()
+            if embedder is not None:
+                engine.explain(lib, r, query, embedder)
         text = r.snippet_text or r.snippet
         hit = Hit(kind=r.kind, id=r.id, title=r.title, score=float(r.score), snippet=text,
                   highlights=list(r.highlights) if r.snippet_text else [], note_id=r.note_id, source=r.source,
-                  year=r.year, arxiv_id=r.arxiv_id)
+                  year=r.year, arxiv_id=r.arxiv_id, why=r.why)
         if r.kind == "paper":
             hit.href = f"/papers/{r.id}" + (f"#note-{r.note_id}" if r.note_id else "")
         elif r.note_id:

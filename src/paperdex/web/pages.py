@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -117,14 +117,21 @@ def search(request: Request) -> Response:
     hits, error = [], None
     if text:
         try:
-            hits = features.search(lib_of(request), text, mode=mode, flt=q.flt, limit=30)
+            hits = features.search(lib_of(request), text, mode=mode, flt=q.flt, limit=30,
+                                   why=params.get("why") or None)
         except features.Unavailable as exc:
             error = f"Search is not available in this build ({exc})."
         except UsageError as exc:
             error = str(exc)
     for hit in hits:
         # Only the engine's spans (whole tokens): substring marking lit "for" inside "Transformer".
-        hit.snippet_html = render.marked(hit.snippet, hit.highlights)
+        hit.snippet_html = render.marked(hit.snippet, [hit.why] if hit.why else hit.highlights,
+                                         tag="em" if hit.why else "mark")
+        if mode != "keyword" and hit.note_id and not hit.highlights and not hit.why and "…" in hit.snippet:
+            # Found by meaning alone, in a note longer than its snippet: a link that shows the note's
+            # sentence nearest the query.
+            hit.why_href = "/search?" + urlencode([*((k, v) for k, v in params.multi_items() if k != "why"),
+                                                   ("why", hit.note_id)])
     # Only the search page's own box asks for the results alone; the header box swaps in the whole page.
     partial = (request.headers.get("hx-request") == "true" and request.headers.get("hx-target") != "main"
                and not request.headers.get("hx-history-restore-request"))

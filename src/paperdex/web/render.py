@@ -125,14 +125,17 @@ def highlight(text: str | None, terms: Iterable[str], width: int | None = None) 
     return Markup("".join(out))
 
 
-def marked(text: str | None, spans: Iterable[tuple[int, int]]) -> Markup:
-    """Escape plain text and wrap the given (start, end) spans in <mark>: search snippets."""
+def marked(text: str | None, spans: Iterable[tuple[int, int]], tag: str = "mark") -> Markup:
+    """Escape plain text and wrap the given (start, end) spans in <mark> (or <em>, for the sentence that
+    explains a semantic hit): search snippets."""
+    if tag not in ("mark", "em"):
+        raise ValueError(f"unexpected tag {tag!r}")
     text = text or ""
     out, last = [], 0
     for a, b in sorted(spans):
         if a < last or a < 0 or b > len(text):
             continue
-        out += [html.escape(text[last:a], quote=False), "<mark>", html.escape(text[a:b], quote=False), "</mark>"]
+        out += [html.escape(text[last:a], quote=False), f"<{tag}>", html.escape(text[a:b], quote=False), f"</{tag}>"]
         last = b
     out.append(html.escape(text[last:], quote=False))
     return Markup("".join(out))
