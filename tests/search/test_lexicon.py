@@ -43,6 +43,19 @@ def test_longest_term_wins_and_each_character_is_used_once():
     assert found == ["offline reinforcement learning"]  # not also "reinforcement learning" / "learning"
 
 
+def test_a_form_with_a_single_letter_needs_the_letter():
+    # Q-learning, U-Net, k-means: dropping the letter would make them "learning", "net", "mean".
+    assert [c.english for c in lexicon.expand("learning to see").concepts] == ["learning"]
+    assert "q-learning" in [c.english for c in lexicon.expand("Q-learning for Atari").concepts]
+    assert "q-learning" not in [c.english for c in lexicon.expand("обучение без учителя").concepts]
+    assert "u-net" in lexicon.expand("a U-Net for segmentation").gloss
+    assert "u-net" not in lexicon.expand("a net for fish").gloss
+    text = "Q-learning\tQ学习\tQ-обучение\tQ学習\tQ러닝\nlearning\t学习\tобучение\t学習\t학습\n"
+    small = lexicon.parse(text)  # forms analysed now, as when the TSV is compiled
+    assert [c.english for c in lexicon.expand("deep learning", small).concepts] == ["learning"]
+    assert [c.english for c in lexicon.expand("Q-learning", small).concepts] == ["Q-learning"]
+
+
 def test_english_query_gains_terms_of_other_languages():
     extra = lexicon.expand("knowledge distillation").terms
     assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra

@@ -258,6 +258,20 @@ def terms(text: str, *, japanese: bool = False) -> list[str]:
     return out
 
 
+def phrase_words(text: str) -> list[str]:
+    """The terms of a Latin or Cyrillic text with its single letters kept, for matching phrases (the
+    lexicon): "Q-learning" is q + learn, where terms() would make it "learning" and every query that
+    says learning would match it. Han and kana runs are skipped."""
+    out = []
+    for word, _start, _end in _raw_tokens(fold(text), han=False):
+        term = term_of(word)
+        if term is None and len(word) == 1 and word.isalpha() and word not in STOPWORDS:
+            term = word
+        if term:
+            out.append(term)
+    return out
+
+
 def analyze(text: str | None) -> str:
     """The derived text the keyword index stores: terms joined by spaces."""
     return " ".join(terms(text)) if text else ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from paperdex.search.analyze import fold, terms
+from paperdex.search.analyze import fold, phrase_words, terms
 
 LANGUAGES = ("en", "zh", "ru", "ja", "ko")
 # Characters of the scripts matched as substrings: Han, kana, Hangul.
@@ -63,7 +63,7 @@ class Lexicon:
                         self.by_text.setdefault(key, set()).add(number)
                         self.longest_text = max(self.longest_text, len(key))
                     continue
-                words = tuple(form_terms(self, form))
+                words = tuple(phrase_words(form))
                 if words:
                     self.by_terms.setdefault(words, set()).add(number)
 
@@ -170,8 +170,9 @@ def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
 
 
 def _term_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
-    """Latin/Cyrillic forms are matched as sequences of the query's analysed terms."""
-    words = [t for t in terms(query) if not _CJK.search(t)]
+    """Latin/Cyrillic forms are matched as sequences of the query's analysed terms (single letters
+    kept: Q-learning is not learning)."""
+    words = [t for t in phrase_words(query) if not _CJK.search(t)]
     return _longest_first(words, lambda seq: lex.by_terms.get(tuple(seq)), _MAX_TERMS, 1)
 
 
