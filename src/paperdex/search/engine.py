@@ -626,8 +626,8 @@ def _results(lib: Library, items: list[tuple[Key, float, list[fts.Hit]]], wanted
 
 
 def explain(lib: Library, result: SearchResult, query: str, embedder: Embedder) -> bool:
-    """Show why a result that highlights no query word matched: its snippet becomes the window around
-    the sentence of its note nearest the query (search/explain.py). False when there is nothing to
+    """Show why a result that highlights no query word matched: its snippet starts at the sentence of
+    its note nearest the query (search/explain.py), marked by `why`. False when there is nothing to
     explain (words are highlighted, no note, a note of one sentence)."""
     from paperdex.search.explain import nearest_sentence
 

@@ -99,7 +99,7 @@ def analysed_forms(lex: Lexicon) -> dict[str, list[str]]:
         for lang, forms in concept.forms.items():
             for form in forms:
                 found = analysed.setdefault(form, [])
-                found.extend(t for t in form_terms(Lexicon([]), form, lang) if t not in found)
+                found.extend(t for t in terms(form, japanese=lang == "ja") if t not in found)
     return analysed
 
 
