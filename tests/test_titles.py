@@ -72,6 +72,17 @@ def test_normalize_is_idempotent() -> None:
         ("Rvs: What is essential for offline RL via supervised learning?(ICLR2022)",
          "Rvs: What is essential for offline RL via supervised learning?", {"venue": "ICLR 2022", "year": 2022}),
         ("What Matters in Unsupervised Optical Flow ", "What Matters in Unsupervised Optical Flow", {}),
+        # A year or venue after a comma or dash is the reader's, not the title's.
+        ("Chain of thought prompting elicits reasoning in LLMs, 2022",
+         "Chain of thought prompting elicits reasoning in LLMs", {"year": 2022}),
+        ("Distilling knowledge in neural network – 2015", "Distilling knowledge in neural network", {"year": 2015}),
+        ("A Title Of Ours, NeurIPS 2022", "A Title Of Ours", {"venue": "NeurIPS 2022", "year": 2022}),
+        ("Segment Anything - ICCV 2023 Oral", "Segment Anything",
+         {"venue": "ICCV 2023", "year": 2023, "status": "Oral"}),
+        ("Attention, Please", "Attention, Please", {}),
+        ("GPT-4 - Technical Report", "GPT-4 - Technical Report", {}),
+        ("YOLO9000: Better, Faster, Stronger", "YOLO9000: Better, Faster, Stronger", {}),
+        ("Learning to Walk in 2020", "Learning to Walk in 2020", {}),
     ],
 )
 def test_clean_title(raw: str, title: str, facts: dict) -> None:

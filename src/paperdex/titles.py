@@ -112,6 +112,8 @@ _MARKS = {"🌟": "recommended", "⭐": "recommended", "★": "recommended", "�
 _LEADING_SYMBOLS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
 _TRAILING_PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]\s*$")
 _LEADING_PAREN = re.compile(r"^\s*[（(]([^()（）]{1,60})[)）]\s*")
+# A year or a venue after a comma or a dash at the end: "Title, 2022", "Title – 2015", "Title, NeurIPS 2022".
+_TRAILING_TAG = re.compile(r"(?:,|\s[-–—|])\s*([^,\-–—|]{2,40})$")
 
 
 def strip_leading_marks(text: str) -> tuple[str, list[str]]:
@@ -163,6 +165,23 @@ def _classify_paren(inner: str, meta: dict) -> bool:
     return False
 
 
+def _trailing_tag(tag: str, meta: dict) -> bool:
+    """Record a year or a venue with its year written after a title's comma or dash; False for anything
+    else ("Attention, Please", "GPT-4 - Technical Report" keep their ends)."""
+    tag = tag.strip()
+    if re.fullmatch(r"(?:19|20)\d{2}", tag):
+        meta.setdefault("year", int(tag))
+        return True
+    venue = parse_venue(tag)
+    if venue and (not venue[2] or _STATUS.fullmatch(venue[2])):
+        meta.setdefault("venue", venue[0])
+        meta.setdefault("year", venue[1])
+        if venue[2]:
+            meta.setdefault("status", venue[2])
+        return True
+    return False
+
+
 def clean_title(raw: str) -> tuple[str, dict]:
     """The title without the year, venue, alias, remark and marks readers put around it, and those facts.
 
@@ -189,6 +208,11 @@ def clean_title(raw: str) -> tuple[str, dict]:
         if not m or m.start() == 0 or not _classify_paren(m.group(1), meta):
             break
         title = title[: m.start()]
+    while True:
+        m = _TRAILING_TAG.search(title)
+        if not m or m.start() == 0 or not _trailing_tag(m.group(1), meta):
+            break
+        title = title[: m.start()].rstrip()
     title = re.sub(r"\s+", " ", title).strip().rstrip(" -–—|").strip()
     return title, meta
 
