@@ -33,9 +33,12 @@ if TYPE_CHECKING:
     from paperdex.search.embed import Embedder
 
 MODES = ("hybrid", "keyword", "semantic")
-# How many index rows each ranking looks at per wanted result (rows of one paper collapse).
+# How many index rows each ranking looks at per wanted result (rows of one paper collapse), and at least.
+# A paper noted in several languages fills several rows: at 50 rows a ranking of a Chinese query held
+# too few papers and the right one fell out (bench/queries, all three sets: 100 lifts MRR@10 and
+# recall@10 on each, docs/search.md, seventh pass; 200 lowers MRR again).
 POOL_FACTOR = 5
-MIN_POOL = 50
+MIN_POOL = 100
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact);
 # on bench/queries/dev.json 1.2-1.4 score alike (MRR@10 0.87), 1.5 drops to 0.83, 1.8 to 0.82.
 PIN_RATIO = 1.3
