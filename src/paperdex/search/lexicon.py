@@ -48,7 +48,6 @@ class Lexicon:
     concepts: list[Concept]
     by_terms: dict[tuple[str, ...], set[int]] = field(default_factory=dict)  # Latin/Cyrillic forms
     by_text: dict[str, set[int]] = field(default_factory=dict)  # CJK forms, spaces removed
-    analysed: dict[str, list[str]] = field(default_factory=dict)  # form -> index terms (building only)
     concept_terms: list[list[str]] = field(default_factory=list)  # per concept: its forms' index terms
     longest_text: int = 0
 
@@ -99,7 +98,7 @@ def analysed_forms(lex: Lexicon) -> dict[str, list[str]]:
         for lang, forms in concept.forms.items():
             for form in forms:
                 found = analysed.setdefault(form, [])
-                found.extend(t for t in terms(form, japanese=lang == "ja") if t not in found)
+                found.extend(t for t in form_terms(form, lang) if t not in found)
     return analysed
 
 
@@ -121,16 +120,15 @@ def from_compiled(data: dict) -> Lexicon:
     return lex
 
 
-def form_terms(lex: Lexicon, form: str, lang: str = "") -> list[str]:
-    """The index terms of one lexicon form: precomputed when shipped, else analysed now (a Japanese
-    form as Japanese, though it be kanji alone, as the notes that use it are)."""
-    known = lex.analysed.get(form)
-    return known if known is not None else terms(form, japanese=lang == "ja")
+def form_terms(form: str, lang: str) -> list[str]:
+    """The index terms of one lexicon form in language `lang`: a Japanese form is segmented as
+    Japanese, though it be kanji alone, as the notes that use it are."""
+    return terms(form, japanese=lang == "ja")
 
 
-def parse(text: str, analysed: dict[str, list[str]] | None = None) -> Lexicon:
+def parse(text: str) -> Lexicon:
     """A lexicon from TSV text: en, zh, ru, ja, ko columns, variants split by |, # comments."""
-    lex = Lexicon([], analysed=analysed or {})
+    lex = Lexicon([])
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -193,7 +191,7 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
             candidates = lex.concept_terms[number]
         else:  # a lexicon parsed from TSV text (tests, regeneration): analyse its forms now
             candidates = [t for lang, forms in lex.concepts[number].forms.items() for f in forms
-                          for t in form_terms(lex, f, lang)]
+                          for t in form_terms(f, lang)]
         for term in candidates:
             if term not in own and term not in extra:
                 extra.append(term)
