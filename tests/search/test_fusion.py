@@ -1,27 +1,56 @@
-"""Reciprocal rank fusion."""
+"""Fusion by standard scores: what stands out of its pool counts, by how far, times the ranking's weight."""
 
 from __future__ import annotations
 
 import pytest
 
-from paperdex.search.fusion import rrf
+from paperdex.search.fusion import combine, standard_scores
 
 
-def test_items_in_both_lists_beat_items_in_one():
-    fused = rrf([["a", "b", "c"], ["c", "d", "a"]])
-    keys = [k for k, _ in fused]
-    assert keys[:2] == ["a", "c"]
-    assert set(keys) == {"a", "b", "c", "d"}
-    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 63)
+def test_standard_scores_are_deviations_from_the_pool_mean():
+    z = standard_scores([("a", 3.0), ("b", 1.0), ("c", 2.0)])
+    assert z["c"] == pytest.approx(0.0)
+    assert z["a"] == pytest.approx(-z["b"]) == pytest.approx(1.2247, abs=1e-4)
 
 
-def test_ties_follow_first_appearance_and_weights_count():
-    assert [k for k, _ in rrf([["x"], ["y"]])] == ["x", "y"]
-    assert [k for k, _ in rrf([["x"], ["y"]], weights=[1.0, 2.0])] == ["y", "x"]
+def test_a_key_keeps_its_best_row():
+    z = standard_scores([("paper", 0.9), ("other", 0.5), ("paper", 0.4)])
+    assert z["paper"] > 0 > z["other"]
+
+
+def test_padding_counts_missing_candidates_as_zero():
+    """Two bm25 matches in a pool of 100: both stand far above the 98 rows that did not match."""
+    alone = standard_scores([("a", 20.0), ("b", 5.0)])
+    padded = standard_scores([("a", 20.0), ("b", 5.0)], pad_to=100)
+    assert alone["b"] == pytest.approx(-1.0)
+    assert padded["a"] > 9 and padded["b"] > 2
+
+
+def test_no_spread_means_nothing_stands_out():
+    assert standard_scores([("a", 0.8)]) == {"a": 0.0}
+    assert standard_scores([("a", 0.8), ("b", 0.8)]) == {"a": 0.0, "b": 0.0}
+    assert standard_scores([]) == {}
+
+
+def test_a_clear_semantic_winner_beats_a_crowd_of_partial_keyword_matches():
+    """The failure rank fusion had: the title meaning picked out sat below keyword rank 10."""
+    keyword = {f"k{i}": 1.5 - i * 0.05 for i in range(10)} | {"focal": 1.1}
+    titles = {"focal": 4.5, "k0": 0.2}
+    keys = [k for k, _ in combine([keyword, titles], [1.0, 0.5])]
+    assert keys[0] == "focal"
+
+
+def test_weights_and_floor():
+    a, b = {"x": 3.0, "y": 0.5}, {"y": 3.5, "x": 0.9}
+    assert [k for k, _ in combine([a, b], [1.0, 1.0])][0] == "y"
+    assert [k for k, _ in combine([a, b], [1.0, 0.5])][0] == "x"
+    fused = dict(combine([a, b], [1.0, 1.0]))
+    assert fused["x"] == pytest.approx(2.0)  # 0.9 is under the floor of 1.0: it adds nothing
+
+
+def test_keys_under_the_floor_everywhere_follow_by_their_first_rank():
+    fused = combine([{"a": 0.1, "b": 0.0}, {"c": -1.0, "a": 2.0}], [1.0, 1.0])
+    assert [k for k, _ in fused] == ["a", "c", "b"]  # c was 1st in a ranking, b 2nd
     with pytest.raises(ValueError):
-        rrf([["x"]], weights=[1.0, 2.0])
-
-
-def test_empty():
-    assert rrf([]) == []
-    assert rrf([[], []]) == []
+        combine([{"x": 1.0}], [1.0, 2.0])
+    assert combine([], []) == []

