@@ -56,6 +56,27 @@ def test_a_form_with_a_single_letter_needs_the_letter():
     assert [c.english for c in lexicon.expand("Q-learning", small).concepts] == ["Q-learning"]
 
 
+def test_a_negation_is_part_of_the_phrase():
+    """"без" (without) is a stopword for the index, but unsupervised is not supervised learning."""
+    text = ("supervised learning\t监督学习\tобучение с учителем\t教師あり学習\t지도 학습\n"
+            "unsupervised learning\t无监督学习\tобучение без учителя\t教師なし学習\t비지도 학습\n"
+            "zero-shot\t零样本\tбез примеров\tゼロショット\t제로샷\n")
+    small = lexicon.parse(text)
+    assert lexicon.expand("кластеризация: обучение без учителя", small).gloss == "unsupervised learning"
+    assert lexicon.expand("обучение с учителем на разметке", small).gloss == "supervised learning"
+    assert lexicon.expand("нормализация внутри одного примера", small).gloss == ""  # not zero-shot
+    assert lexicon.expand("обучение без учителя").gloss == "unsupervised learning"  # the shipped one
+
+
+def test_a_korean_match_across_a_space_starts_at_a_word():
+    text = "fixed\t固定\tфиксированный\t固定\t고정\nreinforcement learning\t强化学习\tобучение с подкреплением\t強化学習\t강화 학습\n"
+    small = lexicon.parse(text)
+    assert lexicon.expand("빠르고 정확한 탐지기", small).gloss == ""  # 빠르고 + 정확: no 고정 ("fixed")
+    assert lexicon.expand("강화 학습으로 로봇 제어", small).gloss == "reinforcement learning"
+    assert lexicon.expand("심층강화학습", small).gloss == "reinforcement learning"  # inside one word
+    assert lexicon.expand("고정 길이", small).gloss == "fixed"
+
+
 def test_english_query_gains_terms_of_other_languages():
     extra = lexicon.expand("knowledge distillation").terms
     assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra

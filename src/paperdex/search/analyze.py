@@ -258,14 +258,19 @@ def terms(text: str, *, japanese: bool = False) -> list[str]:
     return out
 
 
+# Stopwords that turn a phrase into its opposite: phrase matching keeps them.
+NEGATIONS = frozenset(["no", "not", "nor", "without", "не", "без", "ни", "нет"])
+
+
 def phrase_words(text: str) -> list[str]:
-    """The terms of a Latin or Cyrillic text with its single letters kept, for matching phrases (the
-    lexicon): "Q-learning" is q + learn, where terms() would make it "learning" and every query that
-    says learning would match it. Han and kana runs are skipped."""
+    """The terms of a Latin or Cyrillic text with its single letters and negations kept, for matching
+    phrases (the lexicon): "Q-learning" is q + learn, where terms() would make it "learning" and every
+    query that says learning would match it; "обучение без учителя" (unsupervised) is not
+    "обучение с учителем" (supervised). Han and kana runs are skipped."""
     out = []
     for word, _start, _end in _raw_tokens(fold(text), han=False):
         term = term_of(word)
-        if term is None and len(word) == 1 and word.isalpha() and word not in STOPWORDS:
+        if term is None and (word in NEGATIONS or len(word) == 1 and word.isalpha() and word not in STOPWORDS):
             term = word
         if term:
             out.append(term)

@@ -142,8 +142,10 @@ def parse(text: str) -> Lexicon:
 
 
 def _longest_first(items: Sequence, lookup: Callable[[Sequence], set[int] | None], longest: int,
-                   shortest: int, skip: Callable[[object], bool] | None = None) -> list[tuple[int, set[int]]]:
-    """(position, concepts) of the longest forms found left to right in `items`, non-overlapping."""
+                   shortest: int, skip: Callable[[object], bool] | None = None,
+                   allowed: Callable[[int, int], bool] | None = None) -> list[tuple[int, set[int]]]:
+    """(position, concepts) of the longest forms found left to right in `items`, non-overlapping
+    (and, with `allowed`, only spans (start, size) it accepts)."""
     found = []
     i = 0
     while i < len(items):
@@ -151,6 +153,8 @@ def _longest_first(items: Sequence, lookup: Callable[[Sequence], set[int] | None
             i += 1
             continue
         for size in range(min(longest, len(items) - i), shortest - 1, -1):
+            if allowed is not None and not allowed(i, size):
+                continue
             hit = lookup(items[i:i + size])
             if hit:
                 found.append((i, hit))
@@ -162,9 +166,21 @@ def _longest_first(items: Sequence, lookup: Callable[[Sequence], set[int] | None
 
 
 def _cjk_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
-    """CJK forms are matched as substrings of the query with its spaces removed (two characters at least)."""
-    return _longest_first(_SPACE.sub("", fold(query)), lex.by_text.get, lex.longest_text, 2,
-                          skip=lambda ch: not _CJK.match(ch))
+    """CJK forms are matched as substrings of the query with its spaces removed (two characters at
+    least). A match that runs across a space must begin where a word does: 강화 학습 is 강화학습,
+    but 빠르고 정확 ("fast, accurate") does not hold 고정 ("fixed")."""
+    words = fold(query).split()
+    starts, at = set(), 0
+    for word in words:
+        starts.add(at)
+        at += len(word)
+    boundaries = starts - {0}
+
+    def allowed(i: int, size: int) -> bool:
+        return i in starts or not any(i < b < i + size for b in boundaries)
+
+    return _longest_first("".join(words), lex.by_text.get, lex.longest_text, 2,
+                          skip=lambda ch: not _CJK.match(ch), allowed=allowed)
 
 
 def _term_matches(lex: Lexicon, query: str) -> list[tuple[int, set[int]]]:
