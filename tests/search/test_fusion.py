@@ -42,8 +42,8 @@ def test_a_clear_semantic_winner_beats_a_crowd_of_partial_keyword_matches():
 
 def test_weights_and_floor():
     a, b = {"x": 3.0, "y": 0.5}, {"y": 3.5, "x": 0.9}
-    assert [k for k, _ in combine([a, b], [1.0, 1.0])][0] == "y"
-    assert [k for k, _ in combine([a, b], [1.0, 0.5])][0] == "x"
+    assert next(k for k, _ in combine([a, b], [1.0, 1.0])) == "y"
+    assert next(k for k, _ in combine([a, b], [1.0, 0.5])) == "x"
     fused = dict(combine([a, b], [1.0, 1.0]))
     assert fused["x"] == pytest.approx(2.0)  # 0.9 is under the floor of 1.0: it adds nothing
 

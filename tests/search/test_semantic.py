@@ -9,6 +9,7 @@ import pytest
 
 from paperdex.library import vectors
 from paperdex.library.store import PaperFilter, get_note
+from paperdex.search import engine, lexicon
 from paperdex.search.embed import Embedder, get_embedder
 from paperdex.search.engine import search, semantic_hits
 from paperdex.search.jobs import embed_pending
@@ -87,6 +88,30 @@ def test_filters_combine_with_semantic_and_hybrid(embedded_lib, e5):
         assert ru and all(r.source.endswith("ru.md") for r in ru)
         old = search(embedded_lib, "neural networks", mode=mode, limit=10, flt=PaperFilter(year_to=2021))
         assert old and all(r.year <= 2021 for r in old)
+
+
+def test_what_the_semantic_half_embeds(embedded_lib, e5, monkeypatch):
+    """An English query is embedded as it is; a query in another script by its English gloss when the
+    lexicon names two concepts or more in it (the model reads English best), else beside it."""
+    embedded: list[list[str]] = []
+    real = e5.queries
+    monkeypatch.setattr(e5, "queries", lambda texts: embedded.append(list(texts)) or real(texts))
+
+    def texts_for(query: str) -> list[str]:
+        engine._QUERY_VECTORS.clear()
+        embedded.clear()
+        results = search(embedded_lib, query, mode="hybrid", limit=3, embedder=e5)
+        assert results
+        return embedded[0]
+
+    assert texts_for("offline reinforcement learning for chatbots") == ["offline reinforcement learning for chatbots"]
+    two = "用离线强化学习训练对话模型"
+    assert texts_for(two) == [lexicon.expand(two).gloss]
+    assert "offline reinforcement learning" in lexicon.expand(two).gloss
+    one = "离线强化学习"  # one concept only: the query's own meaning is kept too
+    assert len(lexicon.expand(one).concepts) == 1
+    assert texts_for(one) == [one, lexicon.expand(one).gloss]
+    assert search(embedded_lib, two, mode="hybrid", limit=1, embedder=e5)[0].title == ILQL
 
 
 def test_exact_name_stays_first_in_hybrid(embedded_lib, e5):

@@ -270,7 +270,7 @@ def phrase_words(text: str) -> list[str]:
     out = []
     for word, _start, _end in _raw_tokens(fold(text), han=False):
         term = term_of(word)
-        if term is None and (word in NEGATIONS or len(word) == 1 and word.isalpha() and word not in STOPWORDS):
+        if term is None and (word in NEGATIONS or (len(word) == 1 and word.isalpha() and word not in STOPWORDS)):
             term = word
         if term:
             out.append(term)

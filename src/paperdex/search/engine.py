@@ -48,6 +48,10 @@ PIN_RATIO = 1.3
 # measured on bench/queries (all three sets; docs/search.md, eighth pass): 0.4 and 0.6 score alike.
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.5
+# A gloss naming this many concepts stands in for its query in the semantic half: the model reads
+# English best, and one embedding instead of two is a third of a warm hybrid query (docs/search.md,
+# eighth pass: quality alike on the four query sets, 1 and 3 concepts too; p95 65 -> 49 ms).
+GLOSS_STANDS_IN = 2
 # Query translation through the lexicon (search/lexicon.py).
 TRANSLATE = True
 # One result per paper title (see _fold_duplicates).
@@ -396,8 +400,10 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
 
             embedder = configured()
         if embedder is not None:
-            gloss = mode == "hybrid" and bool(expansion.gloss) and not _mostly_latin(query)
-            texts = [query, expansion.gloss] if gloss else [query]
+            texts = [query]
+            if mode == "hybrid" and expansion.gloss and not _mostly_latin(query):
+                texts = [expansion.gloss] if len(expansion.concepts) >= GLOSS_STANDS_IN \
+                    else [query, expansion.gloss]
             for rows, titles in semantic_rankings_of(lib, embedder, texts, flt, pool, titles=mode == "hybrid"):
                 rankings.append(_group(rows))
                 rankings.extend([_group(titles)] if titles else [])
