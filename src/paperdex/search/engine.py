@@ -40,7 +40,8 @@ MODES = ("hybrid", "keyword", "semantic")
 POOL_FACTOR = 5
 MIN_POOL = 100
 # In hybrid mode a keyword winner this many times the runner-up's bm25 stays first (see _pin_exact);
-# on bench/queries/dev.json 1.2-1.4 score alike (MRR@10 0.87), 1.5 drops to 0.83, 1.8 to 0.82.
+# under rank fusion on bench/queries/dev.json 1.2-1.4 scored alike (MRR@10 0.87), 1.5 dropped to 0.83;
+# under fusion by standard scores it changes no query of the four sets (docs/search.md, eighth pass).
 PIN_RATIO = 1.3
 # Fusion weights (search/fusion.py combines standard scores): the keyword ranking (with translations),
 # and each semantic one (the query against every row, against paper titles; for a query not mostly in
@@ -491,9 +492,10 @@ def _fold_duplicates(lib: Library, ordered: list[tuple[Key, float]], hits_of: di
 def _pin_exact(keyword: dict[Key, list[fts.Hit]], fused: list[tuple[Key, float]]) -> list[tuple[Key, float]]:
     """Keep a decisive keyword winner first: a name (RIFE, DreamerV3) that one paper owns.
 
-    Rank fusion ignores how far ahead the keyword winner is; when its bm25 is
-    PIN_RATIO times the runner-up's (or nothing else matched), the words
-    themselves have spoken and meaning-based neighbours must not outrank it.
+    Fusion weighs how far the winner stands above the whole keyword pool, not
+    above the runner-up: a name found in many rows (BERT) stands out less. When
+    its bm25 is PIN_RATIO times the runner-up's (or nothing else matched), the
+    words themselves have spoken and meaning-based neighbours must not outrank it.
     """
     scores = [hits[0].score for hits in keyword.values()]
     if not scores or not fused:
