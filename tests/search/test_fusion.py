@@ -16,6 +16,7 @@ def test_standard_scores_are_deviations_from_the_pool_mean():
 def test_a_key_keeps_its_best_row():
     z = standard_scores([("paper", 0.9), ("other", 0.5), ("paper", 0.4)])
     assert z["paper"] > 0 > z["other"]
+    assert standard_scores([("paper", 0.4), ("other", 0.5), ("paper", 0.9)]) == z
 
 
 def test_padding_counts_missing_candidates_as_zero():
