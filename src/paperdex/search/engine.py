@@ -45,8 +45,8 @@ MIN_POOL = 100
 PIN_RATIO = 1.3
 # Fusion weights (search/fusion.py combines standard scores): the keyword ranking (with translations),
 # and each semantic one (the query against every row, against paper titles; for a query not mostly in
-# Latin letters, its English gloss from the lexicon against both). One semantic weight for all four,
-# measured on bench/queries (all three sets; docs/search.md, eighth pass): 0.4 and 0.6 score alike.
+# Latin letters, its English gloss from the lexicon against both). One semantic weight for all four:
+# of 0.3-1.0 on bench/queries (docs/search.md, eighth pass) no other was better on every set.
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.5
 # A gloss naming this many concepts stands in for its query in the semantic half: the model reads
