@@ -63,6 +63,31 @@ def evaluate(db: Path, modes: list[str], queries: list[dict]) -> dict:
     return out
 
 
+def ranking_report(db: Path, queries: list[dict], ranks: list[int | None]) -> None:
+    """Per query: where its first relevant paper stands in each ranking hybrid fuses (rank among results,
+    and standard score: how far it stands out of that ranking's pool), beside its fused rank. A paper
+    first in one ranking and missing from the fused top 10 is how rank fusion was found wanting."""
+    from paperdex.library.db import Library
+    from paperdex.library.store import get_papers
+    from paperdex.search import engine
+
+    with Library(db) as lib:
+        for item, fused in zip(queries, ranks, strict=True):
+            relevant = set(item["relevant"])
+            cells = []
+            for ranking in engine.rankings(lib, item["q"], mode="hybrid", limit=K):
+                keys = [key for key in ranking.hits if key[0] == "paper"]
+                arxiv = {p.id: p.arxiv_id for p in get_papers(lib, [key[1] for key in keys])}
+                at = next((i for i, key in enumerate(ranking.hits) if arxiv.get(key[1]) in relevant), None)
+                if at is None:
+                    cells.append(f"{ranking.name} -")
+                else:
+                    key = list(ranking.hits)[at]
+                    pool = max(engine.MIN_POOL, K * engine.POOL_FACTOR)
+                    cells.append(f"{ranking.name} {at + 1} ({ranking.standard(pool)[key]:+.1f} sd)")
+            print(f"  {item['lang']} fused {fused or '-'} | {', '.join(cells)} | {item['q']}")
+
+
 def summary(result: dict) -> dict:
     """{mode: {lang|"all": (MRR@10, recall@10)}}."""
     table: dict = {}
@@ -88,6 +113,8 @@ def main() -> None:
     parser.add_argument("--src", type=Path, default=ROOT / "src", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show", action="store_true", help="print the rank of every query")
+    parser.add_argument("--rankings", action="store_true",
+                        help="per query, its paper's place in each ranking hybrid fuses (keyword, rows, titles, gloss)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src))
     queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
@@ -117,6 +144,8 @@ def main() -> None:
             else:
                 cells.append(f"{lang} {mrr:.2f}/{rec:.2f}")
         print(f"{mode:>8}: " + " | ".join(cells))
+    if args.rankings and "hybrid" in modes:
+        ranking_report(args.db, queries, result["hybrid"]["ranks"])
     if args.show:
         for mode in modes:
             for item, rank in zip(queries, result[mode]["ranks"], strict=True):

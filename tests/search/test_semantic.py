@@ -112,6 +112,12 @@ def test_what_the_semantic_half_embeds(embedded_lib, e5, monkeypatch):
     assert len(lexicon.expand(one).concepts) == 1
     assert texts_for(one) == [one, lexicon.expand(one).gloss]
     assert search(embedded_lib, two, mode="hybrid", limit=1, embedder=e5)[0].title == ILQL
+    named = {q: [r.name for r in engine.rankings(embedded_lib, q, embedder=e5)]
+             for q in ("offline reinforcement learning for chatbots", two, one)}
+    assert named == {"offline reinforcement learning for chatbots": ["keyword", "rows", "titles"],
+                     two: ["keyword", "gloss rows", "gloss titles"],
+                     one: ["keyword", "rows", "titles", "gloss rows", "gloss titles"]}
+    assert [r.name for r in engine.rankings(embedded_lib, two, mode="semantic", embedder=e5)] == ["rows"]
 
 
 def test_exact_name_stays_first_in_hybrid(embedded_lib, e5):

