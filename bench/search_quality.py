@@ -71,20 +71,22 @@ def ranking_report(db: Path, queries: list[dict], ranks: list[int | None]) -> No
     from paperdex.library.store import get_papers
     from paperdex.search import engine
 
+    pool = max(engine.MIN_POOL, K * engine.POOL_FACTOR)
     with Library(db) as lib:
         for item, fused in zip(queries, ranks, strict=True):
             relevant = set(item["relevant"])
+            rankings = engine.rankings(lib, item["q"], mode="hybrid", limit=K)
+            ids = {key[1] for ranking in rankings for key in ranking.hits if key[0] == "paper"}
+            arxiv = {p.id: p.arxiv_id for p in get_papers(lib, ids)}  # one read for every ranking
             cells = []
-            for ranking in engine.rankings(lib, item["q"], mode="hybrid", limit=K):
-                keys = [key for key in ranking.hits if key[0] == "paper"]
-                arxiv = {p.id: p.arxiv_id for p in get_papers(lib, [key[1] for key in keys])}
-                at = next((i for i, key in enumerate(ranking.hits) if arxiv.get(key[1]) in relevant), None)
+            for ranking in rankings:
+                keys = list(ranking.hits)
+                at = next((i for i, key in enumerate(keys) if key[0] == "paper" and arxiv.get(key[1]) in relevant),
+                          None)
                 if at is None:
                     cells.append(f"{ranking.name} -")
                 else:
-                    key = list(ranking.hits)[at]
-                    pool = max(engine.MIN_POOL, K * engine.POOL_FACTOR)
-                    cells.append(f"{ranking.name} {at + 1} ({ranking.standard(pool)[key]:+.1f} sd)")
+                    cells.append(f"{ranking.name} {at + 1} ({ranking.standard(pool)[keys[at]]:+.1f} sd)")
             print(f"  {item['lang']} fused {fused or '-'} | {', '.join(cells)} | {item['q']}")
 
 

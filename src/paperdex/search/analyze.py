@@ -250,12 +250,7 @@ def _tokens(text: str, offset: int, han: bool) -> Iterator[tuple[str, int, int]]
 def terms(text: str, *, japanese: bool = False) -> list[str]:
     """Index terms of a text, in order, repeats kept (term frequency matters to bm25). `japanese`
     segments even a line of kanji alone as Japanese (a Japanese form of the lexicon: 強化学習)."""
-    out = []
-    for word, _start, _end in _raw_tokens(fold(text), japanese=japanese):
-        term = term_of(word)
-        if term:
-            out.append(term)
-    return out
+    return [t for t in map(term_of, (w for w, _s, _e in _raw_tokens(fold(text), japanese=japanese))) if t]
 
 
 # Stopwords that turn a phrase into its opposite: phrase matching keeps them.
@@ -267,14 +262,11 @@ def phrase_words(text: str) -> list[str]:
     phrases (the lexicon): "Q-learning" is q + learn, where terms() would make it "learning" and every
     query that says learning would match it; "обучение без учителя" (unsupervised) is not
     "обучение с учителем" (supervised). Han and kana runs are skipped."""
-    out = []
-    for word, _start, _end in _raw_tokens(fold(text), han=False):
-        term = term_of(word)
-        if term is None and (word in NEGATIONS or (len(word) == 1 and word.isalpha() and word not in STOPWORDS)):
-            term = word
-        if term:
-            out.append(term)
-    return out
+    def term(word: str) -> str | None:
+        kept = word in NEGATIONS or (len(word) == 1 and word.isalpha() and word not in STOPWORDS)
+        return term_of(word) or (word if kept else None)
+
+    return [t for t in map(term, (w for w, _s, _e in _raw_tokens(fold(text), han=False))) if t]
 
 
 def analyze(text: str | None) -> str:

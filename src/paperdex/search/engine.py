@@ -416,8 +416,8 @@ def _rankings(lib: Library, query: str, mode: str, flt: PaperFilter, pool: int, 
               terms: list[str], expansion: lexicon.Expansion) -> list[Ranking]:
     out: list[Ranking] = []
     if mode in ("keyword", "hybrid"):
-        # One ranking over the query's terms and their translations: as a ranking of their own at the
-        # final weights, the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
+        # One ranking over the query's terms and their translations: as a ranking of their own (under
+        # rank fusion) the translations scored 0.63 MRR@10 against 0.88 merged (docs/search.md).
         out.append(Ranking("keyword", _group(keyword_hits(lib, terms + expansion.terms, flt, pool)),
                            KEYWORD_WEIGHT, padded=True))
     if mode in ("semantic", "hybrid"):
@@ -445,16 +445,13 @@ def _search(lib: Library, query: str, mode: str, flt: PaperFilter, limit: int, e
     pool = max(MIN_POOL, limit * POOL_FACTOR)
     expansion = _expand(query)
     ranked = _rankings(lib, query, mode, flt, pool, embedder, terms, expansion)
-    rankings = [r.hits for r in ranked]
-    if len(rankings) == 1:
+    if len(ranked) == 1:
         # Equal scores by result id: row ids differ between backends and between rebuilds, result ids don't.
-        ordered = sorted(((key, hits[0].score) for key, hits in rankings[0].items()),
+        ordered = sorted(((key, hits[0].score) for key, hits in ranked[0].hits.items()),
                          key=lambda item: (-item[1], item[0]))
-    else:
-        ordered = combine([r.standard(pool) for r in ranked], [r.weight for r in ranked])
-        if ranked[0].name == "keyword":
-            ordered = _pin_exact(ranked[0].hits, ordered)
-    hits_of = {key: [h for ranking in rankings for h in ranking.get(key, [])] for key, _s in ordered[:limit * 3]}
+    else:  # hybrid: keyword first, then the semantic rankings
+        ordered = _pin_exact(ranked[0].hits, combine([r.standard(pool) for r in ranked], [r.weight for r in ranked]))
+    hits_of = {key: [h for r in ranked for h in r.hits.get(key, [])] for key, _s in ordered[:limit * 3]}
     if FOLD_DUPLICATES:
         ordered = _fold_duplicates(lib, ordered[:limit * 3], hits_of)
     items = [(key, score, hits_of[key]) for key, score in ordered[:limit]]
