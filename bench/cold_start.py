@@ -66,14 +66,18 @@ def run(src: Path, db: Path, mode: str, query: str) -> tuple[float, int]:
     return elapsed, rss // 1024
 
 
-def measure(src: Path, db: Path, mode: str, repeats: int) -> tuple[float, float, int]:
-    times, peak = [], []
+def measure(sides: list[tuple[str, Path]], db: Path, mode: str, repeats: int) -> dict[str, tuple[float, float, int]]:
+    """(median, max seconds, peak RSS) per side; the sides take turns query by query, so a change in
+    the machine's load falls on both (run one side after the other, the later one paid it alone)."""
+    times: dict[str, list[float]] = {name: [] for name, _src in sides}
+    peak: dict[str, list[int]] = {name: [] for name, _src in sides}
     for _ in range(repeats):
         for query in QUERIES:
-            seconds, rss = run(src, db, mode, query)
-            times.append(seconds)
-            peak.append(rss)
-    return statistics.median(times), max(times), max(peak)
+            for name, src in sides:
+                seconds, rss = run(src, db, mode, query)
+                times[name].append(seconds)
+                peak[name].append(rss)
+    return {name: (statistics.median(times[name]), max(times[name]), max(peak[name])) for name, _src in sides}
 
 
 def main() -> None:
@@ -94,9 +98,11 @@ def main() -> None:
         seconds, rss = run(src, db, "hybrid", QUERIES[0])
         print(f"  hybrid   {name:<9} first search after a change {seconds:6.3f} s  peak RSS {rss} MB")
     for mode in ("keyword", "hybrid"):
-        for name, src in sides:
-            median, worst, rss = measure(src, db, mode, args.repeats)
+        figures = measure(sides, db, mode, args.repeats)
+        for name, (median, worst, rss) in figures.items():
             print(f"  {mode:<8} {name:<9} {median:6.3f} s  max {worst:6.3f} s  peak RSS {rss} MB", flush=True)
+        if len(figures) == 2:
+            print(f"  {mode:<8} this / baseline median: {figures['this'][0] / figures['baseline'][0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -46,9 +46,14 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
     from paperdex.search.engine import search as run_search
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
-    if fts.needs_reanalysis(ctx.lib):
+    def announce() -> None:
         err.print("[yellow]note:[/yellow] this paperdex analyses words differently from the one that built "
                   "the keyword index; re-analysing every note once (vectors are kept)")
+
+    if not fts.ensure_current(ctx.lib, announce=announce):
+        err.print("[yellow]note:[/yellow] the keyword index was built by an older paperdex and this library "
+                  "cannot be changed now (read-only, or another paperdex is writing); searching it as it "
+                  "is, some words may not be found")
     if mode != "keyword":
         _catch_up_vectors(ctx)
     results = run_search(ctx.lib, " ".join(query), mode=mode, flt=flt, limit=limit)

@@ -72,6 +72,28 @@ def test_a_read_only_library_is_called_read_only_not_damaged(library):
     assert "not checked" in report and "read-only" in report and "damaged" not in report
 
 
+def test_an_old_keyword_index_is_reanalysed_only_where_it_can_be_and_said_so(library):
+    """An index written by an older analyser: a read-only library is searched as it is, and the note says
+    so (not that it is being re-analysed); once writable, the next search re-analyses it, once."""
+    with Library(library) as lib, lib.transaction() as conn:
+        conn.execute("UPDATE search_meta SET value = 1 WHERE key = 'analyser'")
+    prefix = _unprivileged()
+    for path in library.parent.iterdir():
+        path.chmod(0o444)
+    try:
+        read_only = _run(prefix, library, "search", "ToolChain", "--mode", "keyword")
+    finally:
+        for path in library.parent.iterdir():
+            path.chmod(0o644)
+    assert read_only.returncode == 0 and "ToolChain" in read_only.stdout, read_only.stderr
+    assert "cannot be changed now" in read_only.stderr and "re-analysing" not in read_only.stderr
+    writable = _run([], library, "search", "ToolChain", "--mode", "keyword")
+    assert "ToolChain" in writable.stdout
+    assert "re-analysing every note once" in writable.stderr and "cannot be changed" not in writable.stderr
+    after = _run([], library, "search", "ToolChain", "--mode", "keyword")
+    assert "re-analysing" not in after.stderr and "ToolChain" in after.stdout
+
+
 def test_a_full_disk_is_called_full_with_the_space_needed(library, tmp_path):
     if shutil.which("unshare") is None or os.geteuid() != 0:
         pytest.skip("needs root and unshare to mount a small tmpfs privately")

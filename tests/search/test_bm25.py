@@ -8,7 +8,7 @@ import pytest
 
 from paperdex.library import fts
 from paperdex.library.store import PaperFilter
-from paperdex.search import engine
+from paperdex.search import engine, lexicon
 from paperdex.search.analyze import query_terms
 from tests.search.conftest import import_into, write_notes
 
@@ -31,6 +31,38 @@ def test_in_memory_ranking_equals_fts5(seed_lib, flt):
         assert [h.score for h in got] == pytest.approx([h.score for h in expected], rel=1e-9), query
         compared += len(expected)
     assert compared >= 5  # the queries really matched something under this filter
+
+
+@pytest.mark.parametrize("query", ["离线强化学习 对话", "offline reinforcement learning 对话", "обучение с подкреплением",
+                                   "光流 optical flow 插帧"])
+def test_concepts_counted_once_rank_alike_warm_and_cold(seed_lib, query):
+    """Each lexicon concept counts once (lexicon.Expansion.score): from the stored rows (FTS5 or
+    PostgreSQL) and from the in-memory index alike."""
+    terms, expansion = query_terms(query), lexicon.expand(query)
+    assert expansion.weighs_apart()
+    cold = engine.keyword_hits(seed_lib, terms + expansion.terms, PaperFilter(), 30, expansion)
+    engine.warm(seed_lib)
+    warm = engine.keyword_hits(seed_lib, terms + expansion.terms, PaperFilter(), 30, expansion)
+    assert cold and [h.doc_id for h in warm] == [h.doc_id for h in cold]
+    assert [h.score for h in warm] == pytest.approx([h.score for h in cold], rel=1e-9)
+    summed = fts.keyword_hits(seed_lib, terms + expansion.terms, PaperFilter(), 30)
+    assert {h.doc_id: h.score for h in cold} != {h.doc_id: h.score for h in summed}  # it changed something
+
+
+def test_term_scores_add_up_to_the_backends_own_bm25(seed_lib):
+    terms = query_terms("optical flow interpolation 光流 插帧")
+    hits = fts.keyword_hits(seed_lib, terms, PaperFilter(), 20)
+    assert len(hits) >= 5 and not fts.match_plan(seed_lib, terms)[2]  # no common term: the backend ranks alone
+    per_term = fts.term_scores(seed_lib, [h.doc_id for h in hits], terms)
+    assert [sum(per_term[h.doc_id].values()) for h in hits] == pytest.approx([h.score for h in hits], rel=1e-9)
+    engine.warm(seed_lib)
+    index = engine._KEYWORD[engine._keyword_key(seed_lib)]
+    in_memory = index.term_scores([h.doc_id for h in hits], terms)
+
+    def flat(scores: dict[int, dict[str, float]]) -> dict[tuple[int, str], float]:
+        return {(rowid, term): s for rowid, row in scores.items() for term, s in row.items()}
+
+    assert flat(in_memory) == pytest.approx(flat(per_term), rel=1e-9)
 
 
 def test_search_results_do_not_change_when_warmed(seed_lib):

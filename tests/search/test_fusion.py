@@ -55,3 +55,22 @@ def test_keys_under_the_floor_everywhere_follow_by_their_first_rank():
     with pytest.raises(ValueError):
         combine([{"x": 1.0}], [1.0, 2.0])
     assert combine([], []) == []
+
+
+def _keyword(**scores: float) -> dict:
+    from paperdex.library.fts import Hit
+
+    return {("paper", name): [Hit(i, None, name, "paper", None, score)] for i, (name, score) in enumerate(scores.items())}
+
+
+def test_a_decisive_keyword_winner_stays_first_whatever_fusion_says():
+    """A name one paper owns (RIFE: bm25 1.3x the runner-up's, or nothing else matched) is not
+    outranked by meaning-based neighbours; a close keyword race is left to fusion."""
+    from paperdex.search.engine import _pin_exact
+
+    fused = [(("paper", "neighbour"), 2.0), (("paper", "rife"), 1.5), (("paper", "other"), 0.5)]
+    pinned = _pin_exact(_keyword(rife=13.0, other=5.0), fused)
+    assert [key[1] for key, _s in pinned] == ["rife", "neighbour", "other"]
+    assert pinned[0][1] > 2.0  # still ordered by score
+    assert _pin_exact(_keyword(rife=13.0), fused)[0][0] == ("paper", "rife")  # nothing else matched
+    assert _pin_exact(_keyword(rife=6.0, other=5.0), fused) == fused

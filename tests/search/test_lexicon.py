@@ -77,6 +77,46 @@ def test_a_korean_match_across_a_space_starts_at_a_word():
     assert lexicon.expand("고정 길이", small).gloss == "fixed"
 
 
+KD = "knowledge distillation\t知识蒸馏\tдистилляция знаний\t知識蒸留\t지식 증류\n"
+
+
+def test_a_concept_counts_once_in_the_script_a_row_matches_it_best():
+    small = lexicon.parse(KD)
+    found = lexicon.expand("知识蒸馏 学生", small)
+    assert found.groups == [[["knowledg", "distil"], ["知识", "蒸馏", "知識", "蒸留"], ["дистилляц", "знан"],
+                             ["지식", "증류"]]]
+    assert found.weighs_apart()
+    # A row that says it in English and in Chinese counts the better of the two, not both.
+    assert found.score({"knowledg": 1.0, "distil": 1.0, "知识": 0.5, "蒸馏": 0.5}) == pytest.approx(2.0)
+    # Terms outside every concept (学生) add up as before.
+    assert found.score({"知识": 0.5, "蒸馏": 0.5, "学生": 1.2}) == pytest.approx(2.2)
+    assert not lexicon.expand("RIFE interpolation", small).weighs_apart()
+
+
+def test_a_note_that_is_the_query_beats_a_mention_in_two_scripts(library_url, tmp_path, monkeypatch):
+    """The survey says "knowledge distillation（知识蒸馏）" and nothing else of the query; summed over
+    scripts, that outranked the paper whose Chinese note is about exactly the student."""
+    monkeypatch.setattr(lexicon, "lexicon", lambda: lexicon.parse(KD))
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "compression.md").write_text(
+        "# 阅读笔记\n\n## 压缩\n"
+        "* [A Survey on Model Compression](https://arxiv.org/abs/2308.07633)\n"
+        "  * knowledge distillation（知识蒸馏）一章写得最清楚\n"
+        "* [Born-Again Neural Networks](https://arxiv.org/abs/1805.04770)\n"
+        "  * 知识蒸馏：学生与教师结构相同，学生反而超过教师\n"
+        "* [Pruning Filters for Efficient ConvNets](https://arxiv.org/abs/1608.08710)\n"
+        "  * 剪枝卷积核\n", encoding="utf-8")
+    lib = Library(library_url)
+    try:
+        import_into(lib, [folder])
+        assert [r.arxiv_id for r in search(lib, "知识蒸馏 学生", mode="keyword")] == ["1805.04770", "2308.07633"]
+        monkeypatch.setattr(lexicon.Expansion, "weighs_apart", lambda self: False)  # summed, as before
+        assert [r.arxiv_id for r in search(lib, "知识蒸馏 学生", mode="keyword")] == ["2308.07633", "1805.04770"]
+    finally:
+        lib.close()
+
+
 def test_english_query_gains_terms_of_other_languages():
     extra = lexicon.expand("knowledge distillation").terms
     assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra

@@ -167,17 +167,20 @@ from paperdex.library import fts
 from paperdex.library.db import Library
 from paperdex.library.store import PaperFilter
 from paperdex.search.analyze import query_terms
+from paperdex.search import engine
 with Library(sys.argv[1]) as lib:
     terms = query_terms("model RIFE")
     plan = fts.match_plan(lib, terms)
     hits = fts.keyword_hits(lib, terms, PaperFilter(), 10)
-print(json.dumps([plan[2], len(hits), "numpy" in sys.modules]))
+    across = engine.search(lib, "离线强化学习 dialogue", mode="keyword")  # a concept counted once
+print(json.dumps([plan[2], len(hits), len(across), "numpy" in sys.modules]))
 """
 
 
 def test_a_cold_keyword_search_with_common_words_loads_no_numpy(seed_library_file):
-    """Common words are scored in plain Python on a cold search (numpy costs ~0.1 s to import)."""
+    """Common words, and concepts counted once, are scored in plain Python on a cold search (numpy
+    costs ~0.1 s to import)."""
     proc = subprocess.run([sys.executable, "-c", COMMON_WORDS, str(seed_library_file)],
                           capture_output=True, text=True, check=True)
-    common, found, numpy_loaded = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert common == ["model"] and found and not numpy_loaded
+    common, found, across, numpy_loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert common == ["model"] and found and across and not numpy_loaded

@@ -7,14 +7,14 @@ run inside ingest's transaction, so the index never disagrees with the notes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
 import sqlite3
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -183,18 +183,22 @@ def needs_reanalysis(lib: Library) -> bool:
     return version is not None and version < ANALYSER_VERSION
 
 
-def ensure_current(lib: Library) -> None:
+def ensure_current(lib: Library, *, announce: Callable[[], None] | None = None) -> bool:
     """Index what the hooks could not: notes stored before this schema, papers changed by resolution,
-    everything when an older analyser wrote the index."""
+    everything when an older analyser wrote the index (`announce` is called once that rebuild is
+    under way). False when such an index could not be rebuilt (read-only, or another process writes)
+    and is searched as it is until one can."""
     conn = lib.conn
+    current = True
     if needs_reanalysis(lib):
-        # Unless another process writes, or this one may not: then searched as it is until one can.
-        with contextlib.suppress(LibraryBusy, LibraryReadOnly):
-            rebuild(lib)
+        try:
+            rebuild(lib, started=announce)
+        except (LibraryBusy, LibraryReadOnly):
+            current = False
     backfilled = conn.execute("SELECT value FROM search_meta WHERE key = 'backfilled'").fetchone()[0]
     stale = conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
     if backfilled and not stale:
-        return
+        return current
     try:
         with lib.transaction() as conn:
             if not backfilled:
@@ -208,12 +212,16 @@ def ensure_current(lib: Library) -> None:
         pass  # another process is writing; its own hooks keep the index current
     except LibraryReadOnly:
         pass  # searched as it is: the hooks indexed every note stored with this schema
+    return current
 
 
-def rebuild(lib: Library) -> dict[str, int]:
-    """Throw the derived index away and rebuild it from the stored notes and papers."""
+def rebuild(lib: Library, *, started: Callable[[], None] | None = None) -> dict[str, int]:
+    """Throw the derived index away and rebuild it from the stored notes and papers (`started` is
+    called after the first write went through: a read-only library can still begin a transaction)."""
     with lib.transaction() as conn:
         conn.execute("DELETE FROM search_docs")
+        if started is not None:
+            started()
         conn.execute("DELETE FROM search_fts")
         conn.execute("DELETE FROM search_stale")
         note_ids = [r[0] for r in conn.execute("SELECT id FROM notes ORDER BY source_id, ordinal")]
@@ -374,27 +382,47 @@ def averages(lib: Library) -> tuple[int, float]:
 
 
 def common_scores(lib: Library, rowids: list[int], common: list[str]) -> dict[int, float]:
-    """The bm25 that `common` terms add to each row: FTS5's formula, column weights and IDF,
-    computed here from the rows' stored terms (a second FTS5 query restricted to these rows took
+    """The bm25 that `common` terms add to each row (a second FTS5 query restricted to these rows took
     ~0.4 s at 200k rows: it walks every match of the common terms)."""
-    if not rowids or not common:
+    return {rowid: sum(scores.values()) for rowid, scores in term_scores(lib, rowids, common).items()}
+
+
+def term_scores(lib: Library, rowids: list[int], terms: list[str]) -> dict[int, dict[str, float]]:
+    """Each term's bm25 in each of these rows (terms a row lacks are left out): FTS5's formula, column
+    weights and IDF, computed here from the rows' stored terms, so that a query's terms can be weighed
+    apart (search/engine.py counts a lexicon concept once) on either backend."""
+    if not rowids or not terms:
         return {}
-    rows, avgdl = averages(lib)
-    freqs = doc_freqs(lib, common)
-    weights = {t: idf(rows, freqs.get(t, 0)) for t in common}
-    out: dict[int, float] = {}
+    wanted = list(dict.fromkeys(terms))
+    if lib.dialect.is_postgres:
+        from paperdex.library import pg_search
+
+        (rows, avgdl), stored = pg_search._avgdl(lib), pg_search.term_frequencies(lib, rowids, wanted)
+    else:
+        (rows, avgdl), stored = averages(lib), _term_frequencies(lib, rowids, wanted)
+    freqs = doc_freqs(lib, wanted)
+    weights = {t: idf(rows, freqs.get(t, 0)) for t in wanted}
+    out: dict[int, dict[str, float]] = {}
+    for rowid, (length, tfs) in stored.items():
+        norm = K1 * (1 - B + B * length / avgdl)
+        out[rowid] = {term: weight * (tf * (K1 + 1)) / (tf + norm)
+                      for term, weight in weights.items() if (tf := tfs.get(term))}
+    return out
+
+
+def _term_frequencies(lib: Library, rowids: list[int], terms: list[str]
+                      ) -> dict[int, tuple[int, dict[str, float]]]:
+    """(tokens, {term: column-weighted frequency} for `terms`) of each row, from FTS5's own store of
+    the columns (FTS5 keeps no per-row frequencies one could read instead)."""
     marks = ",".join("?" * len(rowids))
+    out: dict[int, tuple[int, dict[str, float]]] = {}
     for rowid, *columns in lib.conn.execute(
             f"SELECT id, c0, c1, c2 FROM search_fts_content WHERE id IN ({marks})", rowids):
-        split = [(text or "").split() for text in columns]
-        length = sum(map(len, split))
-        norm = K1 * (1 - B + B * length / avgdl)
-        score = 0.0
-        for term, weight in weights.items():
-            tf = sum(w * words.count(term) for w, words in zip(COLUMN_WEIGHTS, split, strict=True))
-            if tf:
-                score += weight * (tf * (K1 + 1)) / (tf + norm)
-        out[rowid] = score
+        counts = [Counter((text or "").split()) for text in columns]
+        length = sum(c.total() for c in counts)
+        tfs = {term: tf for term in terms
+               if (tf := sum(w * c[term] for w, c in zip(COLUMN_WEIGHTS, counts, strict=True)))}
+        out[rowid] = (length, tfs)
     return out
 
 

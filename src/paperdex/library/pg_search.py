@@ -54,6 +54,15 @@ def _avgdl(lib: Library) -> tuple[int, float]:
     return cached[1], cached[2]
 
 
+def term_frequencies(lib: Library, rowids: list[int], terms: list[str]
+                     ) -> dict[int, tuple[int, dict[str, float]]]:
+    """(tokens, {term: column-weighted frequency} for `terms`) of each row, as migration postgres/0002
+    keeps them."""
+    found = lib.conn.execute("SELECT rowid, length, tf FROM search_fts WHERE rowid = ANY(?::bigint[])",
+                             [list(rowids)]).fetchall()
+    return {r[0]: (r[1], {t: float(r[2][t]) for t in terms if r[2].get(t)}) for r in found}
+
+
 def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -> list[fts.Hit]:
     """Best rows for the terms, bm25-ranked (higher is better), filters applied in SQL."""
     plan = fts.match_plan(lib, terms)

@@ -64,6 +64,33 @@ class Bm25Index:
         best = self._order(matched, found, k)
         return self.rowids[matched[best]], found[best]
 
+    def term_scores(self, rowids: list[int], terms: list[str]) -> dict[int, dict[str, float]]:
+        """Each term's bm25 in each of these rows (terms a row lacks are left out), as
+        fts.term_scores computes it from the stored rows."""
+        out: dict[int, dict[str, float]] = {int(r): {} for r in rowids}
+        if not len(self.rowids) or not rowids:
+            return out
+        wanted = np.asarray(rowids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.rowids, wanted), len(self.rowids) - 1)
+        known = self.rowids[at] == wanted
+        positions, wanted = at[known], wanted[known]
+        for term in dict.fromkeys(terms):
+            t = self.vocab.get(term)
+            if t is None:
+                continue
+            lo, hi = self.starts[t], self.starts[t + 1]
+            rows = self.rows[lo:hi]  # ascending: look the few wanted rows up, never scan a common term
+            found = np.minimum(np.searchsorted(rows, positions), hi - lo - 1)
+            hit = rows[found] == positions
+            if not hit.any():
+                continue
+            picked, tf = positions[hit], self.freqs[lo:hi][found[hit]]
+            norm = K1 * (1 - B + B * self.lengths[picked] / self.avgdl)
+            scores = idf(len(self.rowids), int(hi - lo)) * (tf * (K1 + 1)) / (tf + norm)
+            for rowid, score in zip(wanted[hit].tolist(), scores.tolist(), strict=True):
+                out[rowid][term] = score
+        return out
+
     def _order(self, matched: np.ndarray, found: np.ndarray, k: int) -> np.ndarray:
         """Positions in `matched` of its `k` best rows, in FTS5's order (score, then rowid)."""
         keep = np.arange(len(matched))

@@ -30,6 +30,8 @@ LANGUAGES = ("en", "zh", "ru", "ja", "ko")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Longest Latin/Cyrillic form, in index terms (n-grams tried per position).
 _MAX_TERMS = 6
 
@@ -74,6 +76,39 @@ class Expansion:
     concepts: list[Concept]
     terms: list[str]  # index terms of the other languages' forms, not already in the query
     gloss: str  # the query's concepts in English, in query order ("" when none was found)
+    # Per concept, its index terms (the query's own and the translations) by script: see score().
+    groups: list[list[list[str]]] = field(default_factory=list)
+    _place_of: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def score(self, term_scores: dict[str, float]) -> float:
+        """A row's keyword score with each concept counted once: the bm25 of its terms in the script
+        where the row matches them best, not summed over every script it happens to be written in.
+        Summed, a survey that says "knowledge distillation（知识蒸馏）" outscored, for 知识蒸馏 学生,
+        the paper whose Chinese note is about the student. Terms outside every concept add up."""
+        places = self._places()
+        total = 0.0
+        sums: dict[tuple[int, int], float] = {}
+        for term, value in term_scores.items():  # a row holds a few of the terms: loop over those
+            place = places.get(term)
+            if place is None:
+                total += value
+            else:
+                sums[place] = sums.get(place, 0.0) + value
+        best: dict[int, float] = {}
+        for (group, _script), value in sums.items():
+            best[group] = max(best.get(group, 0.0), value)
+        return total + sum(best.values())
+
+    def _places(self) -> dict[str, tuple[int, int]]:
+        """term -> (its concept's group, its script's place in the group), computed once."""
+        if self._place_of is None:
+            self._place_of = {term: (g, s) for g, group in enumerate(self.groups)
+                              for s, script in enumerate(group) for term in script}
+        return self._place_of
+
+    def weighs_apart(self) -> bool:
+        """Whether score() differs from the plain sum for some row (a concept in two scripts)."""
+        return any(len(group) > 1 for group in self.groups)
 
 
 DATA = Path(__file__).parent / "data" / "ml_terms.tsv"
@@ -203,16 +238,46 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     concepts = [lex.concepts[n] for n in numbers_in_order]
     extra: list[str] = []
     for number in numbers_in_order:
-        if lex.concept_terms:
-            candidates = lex.concept_terms[number]
-        else:  # a lexicon parsed from TSV text (tests, regeneration): analyse its forms now
-            candidates = [t for lang, forms in lex.concepts[number].forms.items() for f in forms
-                          for t in form_terms(f, lang)]
-        for term in candidates:
+        for term in _terms_of(lex, number):
             if term not in own and term not in extra:
                 extra.append(term)
     gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
-    return Expansion(concepts, extra, gloss)
+    return Expansion(concepts, extra, gloss, _by_script(lex, numbers_in_order))
+
+
+def _terms_of(lex: Lexicon, number: int) -> list[str]:
+    """The index terms of every form of concept `number`."""
+    if lex.concept_terms:
+        return lex.concept_terms[number]
+    # A lexicon parsed from TSV text (tests, regeneration): analyse its forms now.
+    return [t for lang, forms in lex.concepts[number].forms.items() for f in forms for t in form_terms(f, lang)]
+
+
+def script_of(term: str) -> str:
+    """The script an index term is written in: Chinese and Japanese share Han ("han"), kana joins them."""
+    if _HANGUL.search(term):
+        return "ko"
+    if _CJK.search(term):
+        return "han"
+    if _CYRILLIC.search(term):
+        return "cyr"
+    return "latin"
+
+
+def _by_script(lex: Lexicon, numbers: list[int]) -> list[list[list[str]]]:
+    """Each concept's terms (all searched: the query's own or translations) grouped by script; a term
+    two concepts share counts for the first."""
+    used: set[str] = set()
+    groups = []
+    for number in numbers:
+        by_script: dict[str, list[str]] = {}
+        for term in dict.fromkeys(_terms_of(lex, number)):
+            if term not in used:
+                used.add(term)
+                by_script.setdefault(script_of(term), []).append(term)
+        if by_script:
+            groups.append(list(by_script.values()))
+    return groups
 
 
 if __name__ == "__main__":  # regenerate COMPILED after editing the TSV or the analyser
