@@ -46,6 +46,7 @@ def search(ctx: Context, query, limit, as_json, section, year_range, reader, sou
     from paperdex.search.engine import search as run_search
 
     flt = make_filter(section, year_range, reader, source, has_thoughts)
+
     def announce() -> None:
         err.print("[yellow]note:[/yellow] this paperdex analyses words differently from the one that built "
                   "the keyword index; re-analysing every note once (vectors are kept)")

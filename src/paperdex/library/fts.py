@@ -397,7 +397,7 @@ def term_scores(lib: Library, rowids: list[int], terms: list[str]) -> dict[int, 
     if lib.dialect.is_postgres:
         from paperdex.library import pg_search
 
-        (rows, avgdl), stored = pg_search._avgdl(lib), pg_search.term_frequencies(lib, rowids, wanted)
+        (rows, avgdl), stored = pg_search.averages(lib), pg_search.term_frequencies(lib, rowids, wanted)
     else:
         (rows, avgdl), stored = averages(lib), _term_frequencies(lib, rowids, wanted)
     freqs = doc_freqs(lib, wanted)

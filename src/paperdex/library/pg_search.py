@@ -44,7 +44,7 @@ def doc_freqs(lib: Library, terms: list[str]) -> dict[str, int]:
 _LENGTHS: weakref.WeakKeyDictionary[Library, tuple[int, int, float]] = weakref.WeakKeyDictionary()
 
 
-def _avgdl(lib: Library) -> tuple[int, float]:
+def averages(lib: Library) -> tuple[int, float]:
     """(rows, average tokens per row) of the index, as FTS5 keeps them; cached per generation."""
     current = fts.generation(lib)
     cached = _LENGTHS.get(lib)
@@ -70,7 +70,7 @@ def keyword_hits(lib: Library, terms: list[str], flt: PaperFilter, limit: int) -
         return []
     chosen, require_all, common = plan
     query = (" & " if require_all else " | ").join(tsquery_term(t) for t in chosen)
-    rows, avgdl = _avgdl(lib)
+    rows, avgdl = averages(lib)
     freqs = fts.doc_freqs(lib, chosen + common)
     idfs = [fts.idf(rows, freqs.get(t, 0)) for t in chosen]
     where, args = fts.filter_sql(flt)
