@@ -117,6 +117,16 @@ def test_a_note_that_is_the_query_beats_a_mention_in_two_scripts(library_url, tm
         lib.close()
 
 
+def test_a_one_character_piece_of_a_form_is_no_translation():
+    """解像度 is segmented 解像 + 度; 度 alone (degree, -ness) is in countless unrelated words."""
+    small = lexicon.parse("resolution\t分辨率\tразрешение\t解像度\t해상도\n")
+    found = lexicon.expand("high resolution images", small)
+    assert "解像" in found.terms and "分辨率" in found.terms and "度" not in found.terms
+    assert all("度" not in script for group in found.groups for script in group)
+    own = lexicon.expand("解像度の高い画像", small)  # the query's own piece is still searched
+    assert any("度" in script for group in own.groups for script in group)
+
+
 def test_english_query_gains_terms_of_other_languages():
     extra = lexicon.expand("knowledge distillation").terms
     assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra

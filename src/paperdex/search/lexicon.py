@@ -239,10 +239,17 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     extra: list[str] = []
     for number in numbers_in_order:
         for term in _terms_of(lex, number):
-            if term not in own and term not in extra:
+            if term not in own and term not in extra and not _fragment(term):
                 extra.append(term)
     gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
-    return Expansion(concepts, extra, gloss, _by_script(lex, numbers_in_order))
+    return Expansion(concepts, extra, gloss, _by_script(lex, numbers_in_order, own | set(extra)))
+
+
+def _fragment(term: str) -> bool:
+    """A one-character Chinese, Japanese or Korean term of a form is a piece that segmentation cut off
+    (化 of 正则化, 度 of 解像度, 性 of 鲁棒性), found in countless unrelated words: no translation. A query
+    that has it keeps it (docs/search.md, ninth pass)."""
+    return len(term) == 1 and bool(_CJK.match(term))
 
 
 def _terms_of(lex: Lexicon, number: int) -> list[str]:
@@ -264,15 +271,15 @@ def script_of(term: str) -> str:
     return "latin"
 
 
-def _by_script(lex: Lexicon, numbers: list[int]) -> list[list[list[str]]]:
-    """Each concept's terms (all searched: the query's own or translations) grouped by script; a term
+def _by_script(lex: Lexicon, numbers: list[int], searched: set[str]) -> list[list[list[str]]]:
+    """Each concept's searched terms (the query's own and the translations) grouped by script; a term
     two concepts share counts for the first."""
     used: set[str] = set()
     groups = []
     for number in numbers:
         by_script: dict[str, list[str]] = {}
         for term in dict.fromkeys(_terms_of(lex, number)):
-            if term not in used:
+            if term in searched and term not in used:
                 used.add(term)
                 by_script.setdefault(script_of(term), []).append(term)
         if by_script:
