@@ -127,6 +127,16 @@ def test_a_one_character_piece_of_a_form_is_no_translation():
     assert any("度" in script for group in own.groups for script in group)
 
 
+def test_a_form_two_lines_share_is_searched_in_both_and_named_once():
+    text = ("forecasting\t预测\tпрогнозирование\t予測\t예측\n"
+            "prediction\t预测\tпредсказание\t予測\t예측\n")
+    small = lexicon.parse(text)
+    found = lexicon.expand("时间序列预测", small)
+    assert [c.english for c in found.concepts] == ["forecasting", "prediction"]
+    assert "прогнозирован" in found.terms and "предсказан" in found.terms
+    assert found.gloss == "forecasting"  # the first line's name only
+
+
 def test_english_query_gains_terms_of_other_languages():
     extra = lexicon.expand("knowledge distillation").terms
     assert "蒸馏" in extra and "дистилляц" in extra and "지식" in extra

@@ -231,17 +231,23 @@ def expand(query: str, lex: Lexicon | None = None) -> Expansion:
     own = set(terms(query))  # segments a Chinese query: jieba loads only for a query with Han
     matches = _term_matches(lex, query) + _cjk_matches(lex, query)
     numbers_in_order: list[int] = []
+    named: list[int] = []  # one concept per match names it in the gloss (see below)
     for _position, numbers in matches:
         for number in sorted(numbers):
             if number not in numbers_in_order:
                 numbers_in_order.append(number)
+        if min(numbers) not in named:
+            named.append(min(numbers))
     concepts = [lex.concepts[n] for n in numbers_in_order]
     extra: list[str] = []
     for number in numbers_in_order:
         for term in _terms_of(lex, number):
             if term not in own and term not in extra and not _fragment(term):
                 extra.append(term)
-    gloss = " ".join(dict.fromkeys(c.english for c in concepts if c.english))
+    # A form that several lines share (予测: forecasting, prediction; 学習: training, learning) is searched
+    # in all of them, but names one, the first line's, in the gloss: both would say one word of the query
+    # twice in the text the embedder reads (docs/search.md, ninth pass).
+    gloss = " ".join(dict.fromkeys(lex.concepts[n].english for n in named if lex.concepts[n].english))
     return Expansion(concepts, extra, gloss, _by_script(lex, numbers_in_order, own | set(extra)))
 
 
