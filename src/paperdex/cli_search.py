@@ -89,7 +89,6 @@ CATCH_UP = 32
 
 def _catch_up_vectors(ctx: Context) -> None:
     """Embed a few missing texts now; with more missing, search what has vectors and say so."""
-    from paperdex.library import fts
     from paperdex.search.embed import configured
     from paperdex.search.engine import missing_vectors
     from paperdex.search.jobs import embed_pending
@@ -97,8 +96,7 @@ def _catch_up_vectors(ctx: Context) -> None:
     embedder = configured()
     if embedder is None:
         return
-    fts.ensure_current(ctx.lib)
-    missing = missing_vectors(ctx.lib, embedder.name)
+    missing = missing_vectors(ctx.lib, embedder.name)  # the index is current: search() saw to it
     if 0 < missing <= CATCH_UP:
         embed_pending(ctx.lib, embedder=embedder)
     elif missing:

@@ -432,7 +432,7 @@ def rankings(lib: Library, query: str, *, mode: str = "hybrid", flt: PaperFilter
     return _rankings(lib, query, mode, flt or PaperFilter(), pool, embedder, query_terms(query), _expand(query))
 
 
-def semantic_texts(query: str, expansion: lexicon.Expansion, mode: str) -> list[str]:
+def _semantic_texts(query: str, expansion: lexicon.Expansion, mode: str) -> list[str]:
     """What the semantic half embeds: the query; in hybrid mode, for a query mostly in another script,
     its English gloss beside it, or instead of it when the gloss names GLOSS_STANDS_IN concepts."""
     if mode == "hybrid" and expansion.gloss and not _mostly_latin(query):
@@ -457,7 +457,7 @@ def _rankings(lib: Library, query: str, mode: str, flt: PaperFilter, pool: int, 
 
             embedder = configured()
         if embedder is not None:
-            texts = semantic_texts(query, expansion, mode)
+            texts = _semantic_texts(query, expansion, mode)
             found = semantic_rankings_of(lib, embedder, texts, flt, pool, titles=mode == "hybrid")
             for text, (rows, titles) in zip(texts, found, strict=True):
                 prefix = "" if text == query else "gloss "

@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from paperdex.search.analyze import fold, phrase_words, terms
@@ -78,14 +78,13 @@ class Expansion:
     gloss: str  # the query's concepts in English, in query order ("" when none was found)
     # Per concept, its index terms (the query's own and the translations) by script: see score().
     groups: list[list[list[str]]] = field(default_factory=list)
-    _place_of: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def score(self, term_scores: dict[str, float]) -> float:
         """A row's keyword score with each concept counted once: the bm25 of its terms in the script
         where the row matches them best, not summed over every script it happens to be written in.
         Summed, a survey that says "knowledge distillation（知识蒸馏）" outscored, for 知识蒸馏 学生,
         the paper whose Chinese note is about the student. Terms outside every concept add up."""
-        places = self._places()
+        places = self._places
         total = 0.0
         sums: dict[tuple[int, int], float] = {}
         for term, value in term_scores.items():  # a row holds a few of the terms: loop over those
@@ -99,12 +98,11 @@ class Expansion:
             best[group] = max(best.get(group, 0.0), value)
         return total + sum(best.values())
 
+    @cached_property
     def _places(self) -> dict[str, tuple[int, int]]:
-        """term -> (its concept's group, its script's place in the group), computed once."""
-        if self._place_of is None:
-            self._place_of = {term: (g, s) for g, group in enumerate(self.groups)
-                              for s, script in enumerate(group) for term in script}
-        return self._place_of
+        """term -> (its concept's group, its script's place in the group)."""
+        return {term: (g, s) for g, group in enumerate(self.groups) for s, script in enumerate(group)
+                for term in script}
 
     def weighs_apart(self) -> bool:
         """Whether score() differs from the plain sum for some row (a concept in two scripts)."""
@@ -266,7 +264,7 @@ def _terms_of(lex: Lexicon, number: int) -> list[str]:
     return [t for lang, forms in lex.concepts[number].forms.items() for f in forms for t in form_terms(f, lang)]
 
 
-def script_of(term: str) -> str:
+def _script_of(term: str) -> str:
     """The script an index term is written in: Chinese and Japanese share Han ("han"), kana joins them."""
     if _HANGUL.search(term):
         return "ko"
@@ -287,7 +285,7 @@ def _by_script(lex: Lexicon, numbers: list[int], searched: set[str]) -> list[lis
         for term in dict.fromkeys(_terms_of(lex, number)):
             if term in searched and term not in used:
                 used.add(term)
-                by_script.setdefault(script_of(term), []).append(term)
+                by_script.setdefault(_script_of(term), []).append(term)
         if by_script:
             groups.append(list(by_script.values()))
     return groups
