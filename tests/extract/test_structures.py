@@ -71,6 +71,9 @@ def test_citation_styles():
         "Pennington et al. (2014): GloVe: Global vectors for word representation":
             "GloVe: Global vectors for word representation",
         "Grounding in communication, Herb Clark and Susan Brennan. (Clark et al., 1991)": "Grounding in communication",
+        # A Title Case list after a comma is the title going on, not its authors.
+        "Scene Graphs: Parsing Objects, Relations, and Attributes From Single Images (Doe et al., 2019)":
+            "Scene Graphs: Parsing Objects, Relations, and Attributes From Single Images",
     }
     for text, title in cases.items():
         cite = parse_citation(text)

@@ -41,6 +41,11 @@ _ET_AL = re.compile(r"\bet\s+al\b", re.I)
 _NAME_SEPARATORS = re.compile(r",|\band\b|&")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_NAMES = re.compile(r"[\u4e00-\u9fff·\s,，、]+(?:等)?")
+# Capitalised function words of Title Case ("Sentences From Natural Supervision"): in no one's name. "A" is
+# left out (a Vancouver initial: "Vaswani A, Shazeer N").
+_TITLE_WORDS = frozenset({"An", "The", "Of", "For", "From", "With", "Without", "Via", "Using", "Towards", "Toward",
+                          "Through", "Into", "Onto", "Is", "Are", "Does", "What", "When", "Where", "Why", "How",
+                          "Beyond", "Between", "Learning", "Neural"})
 _NAME_WORD = re.compile(r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?|[A-Z]\.")
 _YEAR_ALONE = re.compile(rf"\(?{_YEAR}\)?\.?")
 _YEAR_IN = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
@@ -123,7 +128,7 @@ def is_author_list(text: str, lone_name: bool = True) -> bool:
     caps = sum(w[0].isupper() for w in words if w[0].isalpha())
     lower = [w for w in words if w[0].islower() and w not in ("and", "van", "von", "de", "der", "den", "la", "le", "di",
                                                                "da", "du", "del", "dos", "bin", "al")]
-    if lower:
+    if lower or any(w in _TITLE_WORDS for w in words):
         return False
     if initials >= 1 and caps >= 2:
         return True
