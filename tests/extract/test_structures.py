@@ -74,6 +74,9 @@ def test_citation_styles():
         # A Title Case list after a comma is the title going on, not its authors.
         "Scene Graphs: Parsing Objects, Relations, and Attributes From Single Images (Doe et al., 2019)":
             "Scene Graphs: Parsing Objects, Relations, and Attributes From Single Images",
+        # The title sentence runs on into its venue.
+        "K. Roe and J. Doe (2020). Grounded Language in Household Robots, in TAL Volume 12 issue 2, pp 5-30.":
+            "Grounded Language in Household Robots",
     }
     for text, title in cases.items():
         cite = parse_citation(text)

@@ -71,8 +71,15 @@ class Citation:
     style: str = ""
 
 
+# Where a title sentence runs on into its venue: "Title, in TAL Volume 61, pp 17-41" / "Title, Vol. 3".
+_VENUE_TAIL = re.compile(r",\s+(?:[Ii]n:?\s+(?=[A-Z])|pp\.?\s*\d|[Vv]ol(?:\.|ume)\s*\d|Proc(?:eedings|\.)\s)")
+
+
 def _clean(title: str) -> str:
     title = re.sub(r"\s+", " ", title).strip()
+    tail = _VENUE_TAIL.search(title)
+    if tail and len(title[: tail.start()].split()) >= 2:
+        title = title[: tail.start()]
     title = title.strip(" .,;:\"“”'«»*_")
     return re.sub(r"\s*\[[JCMDRSPNGZ]\]$", "", title)
 
