@@ -77,6 +77,9 @@ def test_citation_styles():
         # The title sentence runs on into its venue.
         "K. Roe and J. Doe (2020). Grounded Language in Household Robots, in TAL Volume 12 issue 2, pp 5-30.":
             "Grounded Language in Household Robots",
+        # A reference copied from a PDF keeps its line-break hyphens; "pre- and" is no broken word.
+        "Anna Berg, Wolf- gang Kurz and Lena Stein, Pre- and Post-Editing for Simultaneous Machine Trans- lation, "
+        "ACL 2019. Notes on the method.": "Pre- and Post-Editing for Simultaneous Machine Translation",
     }
     for text, title in cases.items():
         cite = parse_citation(text)

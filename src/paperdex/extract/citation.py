@@ -55,6 +55,8 @@ _YEAR_STOP = re.compile(r"(?<=\d{4})\.\s")
 _COMMA = re.compile(r",\s+")
 _AND = re.compile(r"\s+and\s+")
 _NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)])\s*")
+# A word a PDF copy broke at the line end ("Wolf- gang Macherey"), not "pre- and post-training".
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[a-z])- (?!(?:and|or|to|vs)\b)(?=[a-z])")
 _LEAD_ET_AL = re.compile(r"^(?P<a>.{1,80}?\bet\s+al\.)\s+(?P<rest>[A-Z0-9].*)$")
 # Every grammar needs one of these (a parenthesis, bold, a GB/T tag, quotes, or a sentence break) except
 # the comma style, which needs at least two ", ".
@@ -160,6 +162,8 @@ def parse_citation(text: str) -> Citation | None:
     """The title (and authors, year) of a reference line, or None when it is not a reference."""
     raw = " ".join(text.split())  # _SPACES.sub(" ", text).strip(): str.split() splits at what \s matches
     raw = _NUMBER.sub("", raw)
+    if "- " in raw:
+        raw = _LINE_BREAK_HYPHEN.sub("", raw)
     if len(raw) < 15 or not (_GRAMMAR_MARK.search(raw) or raw.count(", ") >= 2):
         return None  # a bare name or phrase: no grammar below can match it
     m = _BOLD.search(raw) if "**" in raw or "__" in raw else None
