@@ -437,3 +437,23 @@ def test_a_note_that_retells_a_paper_section_by_section_is_that_paper():
     lecture = "## Why policy gradients\n\nThe score function.\n\n## Variance reduction\n\nBaselines.\n"
     assert _papers(lecture, source="lecture-notes.md") == []
     assert _papers("## Introduction\n\nText.\n\n## Method\n\nMore.\n", source="cs231n_lecture_3.md") == []
+
+
+def test_a_title_closed_by_a_period_before_its_links_and_its_venue():
+    # "Title. [[Paper]](url)": the period ends the name; the list is three papers, not one named by its heading.
+    bare = ("# Meta learning\n\n"
+            "1. Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks. [[Paper]](https://arxiv.org/abs/1703.03400)\n"
+            "2. Investigating Weak Supervision in Deep Ranking. [[Paper]](https://example.org/weak.pdf)\n"
+            "3. Prototypical Networks for Few-shot Learning. [[Paper]](https://arxiv.org/pdf/1703.05175.pdf)\n")
+    titles = ["Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
+              "Investigating Weak Supervision in Deep Ranking", "Prototypical Networks for Few-shot Learning"]
+    assert [p.title for p in _papers(bare)] == titles
+    # The venue sentence in emphasis after the title (and a stray period after it) is the venue.
+    venues = ("# Meta learning\n\n"
+              "1. Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks. *ICML 2017.* [[Paper]](https://arxiv.org/abs/1703.03400)\n"
+              "2. Investigating Weak Supervision in Deep Ranking. *Data and Information Management 2019.* [[Paper]](https://example.org/weak.pdf)\n"
+              "3. Prototypical Networks for Few-shot Learning. *arXiv 2017.*. [[Paper]](https://arxiv.org/pdf/1703.05175.pdf)\n")
+    papers = _papers(venues)
+    assert [p.title for p in papers] == titles
+    assert [(p.venue, p.year) for p in papers] == [("ICML 2017", 2017), ("Data and Information Management 2019", 2019),
+                                                   ("arXiv 2017", 2017)]

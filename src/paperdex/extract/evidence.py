@@ -291,7 +291,9 @@ def _title_part(text: str) -> str:
         break
     if "[" not in text and "<kbd>" not in text and "|" not in text and "://" not in text:
         return text  # nothing to split at (most lines)
-    return _TITLE_END.split(text, maxsplit=1)[0]
+    part = _TITLE_END.split(text, maxsplit=1)[0].rstrip()
+    # "Title. [[Paper]](url)": the period closes the name before its links, no sentence.
+    return part[:-1] if part.endswith(".") and not part.endswith("..") else part
 
 
 def score(node: Node, ev: Evidence) -> float:

@@ -126,7 +126,7 @@ def title_from_head(head: str) -> tuple[str, dict]:
                 raw = linked[0]
             elif cite and not title_like(raw):
                 raw = cite.title
-    raw = _SPACES.sub(" ", raw or "").strip(" :：-–—|")
+    raw = _drop_venue_tail(_SPACES.sub(" ", raw or "").strip(" :：-–—|"), meta)
     tagged = _VENUE_TAG.match(raw)
     if tagged:
         venue = parse_venue(tagged.group("venue"))
@@ -141,6 +141,33 @@ def title_from_head(head: str) -> tuple[str, dict]:
         else:
             meta.setdefault(key, value)
     return _TRAILING_NUMBER.sub("", title).strip(), meta
+
+
+# "Title. *ICML 2017.*" / "Title. *Data and Information Management 2019*." / "Title. NeurIPS 2020.": the
+# sentence after the title is its venue (in emphasis with a year, or a known venue), then a closing period.
+_EMPHASIS_TAIL = re.compile(r"[.,]\s*(?P<mark>\*|_)(?P<venue>[^*_]{2,80}?)[.,]?(?P=mark)[.,;]*$")
+_SENTENCE_TAIL = re.compile(r"\.\s+(?P<venue>[^.]{2,60}?)\.?$")
+
+
+def _drop_venue_tail(raw: str, meta: dict) -> str:
+    """The title without the venue sentence that follows it, and without its closing period."""
+    m = _EMPHASIS_TAIL.search(raw)
+    venue = m.group("venue").strip() if m else None
+    if m and re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", venue):
+        known = parse_venue(venue)
+        meta.setdefault("venue", known[0] if known else venue)
+        meta.setdefault("year", known[1] if known else int(re.search(r"(?:19|20)\d{2}", venue).group()))
+        raw = raw[: m.start()]
+    else:
+        m = _SENTENCE_TAIL.search(raw)
+        known = parse_venue(m.group("venue")) if m else None
+        if known and not known[2]:
+            meta.setdefault("venue", known[0])
+            meta.setdefault("year", known[1])
+            raw = raw[: m.start()]
+    if raw.endswith(".") and not raw.endswith("..") and len(raw.split()) >= 3 and title_like(raw[:-1]):
+        raw = raw[:-1]
+    return raw
 
 
 def _cut(text: str) -> str:
