@@ -457,3 +457,30 @@ def test_a_title_closed_by_a_period_before_its_links_and_its_venue():
     assert [p.title for p in papers] == titles
     assert [(p.venue, p.year) for p in papers] == [("ICML 2017", 2017), ("Data and Information Management 2019", 2019),
                                                    ("arXiv 2017", 2017)]
+
+
+def test_index_lines_link_notes_whose_names_have_spaces_and_pdfs_in_a_papers_folder():
+    index = ("# 语音分离论文笔记\n\n"
+             "* Continuous Speech Separation with Conformer [[note]](./Speech%20Separation/Continuous%20Speech%20Separation%20阅读笔记.md)\n"
+             "* Dual-Path RNN: Efficient Long Sequence Modeling for Time-Domain Speech Separation [[note]](./Speech%20Separation/DPRNN%20阅读笔记.md)\n"
+             "* Conv-TasNet: Surpassing Ideal Time-Frequency Magnitude Masking for Speech Separation [[note]](./Speech%20Separation/Conv-TasNet.md)\n")
+    papers = _papers(index)
+    assert [p.title for p in papers] == ["Continuous Speech Separation with Conformer",
+                                         "Dual-Path RNN: Efficient Long Sequence Modeling for Time-Domain Speech Separation",
+                                         "Conv-TasNet: Surpassing Ideal Time-Frequency Magnitude Masking for Speech Separation"]
+    assert papers[0].fields["notes_file"].endswith("%20阅读笔记.md")
+    table = ("# 分布式训练\n\n| 类别 | 论文 | 备注 |\n| --- | --- | --- |\n"
+             "| ZeRO | [ZeRO: Memory Optimizations Toward Training Trillion Parameter Models](papers/ZeRO%20Memory.pdf) | 显存 |\n"
+             "| 流水线 | [GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism](papers/gpipe.pdf) | |\n"
+             "| 张量并行 | [Megatron-LM: Training Multi-Billion Parameter Language Models](papers/megatron.pdf) | |\n")
+    papers = _papers(table)
+    assert [(p.title, p.fields.get("pdf_file")) for p in papers] == [
+        ("ZeRO: Memory Optimizations Toward Training Trillion Parameter Models", "papers/ZeRO%20Memory.pdf"),
+        ("GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism", "papers/gpipe.pdf"),
+        ("Megatron-LM: Training Multi-Billion Parameter Language Models", "papers/megatron.pdf")]
+    # A course's slides are local PDFs too, and no papers; nor is an attachment shown by its file name.
+    calendar = ("# Schedule\n\n| Week | Topic |\n| --- | --- |\n| 1 | [Perceptrons](slides/DL_perceptrons.pdf) |\n"
+                "| 2 | [Gradient descent](slides/DL_gradient_descent.pdf) |\n| 3 | [Convolutional nets](slides/DL_cnn.pdf) |\n")
+    assert _papers(calendar) == []
+    assert _papers("file:: [Scrum-Guide-US.pdf](../assets/papers/Scrum-Guide-US.pdf)\n\n- some highlight\n",
+                   source="pages/hls__Scrum-Guide-US.md") == []

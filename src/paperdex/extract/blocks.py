@@ -6,7 +6,15 @@ import re
 
 from paperdex.extract.entries import Entry
 from paperdex.extract.evidence import REFERENCE_HEADINGS, is_date_heading, is_generic_heading, plain
-from paperdex.extract.links import Link, find_links, identifier, is_image, is_local_note, is_paper_url
+from paperdex.extract.links import (
+    Link,
+    find_links,
+    identifier,
+    is_image,
+    is_local_note,
+    is_local_paper,
+    is_paper_url,
+)
 from paperdex.extract.naming import labelled_title, title_from_head, title_from_heading
 from paperdex.ids import find_identifiers, normalize_arxiv, normalize_doi
 from paperdex.model import Identifier, NoteBlock
@@ -184,6 +192,9 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
     local = [link.url for link in links if is_local_note(link.url)]
     if local:
         block.fields["notes_file"] = local[0]
+    pdf = [link.url for link in links if is_local_paper(link)]
+    if pdf:
+        block.fields["pdf_file"] = pdf[0]
     if headline:
         block.fields["heading"] = headline
     block.year = meta.get("year") or (entry.evidence.citation.year if entry.evidence.citation else None)
@@ -210,7 +221,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
     for ident in find_identifiers(text):
         if ident not in block.identifiers and ident.key not in block.references:
             block.references.append(ident.key)
-    if not block.identifiers and block.urls and not any(is_paper_url(u) for u in block.urls) and not local:
+    if not block.identifiers and block.urls and not any(is_paper_url(u) for u in block.urls) and not local and not pdf:
         # Only blog, video or code links and no id: a note about something that may not be a paper.
         block.fields.setdefault("links_only", "non-paper")
     return block

@@ -27,7 +27,7 @@ from paperdex.extract.evidence import (
     score,
     title_like,
 )
-from paperdex.extract.links import find_links, is_paper_url
+from paperdex.extract.links import find_links, is_paper_url, names_paper
 from paperdex.extract.tree import Node
 
 STRONG = 0.6
@@ -280,7 +280,7 @@ def _item_evidence(item: Node) -> tuple[float, Evidence]:
     if nested and nested[0].children and (ev.titleish or ev.citation) and not ev.paper_links:
         first = nested[0].children[0]
         if _FIELD.match(first.head) or is_label(first.head.split("](")[0]):
-            ev.body_paper_link = any(is_paper_url(link.url) for link in find_links(first.head))
+            ev.body_paper_link = any(names_paper(link) for link in find_links(first.head))
     return score(item, ev), ev
 
 
@@ -364,7 +364,7 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
         ev = head_evidence(Node("line", head=cell))
         row_links = [link for c in row.cells for link in find_links(c)]
         if not ev.paper_links and not ev.junk:
-            ev.paper_links = [link for link in row_links if is_paper_url(link.url)][:1]
+            ev.paper_links = [link for link in row_links if names_paper(link)][:1]
         ev.titleish = ev.titleish or bool(re.search(r"\*\*[^*]{6,}\*\*", cell))
         scored.append((row, score(row, ev), ev))
     strong = [s for _, s, ev in scored if s >= STRONG]

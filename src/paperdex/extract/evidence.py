@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from paperdex.extract.citation import Citation, parse_citation
-from paperdex.extract.links import Link, find_links, is_anchor, is_image, is_local_note, is_paper_url
+from paperdex.extract.links import (
+    Link,
+    find_links,
+    is_anchor,
+    is_image,
+    is_local_note,
+    is_paper_url,
+    names_paper,
+)
 from paperdex.extract.tree import Node
 from paperdex.ids import find_identifiers
 from paperdex.model import Identifier
@@ -199,7 +207,7 @@ def _head_evidence(text: str) -> Evidence:
     for link in ev.links:
         if is_image(link) or is_anchor(link.url):
             continue
-        if is_paper_url(link.url):
+        if names_paper(link):
             ev.paper_links.append(link)
         elif is_local_note(link.url):
             ev.note_links.append(link)

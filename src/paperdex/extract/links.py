@@ -157,12 +157,35 @@ def is_local_note(url: str) -> bool:
         return False
     raw = unquote(url.split("?")[0].split("#")[0])
     path = raw.strip("/")
-    if not path or re.search(r"\s", path) or _ASSET.search(path):
+    if not path or _ASSET.search(path):
         return False
     if _LOCAL_NOTE.search(path):
-        return True
+        return True  # "Continuous%20Speech%20Separation%20阅读笔记.md": spaces are common in note names
+    if re.search(r"\s", path):
+        return False
     # Without an extension: a site's page (`/2024-05/2401.01234-some-paper-slug`), not a folder (`Topic/`).
     return not raw.endswith("/") and ("/" in path or path.count("-") >= 2)
+
+
+# A local PDF's path that says "paper": a papers/ folder (any language), or a file named by its arXiv id.
+_PAPER_PDF_PATH = re.compile(r"(?:^|/)[^/]*(?:paper|论文|文献|論文|논문|стать|literature|arxiv)[^/]*/|"
+                             r"(?:^|/)\d{4}\.\d{4,5}(?:v\d+)?\.pdf$", re.I)
+
+
+def is_local_paper(link: Link) -> bool:
+    """A PDF kept beside the notes in a papers folder and named by its link (`[ZeRO: Memory
+    Optimizations ...](papers/ZeRO.pdf)`, `[pdf](论文/2401.01234.pdf)`): the paper itself. Other local
+    PDFs are as often slides, books and handouts (a course's `slides/DL_perceptrons.pdf`); a link
+    that shows the file's own name (`file:: [Guide.pdf](../assets/Guide.pdf)`) is an attachment."""
+    if link.image or not is_local(link.url) or not link.text.strip() or link.text.strip().lower().endswith(".pdf"):
+        return False
+    path = unquote(link.url.split("?")[0].split("#")[0])
+    return path.lower().endswith(".pdf") and bool(_PAPER_PDF_PATH.search(path))
+
+
+def names_paper(link: Link) -> bool:
+    """A link to a paper: on the web (is_paper_url) or a PDF beside the notes (is_local_paper)."""
+    return is_paper_url(link.url) or is_local_paper(link)
 
 
 def is_image(link: Link) -> bool:

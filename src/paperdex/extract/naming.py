@@ -11,7 +11,7 @@ import re
 
 from paperdex.extract.citation import parse_citation
 from paperdex.extract.evidence import is_label, plain, title_like
-from paperdex.extract.links import find_links, is_anchor, is_image, is_local_note, is_paper_url
+from paperdex.extract.links import find_links, is_anchor, is_image, is_local_note, is_paper_url, names_paper
 from paperdex.titles import clean_title, parse_venue
 
 _NUMBERING = re.compile(
@@ -55,7 +55,7 @@ def _link_title(text: str) -> tuple[str, str | None] | None:
         if is_image(link) or is_anchor(link.url):
             continue
         if link.text and not is_label(link.text) and (
-                is_paper_url(link.url) or is_local_note(link.url) or not link.url or text.lstrip(" *_[").startswith(
+                names_paper(link) or is_local_note(link.url) or not link.url or text.lstrip(" *_[").startswith(
                     link.text[:10])):
             return plain(link.text), link.url or None
     return None
