@@ -484,3 +484,30 @@ def test_index_lines_link_notes_whose_names_have_spaces_and_pdfs_in_a_papers_fol
     assert _papers(calendar) == []
     assert _papers("file:: [Scrum-Guide-US.pdf](../assets/papers/Scrum-Guide-US.pdf)\n\n- some highlight\n",
                    source="pages/hls__Scrum-Guide-US.md") == []
+
+
+def test_a_link_on_the_reference_names_the_title_it_holds_or_the_one_after_it():
+    # The link is on the authors and year (APA): the title is the sentence after it.
+    apa = ("# Fairness\n\n**Core Reading**\n\n"
+           "- [Buolamwini, J., & Gebru, T. (2018).](http://proceedings.mlr.press/v81/buolamwini18a.html) Gender shades: "
+           "Intersectional accuracy disparities in commercial gender classification.  In Conference on fairness (pp. 77-91). PMLR.\n"
+           "- [Verma, S., & Rubin, J. (2018).](https://dl.acm.org/doi/10.1145/3194770.3194776) Fairness definitions explained. "
+           "In 2018 ieee/acm international workshop on software fairness (pp. 1-7). IEEE.\n")
+    assert [(p.title, p.year) for p in _papers(apa)] == [
+        ("Gender shades: Intersectional accuracy disparities in commercial gender classification", 2018),
+        ("Fairness definitions explained", 2018)]
+    # The link is on the whole reference: the quoted title inside it.
+    whole = ("## Next to read\n\n"
+             '* [He, Kaiming, et al. "Deep residual learning for image recognition." Proceedings of the IEEE conference '
+             'on computer vision and pattern recognition. 2016.](http://openaccess.thecvf.com/content_cvpr_2016/html/He.html)\n'
+             '* [Zhou, Bolei, et al. "Learning deep features for discriminative localization." Proceedings of the IEEE '
+             'conference on computer vision and pattern recognition. 2016.](http://openaccess.thecvf.com/Zhou_CVPR_2016_paper.pdf)\n')
+    assert [p.title for p in _papers(whole)] == ["Deep residual learning for image recognition",
+                                                 "Learning deep features for discriminative localization"]
+    # A model's name and a colon before the linked title: the name is the paper's alias.
+    named = ("# Reading comprehension\n\n"
+             "* R-NET: [Gated Self-Matching Networks for Reading Comprehension and Question Answering](https://aclanthology.org/P17-1018/), Wang et al., ACL, 2017.\n"
+             "* SAN: [Stochastic Answer Networks for Machine Reading Comprehension](https://arxiv.org/abs/1712.03556), Liu et al., ACL, 2018.\n")
+    assert [(p.title, p.fields.get("alias")) for p in _papers(named)] == [
+        ("Gated Self-Matching Networks for Reading Comprehension and Question Answering", "R-NET"),
+        ("Stochastic Answer Networks for Machine Reading Comprehension", "SAN")]

@@ -118,6 +118,8 @@ def attached_pdf_title(text: str, lines: int = 5) -> tuple[str, str] | None:
     for line in text.split("\n")[:lines]:
         # Local file links keep their spaces (Logseq, Obsidian), so they are matched here, not as URLs.
         for m in _PDF_LINK.finditer(line):
+            if re.match(r"https?://", m.group("url").strip(), re.I):
+                continue  # a paper on the web, an entry's link: not the page's attachment
             name = m.group("text") if m.group("text").lower().endswith(".pdf") else unquote(
                 m.group("url").split("/")[-1])
             title = title_from_filename(name) if name.lower().endswith(".pdf") else None

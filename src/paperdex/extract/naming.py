@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from paperdex.extract.citation import parse_citation
+from paperdex.extract.citation import is_author_list, parse_citation
 from paperdex.extract.evidence import is_label, plain, title_like
 from paperdex.extract.links import find_links, is_anchor, is_image, is_local_note, is_paper_url, names_paper
 from paperdex.titles import clean_title, parse_venue
@@ -107,7 +107,16 @@ def title_from_head(head: str) -> tuple[str, dict]:
         bold = _BOLD_SPAN.search(text)
     linked = _link_title(text)
     raw = None
-    if linked and text.lstrip(" *_[").startswith(linked[0][:8]):
+    by_authors = bool(linked) and _names_authors(linked[0])
+    cited = parse_citation(linked[0]) if linked and not by_authors and len(linked[0]) > 30 else None
+    if cited is not None and not title_like(cited.title):
+        cited = None
+    if linked and text.lstrip(" *_[").startswith(linked[0][:8]) and cited is not None:
+        # The link's text is a whole reference: `[Selvaraju, R. R., et al. "Grad-cam: ..." arXiv (2016).](url)`.
+        raw = cited.title
+        if cited.year:
+            meta.setdefault("year", cited.year)
+    elif linked and text.lstrip(" *_[").startswith(linked[0][:8]) and not by_authors:
         raw = linked[0]
     elif bold and not is_label(bold.group("t")):
         raw = plain(bold.group("t"))
@@ -118,11 +127,15 @@ def title_from_head(head: str) -> tuple[str, dict]:
             raw = cite.title
             if cite.year:
                 meta.setdefault("year", cite.year)
-        elif linked and not _cut(text).strip():
+        elif linked and not _cut(text).strip() and not by_authors:
             raw = linked[0]
         else:
             raw = plain(_cut(text))
             if linked and (not raw or is_label(raw)):
+                raw = linked[0]
+            elif linked and _NAME_LABEL.fullmatch(raw) and title_like(linked[0]):
+                # "R-NET: [Gated Self-Matching Networks ...](url)": the model's name, then the paper's title.
+                meta.setdefault("alias", raw.rstrip(" :："))
                 raw = linked[0]
             elif cite and not title_like(raw):
                 raw = cite.title
@@ -168,6 +181,18 @@ def _drop_venue_tail(raw: str, meta: dict) -> str:
     if raw.endswith(".") and not raw.endswith("..") and len(raw.split()) >= 3 and title_like(raw[:-1]):
         raw = raw[:-1]
     return raw
+
+
+# A short name and a colon before a link: "R-NET: [Title](url)", "SAN: [Title](url)".
+_NAME_LABEL = re.compile(r"[^\s:：][^:：]{0,30}[:：]\s*")
+_AUTHORS_YEAR = re.compile(r"^(?P<a>.+?)[\s,]*\(?(?:19|20)\d{2}[a-z]?\)?[.,]?$")
+
+
+def _names_authors(text: str) -> bool:
+    """Whether a link's text is its reference's authors and year (`[Buolamwini, J., & Gebru, T. (2018).](url)
+    Gender shades: ...`): the title is the text after the link."""
+    m = _AUTHORS_YEAR.match(plain(text).strip())
+    return bool(m) and is_author_list(m.group("a"))
 
 
 def _cut(text: str) -> str:
