@@ -511,3 +511,42 @@ def test_a_link_on_the_reference_names_the_title_it_holds_or_the_one_after_it():
     assert [(p.title, p.fields.get("alias")) for p in _papers(named)] == [
         ("Gated Self-Matching Networks for Reading Comprehension and Question Answering", "R-NET"),
         ("Stochastic Answer Networks for Machine Reading Comprehension", "SAN")]
+
+
+def test_a_badge_that_links_the_paper_under_its_title_heading():
+    page = ("# Native Sparse Attention: Hardware-Aligned and Natively Trainable Sparse Attention\n\n"
+            "[![arXiv](https://img.shields.io/badge/arXiv-2501.00000-b31b1b.svg)](https://arxiv.org/pdf/2502.11089)\n\n"
+            "## Краткое содержание\n\nСтатья предлагает разреженное внимание.\n\n## Выводы\n\n- Быстрее.\n- Качество то же.\n")
+    [paper] = _papers(page, source="week-09.md")
+    # The badge's own text names another id: the link's target is the paper.
+    assert (paper.title, [i.key for i in paper.identifiers]) == (
+        "Native Sparse Attention: Hardware-Aligned and Natively Trainable Sparse Attention", ["arxiv:2502.11089"])
+
+
+def test_a_remark_in_parentheses_is_not_a_citation():
+    # One plan line "Working toy tutorial (All four)" read as "Title (Authors)" made the whole file one paper.
+    md = ("# Comparing frameworks\n\n## Related work\n\n"
+          "* [Energy and Policy Considerations for Deep Learning in NLP](http://arxiv.org/abs/1906.02243)\n"
+          "* [Green AI](https://arxiv.org/abs/1907.10597)\n"
+          "* [Towards the Systematic Reporting of the Energy and Carbon Footprints of Machine Learning](https://arxiv.org/abs/2002.05651)\n\n"
+          "## Plan\n\n* Documentation (All four)\n* Working toy tutorial (All four)\n* Evaluation on the same data\n")
+    assert [p.title for p in _papers(md)] == [
+        "Energy and Policy Considerations for Deep Learning in NLP", "Green AI",
+        "Towards the Systematic Reporting of the Energy and Carbon Footprints of Machine Learning"]
+    assert parse_citation("Working toy tutorial (All four)") is None
+
+
+def test_a_topic_heading_over_the_paper_heading():
+    md = ("# 12. Calibration robustness beyond ECE\n\n"
+          "## Calibration Is Not Enough: Evaluating Confidence Estimation Under Language Variations\n\n"
+          "Yuxi Xia et al., 2026.\n\n- https://arxiv.org/abs/2601.08064\n\nКратко: калибровка ломается.\n\n"
+          "# 13. Conditional module gates\n\n## Mixture of Experts Gating Under Distribution Shift\n\n"
+          "- https://eprint.iacr.org/2025/1068\n\nЗаметки о гейтинге.\n\n"
+          "# 14. Sparse retrieval\n\n## Learned Sparse Retrieval with Term Expansion\n\n- https://arxiv.org/abs/2503.01234\n")
+    papers = _papers(md)
+    assert [(p.title, p.section) for p in papers] == [
+        ("Calibration Is Not Enough: Evaluating Confidence Estimation Under Language Variations",
+         "12. Calibration robustness beyond ECE"),
+        ("Mixture of Experts Gating Under Distribution Shift", "13. Conditional module gates"),
+        ("Learned Sparse Retrieval with Term Expansion", "14. Sparse retrieval")]
+    assert "калибровка" in papers[0].text

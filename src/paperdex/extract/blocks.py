@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from paperdex.extract.entries import Entry
-from paperdex.extract.evidence import REFERENCE_HEADINGS, is_date_heading, is_generic_heading, plain
+from paperdex.extract.evidence import (
+    REFERENCE_HEADINGS,
+    is_date_heading,
+    is_generic_heading,
+    is_linked_badge,
+    plain,
+)
 from paperdex.extract.links import (
     Link,
     find_links,
@@ -138,7 +144,7 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
             title = labelled[0]
         body = "\n".join(node.text.split("\n")[1:])
         head_links = [link for link in find_links(head) if not is_image(link)]
-        body_links = [link for link in find_links(body) if not is_image(link)]
+        body_links = [link for link in find_links(body) if not is_image(link) or is_linked_badge(link)]
         own = [link for link in head_links if is_paper_url(link.url)]
         if labelled:
             own = [link for link in body_links if link.url == labelled[1]] + own

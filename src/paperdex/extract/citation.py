@@ -189,6 +189,8 @@ def parse_citation(text: str) -> Citation | None:
                         style="author-year-colon")
     # "Title (Author et al., 2020)" / "Title (Author and Other, 2020);"
     m = _TITLE_PAREN.match(raw) if closes else None
+    if m and not (_year_of(m.group("a")) or _ET_AL.search(m.group("a")) or is_author_list(m.group("a"))):
+        m = None  # "Working toy tutorial (All four)": a remark in parentheses, not who wrote it
     if m and len(m.group("t").split()) >= 2 and not is_author_list(m.group("t")):
         title = m.group("t")
         # "Title, Julian Hough and David Schlangen." / "Title by Elizabeth Cha et al.": names after the title.

@@ -181,11 +181,24 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
         s, ev = scored[i]
         # Among paper sections, a strong one is a paper even when it lists a few others (datasets it used);
         # a weak one only when it holds no list of its own.
-        if as_entries and i in candidates and (s >= STRONG or (s >= WEAK and len(inner[i]) <= 2)):
+        if as_entries and i in candidates and (s >= STRONG or (s >= WEAK and len(inner[i]) <= 2)) \
+                and not _names_its_one_subsection(sub, ev, inner[i]):
             out.append(Entry(sub, sub.head, s, ev, path))
         else:
             out.extend(inner[i])
     return out
+
+
+def _names_its_one_subsection(sec: Node, ev: Evidence, inner: list[Entry]) -> bool:
+    """`# 12. Calibration robustness` over `## Calibration Is Not Enough: ...` and its link: the heading
+    with the paper's link under it names the paper; the one above is its topic."""
+    if len(inner) != 1 or ev.paper_links or ev.identifiers or len(sec.sections()) != 1:
+        return False  # several sub-headings are the paper's parts ("Gist", "Approach", "Takeaways")
+    child = inner[0]
+    if child.node.kind != "section" or child.node not in sec.children or child.score < STRONG:
+        return False
+    own = "\n".join(c.text for c in sec.children if c.kind != "section")
+    return not has_own_link(own)  # a link of its own above the sub-heading: the outer heading is a paper
 
 
 def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:

@@ -337,6 +337,17 @@ def score(node: Node, ev: Evidence) -> float:
     return max(0.0, min(1.0, s))
 
 
+_IMAGE_TEXT = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)$")
+
+
+def is_linked_badge(link: Link) -> bool:
+    """`[![arXiv](https://img.shields.io/badge/...)](https://arxiv.org/abs/...)`: a badge that links the
+    paper is a labelled link to it, however the badge's own text reads."""
+    m = _IMAGE_TEXT.match(link.text.strip())
+    return bool(m) and (is_label(m.group("alt")) or any(h in m.group("src") for h in _BADGE_HOSTS)
+                        or "badge" in m.group("src").lower())
+
+
 def own_links_near_top(text: str, lines: int = 30) -> list[Link]:
     """Paper links near the top that are the note's own: labelled (`[Paper](..)`, `Link: URL`), bare,
     or named by a title; not a link that a sentence leads into ("as in [X](..)")."""
@@ -355,7 +366,7 @@ def has_own_link(text: str) -> bool:
 def _own_links_in(line: str) -> tuple[Link, ...]:
     out = []
     for link in find_links(line):
-        if is_image(link) or not is_paper_url(link.url):
+        if (is_image(link) and not is_linked_badge(link)) or not is_paper_url(link.url):
             continue
         before = plain(line[: link.start]).strip(" -*>|:：")
         if before and _LEADS_INTO.search(before):

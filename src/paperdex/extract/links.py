@@ -35,6 +35,8 @@ PAPER_HOSTS = (
     "alphaxiv.org", "huggingface.co", "scholar.archive.org", "citeseerx.ist.psu.edu",
     "eccv2018.org", "robotics.sciencemag.org", "roboticsproceedings.org", "mlsys.org",
     "usenix.org", "vldb.org", "computer.org", "hal.science", "hal.archives-ouvertes.fr",
+    "eprint.iacr.org", "projecteuclid.org", "europepmc.org", "jair.org", "journals.sagepub.com",
+    "royalsocietypublishing.org", "psyarxiv.com", "chemrxiv.org", "escholarship.org",
 )
 _PAPER_PATH = {
     "huggingface.co": ("papers",),
@@ -219,7 +221,7 @@ def is_paper_url(url: str) -> bool:
     for h, prefixes in _PAPER_PATH.items():
         if h in suffixes:
             segs = [s for s in path.split("/") if s]
-            return bool(segs) and segs[0] in prefixes
+            return bool(segs) and (segs[0] in prefixes or path.endswith(".pdf"))
     if host.endswith("arxiv.org"):
         return False  # an arXiv page that names no paper: a listing, a search, an author page
     if not _PAPER_HOSTS.isdisjoint(suffixes):
