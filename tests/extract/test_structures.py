@@ -550,3 +550,30 @@ def test_a_topic_heading_over_the_paper_heading():
         ("Mixture of Experts Gating Under Distribution Shift", "13. Conditional module gates"),
         ("Learned Sparse Retrieval with Term Expansion", "14. Sparse retrieval")]
     assert "калибровка" in papers[0].text
+
+
+def test_a_paper_link_in_the_first_sub_item_is_the_items_own():
+    md = ("# List\n\n- Attention Is All You Need\n  - Paper: https://arxiv.org/abs/1706.03762\n  - my take: elegant\n"
+          "- Deep Residual Learning for Image Recognition\n  - Paper: https://arxiv.org/abs/1512.03385\n"
+          "- Denoising Diffusion Probabilistic Models\n  - https://arxiv.org/abs/2006.11239\n")
+    assert [[i.key for i in p.identifiers] for p in _papers(md)] == [
+        ["arxiv:1706.03762"], ["arxiv:1512.03385"], ["arxiv:2006.11239"]]
+
+
+def test_a_digest_of_papers_told_in_sentences_with_under_indented_links():
+    # "1." then "  - Paper:" (two spaces): to CommonMark a new list each time, to the writer a sub-item.
+    md = ("# Papers of the Week\n\n## Top Papers of the Week (Jan 1 - Jan 8)\n\n"
+          "1. GoogleAI introduces Muse, a text-to-image model based on masked generative transformers; "
+          "more efficient than diffusion models.\n  - Paper: https://arxiv.org/abs/2301.00704\n"
+          "  - Project: https://muse-model.github.io/\n"
+          "2. Microsoft introduces VALL-E, a text-to-audio model with strong zero-shot performance.\n"
+          "  - Paper: https://arxiv.org/abs/2301.02111\n"
+          "3. Presents a technique for compressing large language models while not sacrificing performance.\n"
+          "  - https://arxiv.org/abs/2301.00774\n")
+    papers = _papers(md, source="README.md")
+    assert [[i.key for i in p.identifiers] for p in papers] == [
+        ["arxiv:2301.00704"], ["arxiv:2301.02111"], ["arxiv:2301.00774"]]
+    assert papers[0].title == "GoogleAI introduces Muse, a text-to-image model based on masked generative transformers"
+    assert papers[0].fields["title_from"] == "description"
+    assert "more efficient than diffusion models" in papers[0].text
+    assert papers[2].title == "Presents a technique for compressing large language models while not sacrificing performance"

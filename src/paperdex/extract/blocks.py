@@ -171,6 +171,17 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         links = [link for link in find_links(head) if not is_image(link)]
         own = [link for link in links if is_paper_url(link.url)]
         ids = identifiers_of(own, head)
+        if node.kind == "item" and not own:
+            # "- Title" over "  - Paper: https://arxiv.org/abs/...": the first sub-items' labelled or bare
+            # paper link is the entry's own (not a link a later sub-item mentions in passing).
+            sub = next((c for c in node.children if c.kind == "list"), None)
+            for child in (sub.children[:3] if sub is not None else []):
+                field = [link for link in find_links(child.head) if not is_image(link) and is_paper_url(link.url)
+                         and _is_field_link(child.head, link)]
+                if field:
+                    ids = identifiers_of(field[:1], "")
+                    links.append(field[0])
+                    break
         if node.kind == "item":
             # Sub-bullets are the note's lines: markers and indentation go, blank lines between them stay.
             note_text = "\n".join(_ITEM_MARKER.sub("", ln.strip(), count=1)
@@ -190,6 +201,12 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
                         ids = identifiers_of([link], "")
                         links.append(link)
             note_text = (note_text + "\n" + extra).strip()
+    described = "described" in entry.evidence.signals
+    if described:
+        # A paper told in a sentence: the sentence is the note, its first clause the title until the
+        # paper is resolved by its link.
+        note_text = f"{plain(head).strip()}\n{note_text}".strip()
+        title = _first_clause(plain(head))
     if not title or len(title) < 2:
         return None
     block = NoteBlock(kind="paper", title=title, line=entry.line + line_offset)
@@ -203,6 +220,8 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         block.fields["pdf_file"] = pdf[0]
     if headline:
         block.fields["heading"] = headline
+    if described:
+        block.fields["title_from"] = "description"
     block.year = meta.get("year") or (entry.evidence.citation.year if entry.evidence.citation else None)
     block.venue = meta.get("venue")
     block.marks = list(dict.fromkeys(meta.get("marks", [])))
@@ -231,6 +250,15 @@ def entry_block(entry: Entry, line_offset: int = 0) -> NoteBlock | None:
         # Only blog, video or code links and no id: a note about something that may not be a paper.
         block.fields.setdefault("links_only", "non-paper")
     return block
+
+
+def _first_clause(sentence: str, limit: int = 100) -> str:
+    """"GoogleAI introduces Muse, a new text-to-image model ...; significantly more efficient ..." ->
+    its first clause, cut at a word within `limit` characters."""
+    clause = re.split(r";\s|\.\s|\s[–—]\s", sentence.strip(), maxsplit=1)[0].strip(" .;:")
+    if len(clause) <= limit:
+        return clause
+    return clause[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _is_field_link(text: str, link) -> bool:

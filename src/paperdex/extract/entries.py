@@ -287,13 +287,22 @@ def _field_list_has_paper(lst: Node) -> bool:
         re.match(r"^\s*arxiv\s*[:：]\s*\d{4}\.\d{4,5}", it.head, re.I) for it in items)
 
 
+# A sub-item that is only a paper's link: "Paper: https://arxiv.org/abs/...", "https://...", "[arXiv](...)".
+_LINK_ONLY = re.compile(r"^\s*(?:[\w ]{1,20}\s*[:：-]\s*)?(?:https?://\S+|\[[^\]]{0,40}\]\([^)]+\))\s*$")
+
+
 def _item_evidence(item: Node) -> tuple[float, Evidence]:
     ev = head_evidence(item)
     nested = [c for c in item.children if c.kind == "list"]
-    if nested and nested[0].children and (ev.titleish or ev.citation) and not ev.paper_links:
+    if nested and nested[0].children and not ev.paper_links and not ev.junk:
         first = nested[0].children[0]
-        if _FIELD.match(first.head) or is_label(first.head.split("](")[0]):
+        if (ev.titleish or ev.citation) and (_FIELD.match(first.head) or is_label(first.head.split("](")[0])):
             ev.body_paper_link = any(names_paper(link) for link in find_links(first.head))
+        elif _LINK_ONLY.match(first.head) and any(is_paper_url(link.url) for link in find_links(first.head)):
+            # "1. GoogleAI introduces Muse, a text-to-image model ..." over "- Paper: <arXiv link>": a paper
+            # told in a sentence; an entry when most of its list is told so (see _list_entries).
+            ev.body_paper_link = True
+            ev.signals.append("described")
     return score(item, ev), ev
 
 
@@ -303,6 +312,9 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
     nonjunk = [s for s, ev in scored if not ev.junk]
     strong = [s for s in nonjunk if s >= STRONG]
     take_weak = len(strong) >= 2 and len(strong) >= 0.5 * len(nonjunk)
+    # A digest's list of papers told in sentences, each with its link below: the told ones are entries.
+    described = sum("described" in ev.signals for _, ev in scored)
+    told = described >= 3 and described >= 0.6 * len(nonjunk)
     shapes = [title_shape(it.head) for it, (s, _) in zip(items, scored, strict=True) if s >= STRONG]
     out: list[Entry] = []
     for item, (s, ev) in zip(items, scored, strict=True):
@@ -314,7 +326,8 @@ def _list_entries(lst: Node, path: list[str]) -> list[Entry]:
         # An item that names a topic and holds a list of entries is a group, not a paper.
         if len([e for e in inner if e.score >= STRONG]) >= 2 and not ev.paper_links:
             out.extend(inner)
-        elif s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(item.head), shapes)):
+        elif s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(item.head), shapes)) or (
+                told and "described" in ev.signals):
             out.append(Entry(item, item.head, s, ev, path))
         else:
             out.extend(inner)

@@ -99,8 +99,35 @@ def parse_markdown(text: str) -> Node:
         node, pos = _block(tokens, pos, lines)
         if node is not None:
             stack[-1].add(node)
+    _adopt_underindented_lists(root)
     _fill_section_text(root, lines)
     return root
+
+
+def _adopt_underindented_lists(root: Node) -> None:
+    """`1. Item` over `  - Paper: url` (two spaces, fewer than the marker's width) is, to CommonMark, an
+    ordered list, a separate bullet list, another ordered list...; to its writer, and as GitHub shows it,
+    sub-items of the item above. The indented list goes under the item, and the numbered run is one list."""
+    for node in root.walk():
+        if len(node.children) < 2 or not any(c.kind == "list" for c in node.children):
+            continue
+        kept: list[Node] = []
+        for child in node.children:
+            prev = kept[-1] if kept else None
+            if (child.kind == "list" and prev is not None and prev.kind == "list" and prev.children
+                    and child.ordered != prev.ordered and child.text[:1] in (" ", "\t")):
+                item = prev.children[-1]
+                item.add(child)
+                item.text = f"{item.text}\n{child.text}"
+                prev.text = f"{prev.text}\n{child.text}"
+                continue
+            if (child.kind == "list" and prev is not None and prev.kind == "list" and prev.ordered and child.ordered
+                    and prev.children and any(c.kind == "list" for c in prev.children[-1].children)):
+                prev.children.extend(child.children)  # "2." after the adopted sub-list continues the run
+                prev.text = f"{prev.text}\n{child.text}"
+                continue
+            kept.append(child)
+        node.children = kept
 
 
 def _raw(lines: list[str], span: list[int] | None) -> str:
