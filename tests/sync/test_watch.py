@@ -26,7 +26,10 @@ class Watcher:
 
     def __init__(self, db: Path, folder: Path) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="200")
-        self.proc = subprocess.Popen([sys.executable, "-c", "from paperdex.cli import main; main()", "--db", str(db), "watch", str(folder)],
+        # Ctrl+C as a terminal delivers it, even when the test runner was started in the background (where
+        # SIGINT is ignored, and a child inherits that).
+        code = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from paperdex.cli import main; main()"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, "--db", str(db), "watch", str(folder)],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         for stream in (self.proc.stdout, self.proc.stderr):
@@ -56,7 +59,7 @@ class Watcher:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)  # a loaded 2-core machine may be mid-sync
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
