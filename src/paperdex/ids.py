@@ -288,7 +288,8 @@ def identifier_from_url(url: str) -> Identifier | None:
 # --- free text -------------------------------------------------------------------------------------
 
 
-def _arxiv_from_doi(doi: str) -> Identifier | None:
+def arxiv_from_doi(doi: str) -> Identifier | None:
+    """arXiv's own DOI for a paper (10.48550/arXiv.2006.13448) as its arXiv id."""
     if doi.startswith("10.48550/arxiv."):
         raw = normalize_arxiv(doi)
         return Identifier("arxiv", raw) if raw else None
@@ -311,7 +312,7 @@ def find_identifiers(text: str) -> list[Identifier]:
         if ident:
             found.append((start, ident))
             if ident.scheme == "doi":
-                extra = _arxiv_from_doi(ident.value)
+                extra = arxiv_from_doi(ident.value)
                 if extra:
                     found.append((start, extra))
         pieces += [text[pos:start], " " * (end - start)]
@@ -329,7 +330,7 @@ def find_identifiers(text: str) -> list[Identifier]:
         doi = normalize_doi(m.group(0))
         if doi:
             found.append((m.start(), Identifier("doi", doi)))
-            extra = _arxiv_from_doi(doi)
+            extra = arxiv_from_doi(doi)
             if extra:
                 found.append((m.start(), extra))
     found.sort(key=lambda pair: pair[0])

@@ -577,3 +577,22 @@ def test_a_digest_of_papers_told_in_sentences_with_under_indented_links():
     assert papers[0].fields["title_from"] == "description"
     assert "more efficient than diffusion models" in papers[0].text
     assert papers[2].title == "Presents a technique for compressing large language models while not sacrificing performance"
+
+
+def test_an_obsidian_literature_note_from_zotero():
+    page = ("> [!info]- : [**Zotero**](zotero://select/library/items/8H3URFC4)  | [**URL**](http://arxiv.org/abs/2006.13448)\n"
+            ">\n> **Abstract**\n> We analyze a variant of multivariate singular spectrum analysis.\n>\n"
+            "> **FirstAuthor**:: Agarwal, Anish  \n"
+            '> **Title**:: "On Multivariate Singular Spectrum Analysis and its Variants"  \n'
+            "> **itemType**:: preprint  \n\n# Notes\n\nGood baseline for my forecasting project.\n")
+    meta = {"citekey": "Agarwal22multivarSinglSpect", "DOI": "10.48550/arXiv.2006.13448",
+            "aliases": ["On Multivariate Singular Spectrum Analysis and its Variants", "On Multivariate SSA"]}
+    [paper] = _papers(page, source="Agarwal22multivarSinglSpect.md", **meta)
+    assert paper.title == "On Multivariate Singular Spectrum Analysis and its Variants"
+    assert "arxiv:2006.13448" in [i.key for i in paper.identifiers]
+    # The title only in the template's Dataview field: still the paper's.
+    [paper] = _papers(page, source="Agarwal22multivarSinglSpect.md", DOI="10.48550/arXiv.2006.13448")
+    assert paper.title == "On Multivariate Singular Spectrum Analysis and its Variants"
+    # A note on a web page (the same template): searchable, no paper.
+    web = page.replace("preprint", "webpage")
+    assert _papers(web, source="IBM23whatIsBoosting.md", DOI="") == []

@@ -52,6 +52,13 @@ _FURNITURE_NAMES = re.compile(r"^(?:readme|index|about|home|contents|toc|summary
 _AUTHOR_YEAR_TAIL = re.compile(r"\s*[(（][^()（）]*(?:et al\.?|,|&|and)?[^()（）]*(?:19|20)\d{2}[a-z]?[)）]\s*$")
 
 
+# Zotero item types (CSL: webpage, post-weblog...) of things that are not papers.
+_NOT_PAPER_TYPES = frozenset({"webpage", "blogpost", "post-weblog", "post", "forumpost", "videorecording", "podcast",
+                              "audiorecording", "software", "computerprogram", "email", "instantmessage", "tvbroadcast"})
+_PROPERTY = re.compile(r"^([\w-]+)::\s*(.+)$", re.M)
+_DATAVIEW_FIELD = re.compile(r"^[>\s]*\*\*(title|doi|url|arxiv|year|date|itemtype)\*\*::[ \t]*(\S.*?)[ \t]*$", re.M | re.I)
+
+
 def tree_of(doc: Document) -> tuple[Node, dict[str, str]]:
     """The structure of a document's text, and settings the text itself carries (org `#+TITLE`)."""
     if doc.format == "org":
@@ -59,9 +66,13 @@ def tree_of(doc: Document) -> tuple[Node, dict[str, str]]:
     plain_file = doc.format == "text" or PurePath(doc.source).suffix.lower() in (".txt", ".text", ".rst")
     root = parse_plain(doc.text) if plain_file else parse_markdown(doc.text)
     keys: dict[str, str] = {}
-    props = re.findall(r"^([\w-]+)::\s*(.+)$", "\n".join(doc.text.split("\n")[:15]), re.M)
-    for key, value in props:  # Logseq page properties `title:: ...`
-        keys.setdefault(key.lower(), value.strip())
+    props = _PROPERTY.findall("\n".join(doc.text.split("\n")[:15]))
+    # Dataview fields of a literature-note template, often in a callout: `> **Title**:: "..."`, `**DOI**:: ...`.
+    fields = _DATAVIEW_FIELD.findall("\n".join(doc.text.split("\n")[:80])) if "**::" in doc.text else []
+    for key, value in props + fields:  # Logseq page properties `title:: ...`
+        value = value.strip().strip('"“”').strip()
+        if value:
+            keys.setdefault(key.lower(), value)
     return root, keys
 
 
@@ -147,8 +158,13 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     meta = dict(doc.metadata or {})
     meta.update({k: v for k, v in keys.items() if k not in meta})
     meta_title = _meta_str(meta, "title", "paper_title", "name")
+    if not meta_title and meta_identifiers(meta)[0]:
+        meta_title = _meta_str(meta, "aliases")  # a literature note's first alias is its paper's title
     if meta_title and _PLACEHOLDER.match(meta_title.strip()):
         return None  # a template: its title is a placeholder
+    item_type = (_meta_str(meta, "itemtype", "item_type", "zotero_type") or "").lower()
+    if item_type in _NOT_PAPER_TYPES:
+        return None  # a reference manager's note on a web page, a post or a video: searchable, no paper
     if meta_title and str(meta_title).startswith("hls__"):
         meta_title = None
     strong = [e for e in entries if e.score >= STRONG]

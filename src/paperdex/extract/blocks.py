@@ -22,7 +22,7 @@ from paperdex.extract.links import (
     is_paper_url,
 )
 from paperdex.extract.naming import labelled_title, title_from_head, title_from_heading
-from paperdex.ids import find_identifiers, normalize_arxiv, normalize_doi
+from paperdex.ids import arxiv_from_doi, find_identifiers, normalize_arxiv, normalize_doi
 from paperdex.model import Identifier, NoteBlock
 
 THOUGHT = re.compile(
@@ -310,6 +310,9 @@ def meta_identifiers(meta: dict) -> tuple[list[Identifier], list[str]]:
             elif key == "doi":
                 raw = normalize_doi(text)
                 ident = Identifier("doi", raw) if raw else None
+                arxiv = arxiv_from_doi(raw) if raw else None  # 10.48550/arXiv.2006.13448
+                if arxiv and arxiv not in ids:
+                    ids.append(arxiv)
             for link in find_links(text) or []:
                 if re.match(r"^https?://", link.url):
                     urls.append(link.url)
