@@ -112,6 +112,8 @@ _MARKS = {"🌟": "recommended", "⭐": "recommended", "★": "recommended", "�
 _LEADING_SYMBOLS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
 _TRAILING_PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]\s*$")
 _LEADING_PAREN = re.compile(r"^\s*[（(]([^()（）]{1,60})[)）]\s*")
+# "[Adam] Adam: A method for ...", "[Paper Reading] ...": a reader's tag before the title (no link).
+_LEADING_BRACKET = re.compile(r"^\s*\[([^\[\]]{2,40})\](?!\()\s+(?=\S)")
 # A year or a venue after a comma or a dash at the end: "Title, 2022", "Title – 2015", "Title, NeurIPS 2022".
 _TRAILING_TAG = re.compile(r"(?:,|\s[-–—|])\s*([^,\-–—|]{2,40})$")
 
@@ -203,6 +205,14 @@ def clean_title(raw: str) -> tuple[str, dict]:
             continue
         m = _LEADING_PAREN.match(title)
         if m and _classify_paren(m.group(1), meta):
+            title = title[m.end():]
+            continue
+        m = _LEADING_BRACKET.match(title)
+        if m and len(title[m.end():].split()) >= 2 and (
+                _classify_paren(m.group(1), meta) or len(m.group(1).split()) <= 4):
+            if m.group(1).strip() not in (meta.get("alias"), meta.get("remark"), meta.get("venue")) \
+                    and not re.fullmatch(r"(?:19|20)\d{2}", m.group(1).strip()):
+                meta.setdefault("alias", m.group(1).strip())
             title = title[m.end():]
             continue
         break

@@ -596,3 +596,32 @@ def test_an_obsidian_literature_note_from_zotero():
     # A note on a web page (the same template): searchable, no paper.
     web = page.replace("preprint", "webpage")
     assert _papers(web, source="IBM23whatIsBoosting.md", DOI="") == []
+
+
+def test_reading_lists_without_links_title_by_authors_and_quoted_titles():
+    md = ("# Readings\n\n## Papers\n"
+          "- Equality of Opportunity in Supervised Learning by Hardt, M. and Price, E. NIPS 2016. Available Online\n"
+          "- Fairness Through Awareness by Dwork, C, Hardt, M, et al. ITCS 2012. Available Online\n"
+          "- Is Algorithmic Affirmative Action Legal? by Bent, JR. Georgetown Law Journal. 2019. Available Online\n"
+          "- Hannak, Soeller, Lazer, and Wilson, “Measuring Price Discrimination and Steering on E-commerce Web Sites”\n"
+          "- Goodman, “Economic Models of (Algorithmic) Discrimination”\n")
+    assert [(p.title, p.year) for p in _papers(md)] == [
+        ("Equality of Opportunity in Supervised Learning", 2016), ("Fairness Through Awareness", 2012),
+        ("Is Algorithmic Affirmative Action Legal?", 2019),
+        ("Measuring Price Discrimination and Steering on E-commerce Web Sites", None),
+        ("Economic Models of (Algorithmic) Discrimination", None)]
+    # A talk by one person is no reference.
+    assert parse_citation("Great talk on scaling by Andrej Karpathy. Recorded in 2019.") is None
+
+
+def test_a_readers_tag_in_brackets_before_the_title_is_its_alias():
+    md = ("# Paper Review\n\n"
+          "#### 1. [Deep belief net] Reducing the dimensionality of data with neural networks. | "
+          "[`[hinton2006.pdf]`](https://www.cs.toronto.edu/~hinton/science.pdf)\n\nNotes.\n\n"
+          "#### 2. [Adam] Adam: A method for stochastic optimization. | [`[kingma2014.pdf]`](https://arxiv.org/pdf/1412.6980.pdf)\n\n"
+          "Notes.\n\n#### 3. [Dropout] Dropout: A simple way to prevent neural networks from overfitting. | "
+          "[`[srivastava14a.pdf]`](https://jmlr.org/papers/volume15/srivastava14a/srivastava14a.pdf)\n\nNotes.\n")
+    assert [(p.title, p.fields.get("alias")) for p in _papers(md)] == [
+        ("Reducing the dimensionality of data with neural networks", "Deep belief net"),
+        ("Adam: A method for stochastic optimization", "Adam"),
+        ("Dropout: A simple way to prevent neural networks from overfitting", "Dropout")]

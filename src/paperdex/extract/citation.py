@@ -180,6 +180,10 @@ def parse_citation(text: str) -> Citation | None:
         before = raw[: m.start()].strip(" ,.")
         if _year_of(raw) and (not before or is_author_list(before) or re.search(_YEAR, before)):
             return Citation(_clean(m.group("t")), authors=before or None, year=_year_of(raw), style="quoted")
+        # 'Hannak, Soeller, and Wilson, “Measuring Price Discrimination ...”': names, then the title, and no more.
+        if before and not raw[m.end():].strip(" .,;") and (
+                is_author_list(before, lone_name=False) or re.fullmatch(r"[A-Z][\w'’-]+", before)):
+            return Citation(_clean(m.group("t")), authors=before, style="quoted")
     paren = "(" in raw
     # _TITLE_PAREN and _TITLE_BY end in ")" with at most one of ".;," after it (raw has no outer spaces).
     closes = paren and (raw[:-1] if raw[-1] in ".;," else raw).rstrip().endswith(")")
@@ -214,6 +218,9 @@ def parse_citation(text: str) -> Citation | None:
         if parts and not _is_venue(parts[0]) and len(parts[0].split()) >= 2:
             return Citation(_clean(parts[0]), authors=raw[: m.start()].strip(), year=int(m.group("y")[:4]),
                             venue=" ".join(parts[1:]) or None, style="apa")
+    by = _title_by_authors(raw) if " by " in raw else None
+    if by is not None:
+        return by
     parts = _sentences(raw)
     # "Sennrich et al. Title. ACL 2016.": the period of "et al." ends the author list when a capital follows
     # and the reference goes on after the title (_sentences keeps "et al." inside a sentence).
@@ -242,6 +249,23 @@ def parse_citation(text: str) -> Citation | None:
     if len(parts[0].split()) >= 2 and second and is_author_list(second) and not _is_venue(parts[0]) \
             and _year_of(raw):
         return Citation(_clean(parts[0]), authors=second, year=_year_of(raw), style="title-first")
+    return None
+
+
+def _title_by_authors(raw: str) -> Citation | None:
+    """'Equality of Opportunity in Supervised Learning by Hardt, M. and Price, E. NIPS 2016. Available Online':
+    the title, " by ", names up to a sentence's end, then a year. The names are at least two, or one
+    written "Surname, I" (not "a talk by Andrej Karpathy")."""
+    title, _, rest = raw.partition(" by ")
+    title = title.strip()
+    if len(title.split()) < 2 or re.search(r"[.!]\s+[A-Z]", title) or not _year_of(rest):
+        return None
+    for cut in re.finditer(r"\.\s+", rest):
+        names = rest[: cut.start()].strip(" ,")
+        if not _year_of(rest[cut.end():]):
+            break
+        if is_author_list(names, lone_name=False):
+            return Citation(_clean(title), authors=names, year=_year_of(rest[cut.end():]), style="title-by")
     return None
 
 

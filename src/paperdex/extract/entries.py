@@ -182,23 +182,28 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
         # Among paper sections, a strong one is a paper even when it lists a few others (datasets it used);
         # a weak one only when it holds no list of its own.
         if as_entries and i in candidates and (s >= STRONG or (s >= WEAK and len(inner[i]) <= 2)) \
-                and not _names_its_one_subsection(sub, ev, inner[i]):
+                and not _names_its_subsections(sub, ev, inner[i]):
             out.append(Entry(sub, sub.head, s, ev, path))
         else:
             out.extend(inner[i])
     return out
 
 
-def _names_its_one_subsection(sec: Node, ev: Evidence, inner: list[Entry]) -> bool:
-    """`# 12. Calibration robustness` over `## Calibration Is Not Enough: ...` and its link: the heading
-    with the paper's link under it names the paper; the one above is its topic."""
-    if len(inner) != 1 or ev.paper_links or ev.identifiers or len(sec.sections()) != 1:
-        return False  # several sub-headings are the paper's parts ("Gist", "Approach", "Takeaways")
-    child = inner[0]
-    if child.node.kind != "section" or child.node not in sec.children or child.score < STRONG:
+def _names_its_subsections(sec: Node, ev: Evidence, inner: list[Entry]) -> bool:
+    """`# 12. Calibration robustness` over `## Calibration Is Not Enough: ...` and its link, or
+    `* Configuration in robotics` over `** [[url][Towards Optimal ...]]`: the headings with the papers'
+    links name the papers; the one above is their topic."""
+    if not inner or ev.paper_links or ev.identifiers:
+        return False
+    if any(e.node.kind != "section" or e.node not in sec.children or e.score < STRONG for e in inner):
         return False
     own = "\n".join(c.text for c in sec.children if c.kind != "section")
-    return not has_own_link(own)  # a link of its own above the sub-heading: the outer heading is a paper
+    if has_own_link(own):
+        return False  # a link of its own above the sub-headings: the outer heading is a paper
+    if all(e.evidence.paper_links for e in inner):
+        return True  # each sub-heading carries its paper's link
+    # One sub-heading with the link below it; several are the paper's parts ("Gist", "Approach", "Takeaways").
+    return len(inner) == 1 and len(sec.sections()) == 1
 
 
 def _content_entries(blocks: list[Node], path: list[str]) -> list[Entry]:

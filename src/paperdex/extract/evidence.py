@@ -32,6 +32,7 @@ from paperdex.titles import looks_like_title
 PAPER_LABELS = re.compile(
     r"^(?:paper|papers|pdf|arxiv|abs|abstract|link|links|url|doi|openreview|acl|here|full ?text|"
     r"preprint|publication|article|journal|proceedings|springer|ieee|acm|pubmed|pmc|论文|原文|链接|地址|"
+    r"(?:link to |read )?(?:the )?paper(?: here| link| pdf)?|full paper|pdf link|"
     r"статья|ссылка|論文|リンク|논문|paper link|📄|🔗|html|ssrn|biorxiv|semantic ?scholar|"
     r"papers? ?with ?code|hf|hugging ?face|alphaxiv|s2|cvf|pmlr|neurips|nips|icml|iclr|cvpr|iccv|eccv|"
     r"aaai|ijcai|emnlp|naacl|coling|arxiv \d{4}\.\d{4,5}(?:v\d+)?|\d{4}\.\d{4,5}(?:v\d+)?)\.?$",
