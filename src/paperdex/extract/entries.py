@@ -165,6 +165,12 @@ def _container(section: Node, path: list[str]) -> list[Entry]:
     if not subs:
         return own
     numbered = _numbered(subs)
+    if numbered and not any(has_own_link(subs[i].text) for i in numbered):
+        # A numbered run with no paper link anywhere: a note template's parts ("1. Reading Context",
+        # "7. Limitations & Failure Modes") unless its names are names ("2.3 SlowFast", "4. ResNet").
+        numbered = {i for i in numbered if _NAME_TOKEN.search(_NUMBER.sub("", plain(subs[i].head), count=1))}
+        if len(numbered) < 3:
+            numbered = set()
     scored = [section_evidence(s, i in numbered) for i, s in enumerate(subs)]
     # A document's lone top heading is its title, not a section its entries belong to.
     titled = section.kind == "root" and len(subs) == 1
