@@ -628,9 +628,9 @@ def test_a_readers_tag_in_brackets_before_the_title_is_its_alias():
 
 
 def test_a_note_templates_numbered_parts_are_no_papers():
-    note = ("# 1. Reading Context(사전 맥락)\n\n왜 읽었나.\n\n# 2. Problem Re-definition\n\n문제.\n\n"
-            "# 3. Core Contributions(논문의 핵심 기여)\n\n기여.\n\n# 4. Limitations & Failure Modes\n\n한계.\n\n"
-            "# 5. Personal Insight Log\n\n생각.\n")
+    note = ("# 1. Reading Context(사전 맥락)\n\n- 왜 읽었나.\n\n# 2. Mathematical Formulation Log\n\n- 식.\n\n"
+            "# 3. Experiment as Claim Verification\n\n- 실험.\n\n# 4. Limitations & Failure Modes\n\n- 한계.\n\n"
+            "# 5. Personal Insight Log\n\n- 생각.\n")
     assert _papers(note, source="25. LoRA/README.md") == []
     # Numbered headings that name models are a survey's entries, links or not.
     survey = ("# Video models\n\n## 1. C3D\n\n3D convolutions.\n\n## 2. I3D\n\nInflated.\n\n"
