@@ -636,3 +636,21 @@ def test_a_note_templates_numbered_parts_are_no_papers():
     survey = ("# Video models\n\n## 1. C3D\n\n3D convolutions.\n\n## 2. I3D\n\nInflated.\n\n"
               "## 3. SlowFast\n\nTwo pathways.\n\n## 4. TimeSformer\n\nAttention.\n")
     assert [p.title for p in _papers(survey)] == ["C3D", "I3D", "SlowFast", "TimeSformer"]
+
+
+def test_a_journal_or_venue_page_is_no_paper_link():
+    from paperdex.extract.links import is_paper_url
+
+    assert not is_paper_url("https://dl.acm.org/journal/csur")
+    assert not is_paper_url("https://ieeexplore.ieee.org/xpl/RecentIssue.jsp?punumber=32")
+    assert not is_paper_url("https://openreview.net/group?id=ICLR.cc/2024/Conference")
+    assert not is_paper_url("https://aclanthology.org/events/acl-2020/")
+    assert is_paper_url("https://dl.acm.org/doi/10.1145/3194770.3194776")
+    assert is_paper_url("https://ieeexplore.ieee.org/document/508439")
+    assert is_paper_url("https://eprint.iacr.org/2024/1124")
+    assert is_paper_url("https://pdfs.semanticscholar.org/7d3f/0a1b2c3d.pdf")
+    md = ("# Surveys\n\n[ACM Computing Surveys](https://dl.acm.org/journal/csur)\n\n"
+          "- [Fairness definitions explained](https://dl.acm.org/doi/10.1145/3194770.3194776)\n"
+          "- [A Survey on Bias and Fairness in Machine Learning](https://dl.acm.org/doi/10.1145/3457607)\n")
+    assert [p.title for p in _papers(md)] == ["Fairness definitions explained",
+                                              "A Survey on Bias and Fairness in Machine Learning"]

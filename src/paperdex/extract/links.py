@@ -47,6 +47,16 @@ _PAPER_PATH = {
     "usenix.org": ("conference", "system", "legacy"),
     "computer.org": ("csdl",),
 }
+# Paper hosts' pages that are not one paper: a journal's or a conference's page, a listing, a profile.
+_NON_PAPER_PATH = {
+    "dl.acm.org": ("journal", "conference", "action", "topic", "profile", "toc", "series", "magazine"),
+    "ieeexplore.ieee.org": ("xpl", "author", "browse", "search", "home"),
+    "link.springer.com": ("journal", "conference", "series", "search", "bookseries"),
+    "sciencedirect.com": ("journal", "search", "browse", "topics"),
+    "nature.com": ("subjects", "search", "collections", "nature", "natmachintell"),
+    "openreview.net": ("group", "profile", "venue"),
+    "aclanthology.org": ("venues", "events", "people", "volumes", "sigs"),
+}
 # Hosts whose links are never the paper: code, video, social, blogs, slides.
 NON_PAPER_HOSTS = (
     "github.com", "gitlab.com", "youtube.com", "youtu.be", "bilibili.com", "twitter.com", "x.com",
@@ -218,6 +228,10 @@ def is_paper_url(url: str) -> bool:
     if not _NON_PAPER_HOSTS.isdisjoint(suffixes):
         return False
     path = parts.path.lower()
+    first = next((seg for seg in path.split("/") if seg), "")
+    for h, sections in _NON_PAPER_PATH.items():
+        if h in suffixes and (first in sections or not first):
+            return False
     for h, prefixes in _PAPER_PATH.items():
         if h in suffixes:
             segs = [s for s in path.split("/") if s]
