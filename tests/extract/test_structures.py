@@ -654,3 +654,16 @@ def test_a_journal_or_venue_page_is_no_paper_link():
           "- [A Survey on Bias and Fairness in Machine Learning](https://dl.acm.org/doi/10.1145/3457607)\n")
     assert [p.title for p in _papers(md)] == ["Fairness definitions explained",
                                               "A Survey on Bias and Fairness in Machine Learning"]
+
+
+def test_a_line_that_chains_paper_links_is_one_paper_per_link():
+    md = ("# Reading\n\n"
+          "- Model-based DRL: [World Models](https://arxiv.org/abs/1803.10122) -> [PlaNet](https://arxiv.org/abs/1811.04551)"
+          " -> [Dreamer](https://arxiv.org/abs/1912.01603)/[DreamerV2](https://arxiv.org/pdf/2010.02193.pdf)\n"
+          "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762), a classic; see also "
+          "[BERT](https://arxiv.org/abs/1810.04805) for pretraining\n"
+          "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)\n")
+    assert [(p.title, [i.key for i in p.identifiers]) for p in _papers(md)] == [
+        ("World Models", ["arxiv:1803.10122"]), ("PlaNet", ["arxiv:1811.04551"]), ("Dreamer", ["arxiv:1912.01603"]),
+        ("DreamerV2", ["arxiv:2010.02193"]), ("Attention Is All You Need", ["arxiv:1706.03762"]),
+        ("Deep Residual Learning for Image Recognition", ["arxiv:1512.03385"])]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from paperdex.extract.evidence import (
     CITE_PAREN,
@@ -61,6 +62,28 @@ _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[
 _QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
 
 
+_CHAIN_GLUE = re.compile(r"^[\s,;/|&→⇒>=\-–—]*(?:and|or|vs\.?|then)?[\s,;/|&→⇒>=\-–—]*$", re.I)
+
+
+def _chained_links(head: str) -> list:
+    """The papers of a line that only chains paper links ("Model-based RL: [World Models](..) -> [PlaNet](..)
+    / [Dreamer](..)"): one entry per link. Any prose between them, and it is one entry naming several."""
+    first = head.split("\n")[0]
+    links = [link for link in find_links(first) if link.text and names_paper(link) and not is_label(link.text)]
+    if len(links) < 2 or len({link.url for link in links}) < len(links):
+        return []
+    between = [first[a.end:b.start] for a, b in pairwise(links)]
+    if not all(_CHAIN_GLUE.match(text) and ("->" in text or "→" in text or "/" in text or "," in text)
+               for text in between):
+        return []
+    lead = plain(first[: links[0].start]).strip()
+    if lead and not (lead.endswith((":", "：")) and len(lead.split()) <= 5):
+        return []
+    if plain(first[links[-1].end:]).strip(" .;,"):
+        return []
+    return links
+
+
 def split_multi(entries: list[Entry]) -> list[Entry]:
     """A line naming several papers, each cited ("“A” (X, 2015) and “B” (Y, 2016)", "A (X, 2016) and
     B (Y, 2018)"), is one entry per paper."""
@@ -68,6 +91,10 @@ def split_multi(entries: list[Entry]) -> list[Entry]:
     for e in entries:
         if e.node.kind not in ("item", "line", "paragraph"):
             out.append(e)
+            continue
+        chain = _chained_links(e.head)
+        if chain:
+            out += [Entry(e.node, e.head[link.start:link.end], e.score, e.evidence, e.path) for link in chain]
             continue
         quoted = list(_QUOTED_CITE.finditer(e.head))
         if len(quoted) >= 2:
