@@ -667,3 +667,18 @@ def test_a_line_that_chains_paper_links_is_one_paper_per_link():
         ("World Models", ["arxiv:1803.10122"]), ("PlaNet", ["arxiv:1811.04551"]), ("Dreamer", ["arxiv:1912.01603"]),
         ("DreamerV2", ["arxiv:2010.02193"]), ("Attention Is All You Need", ["arxiv:1706.03762"]),
         ("Deep Residual Learning for Image Recognition", ["arxiv:1512.03385"])]
+
+
+def test_org_headings_a_converter_wrapped_before_their_property_drawer():
+    org = ("* Medicine\n  :PROPERTIES:\n  :CUSTOM_ID: medicine\n  :END:\n\n"
+           "** DONE Poon, L. C., & Nicolaides, K. H. (2014): First-trimester\nmaternal factors and biomarker screening\n"
+           "  :PROPERTIES:\n  :CUSTOM_ID: poon\n  :END:\n\nMy long note on screening.\n\n"
+           "** TOREAD Mueller, P. A., & Oppenheimer, D. M. (2014): The pen is\nmightier than the keyboard\n"
+           "  :PROPERTIES:\n  :CUSTOM_ID: mueller\n  :END:\n\n"
+           "** SKIMMED Steffen, J. H. (2008): Optimal boarding method for airline\npassengers\n"
+           "  :PROPERTIES:\n  :CUSTOM_ID: steffen\n  :END:\n")
+    papers = _papers(org, source="notes.org", fmt="org")
+    assert [(p.title, p.year) for p in papers] == [
+        ("First-trimester maternal factors and biomarker screening", 2014),
+        ("The pen is mightier than the keyboard", 2014), ("Optimal boarding method for airline passengers", 2008)]
+    assert "My long note on screening." in papers[0].text

@@ -22,7 +22,8 @@ _DRAWER_END = re.compile(r"^\s*:END:\s*$", re.I)
 _PLANNING = re.compile(r"^\s*(?:CLOSED|SCHEDULED|DEADLINE):")
 _PROPERTY = re.compile(r"^\s*:(?P<k>[\w-]+):\s*(?P<v>.*)$")
 _TAGS = re.compile(r"\s+(:[\w@#%:]+:)\s*$")
-DEFAULT_TODO = ("TODO", "NEXT", "DONE", "WAITING", "CANCELLED", "CANCELED", "HOLD", "READ", "READING", "SKIMMED")
+DEFAULT_TODO = ("TODO", "NEXT", "DONE", "WAITING", "CANCELLED", "CANCELED", "HOLD", "READ", "READING", "SKIMMED",
+                "TOREAD", "SKIM")
 
 
 def settings(text: str) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -55,7 +56,13 @@ def to_markdown(text: str, todo: tuple[str, ...]) -> tuple[str, dict[int, dict[s
     drawer = None
     last_heading = 0
     todo_re = re.compile(rf"^(?:{'|'.join(map(re.escape, todo))})\s+") if todo else None
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    wrapped, taken = _wrapped_headings(lines)
+    for number, line in enumerate(lines, start=1):
+        if number in taken:
+            out.append("")  # a wrapped heading's continuation, joined to its heading
+            continue
+        line = wrapped.get(number, line)
         if drawer:
             if _DRAWER_END.match(line):
                 drawer = None
@@ -88,6 +95,25 @@ def to_markdown(text: str, todo: tuple[str, ...]) -> tuple[str, dict[int, dict[s
         line = re.sub(r"^(\s*)\+\s", r"\1- ", line)
         out.append(line)
     return "\n".join(out), props
+
+
+def _wrapped_headings(lines: list[str]) -> tuple[dict[int, str], set[int]]:
+    """Headings a converter wrapped over several lines (pandoc: `** DONE Poon, L. C. (2014): First-trimester`
+    / `maternal factors ...`): each joined, by its line number, and the numbers of the lines it took. Org
+    puts a heading's property drawer right under it, so lines between the two can only be more heading."""
+    joined: dict[int, str] = {}
+    taken: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _HEADING.match(line):
+            continue
+        j = i + 1
+        while j < len(lines) and j - i <= 4 and lines[j].strip() and not _HEADING.match(lines[j]) \
+                and not _DRAWER_START.match(lines[j]):
+            j += 1
+        if i + 1 < j < len(lines) and re.match(r"^\s*:PROPERTIES:\s*$", lines[j], re.I):
+            joined[i + 1] = " ".join([line.rstrip(), *(x.strip() for x in lines[i + 1:j])])
+            taken |= set(range(i + 2, j + 1))
+    return joined, taken
 
 
 def parse_org(text: str) -> tuple[Node, dict[str, str]]:
