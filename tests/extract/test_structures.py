@@ -682,3 +682,15 @@ def test_org_headings_a_converter_wrapped_before_their_property_drawer():
         ("First-trimester maternal factors and biomarker screening", 2014),
         ("The pen is mightier than the keyboard", 2014), ("Optimal boarding method for airline passengers", 2008)]
     assert "My long note on screening." in papers[0].text
+
+
+def test_headings_that_are_a_title_and_its_year():
+    org = ("* Kernel Methods For Deep Learning 2009                  :svm:deep:\narc-cosine kernel\ngood performance\n"
+           "* Gaussian Processes A Replacement For Supervised Neural Networks 1997 :gp:nn:\ntheoretical\n"
+           "* Two-Layer Multiple Kernel Learning 2011                          :svm:deep:\ntiny data sets\n")
+    assert [(p.title, p.year) for p in _papers(org, source="papers.org", fmt="org")] == [
+        ("Kernel Methods For Deep Learning", 2009),
+        ("Gaussian Processes A Replacement For Supervised Neural Networks", 1997),
+        ("Two-Layer Multiple Kernel Learning", 2011)]
+    plans = "## Reading plan for 2022\n\nMore papers.\n\n## Conference trips in 2023\n\nTwo.\n\n## Courses taken since 2020\n\nSome.\n"
+    assert _papers(plans, source="journal-notes.md") == []

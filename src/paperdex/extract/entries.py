@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from paperdex.extract.citation import Citation
 from paperdex.extract.evidence import (
     CITE_PAREN,
     REFERENCE_HEADINGS,
@@ -174,10 +175,19 @@ def _numbered(subs: list[Node]) -> set[int]:
     return run if len(run) >= 3 else set()
 
 
+# "Kernel Methods For Deep Learning 2009": a heading that is a title and its year (org `* Title Year :tags:`).
+_LEADS_TO_YEAR = frozenset({"for", "in", "of", "from", "since", "to", "at", "on", "by", "the", "and", "until", "before"})
+_TITLE_YEAR = re.compile(r"^(?P<t>.+?)[\s,]+\(?(?P<y>(?:19[5-9]|20[0-4])\d)\)?$")
+
+
 def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence]:
     ev = head_evidence(sec)
     if numbered:
         ev.signals.append("numbered")
+    m = _TITLE_YEAR.match(plain(sec.head).strip()) if not (ev.citation or ev.paper_links or ev.junk) else None
+    if m and len(m.group("t").split()) >= 3 and title_like(m.group("t")) \
+            and m.group("t").split()[-1].lower() not in _LEADS_TO_YEAR:
+        ev.citation = Citation(m.group("t"), year=int(m.group("y")), style="title-year")
     body = sec.text.partition("\n")[2]  # the lines under the heading
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
     ev.body_paper_link = has_own_link(body) or bool(

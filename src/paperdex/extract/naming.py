@@ -159,6 +159,7 @@ def title_from_head(head: str) -> tuple[str, dict]:
 # "Title. *ICML 2017.*" / "Title. *Data and Information Management 2019*." / "Title. NeurIPS 2020.": the
 # sentence after the title is its venue (in emphasis with a year, or a known venue), then a closing period.
 _EMPHASIS_TAIL = re.compile(r"[.,]\s*(?P<mark>\*|_)(?P<venue>[^*_]{2,80}?)[.,]?(?P=mark)[.,;]*$")
+_BARE_YEAR_TAIL = re.compile(r"\s+((?:19[5-9]|20[0-4])\d)$")
 _SENTENCE_TAIL = re.compile(r"\.\s+(?P<venue>[^.]{2,60}?)\.?$")
 
 
@@ -180,6 +181,10 @@ def _drop_venue_tail(raw: str, meta: dict) -> str:
             raw = raw[: m.start()]
     if raw.endswith(".") and not raw.endswith("..") and len(raw.split()) >= 3 and title_like(raw[:-1]):
         raw = raw[:-1]
+    m = _BARE_YEAR_TAIL.search(raw)  # "Kernel Methods For Deep Learning 2009"
+    if m and len(raw[: m.start()].split()) >= 3 and title_like(raw[: m.start()]):
+        meta.setdefault("year", int(m.group(1)))
+        raw = raw[: m.start()]
     return raw
 
 
