@@ -694,3 +694,15 @@ def test_headings_that_are_a_title_and_its_year():
         ("Two-Layer Multiple Kernel Learning", 2011)]
     plans = "## Reading plan for 2022\n\nMore papers.\n\n## Conference trips in 2023\n\nTwo.\n\n## Courses taken since 2020\n\nSome.\n"
     assert _papers(plans, source="journal-notes.md") == []
+
+
+def test_a_column_headed_paper_names_a_paper_in_each_row_linked_or_not():
+    md = ("# 文献精读清单\n\n| 类别 | 论文 | 笔记 |\n|---|---|---|\n| Serving | vLLM | `vllm_sosp2023.md` |\n"
+          "| Serving | Orca | `orca_osdi2022.md` |\n| 代价估计 | How Good Are Learned Cost Models, Really? | `cost.md` |\n")
+    assert [p.title for p in _papers(md)] == ["vLLM", "Orca", "How Good Are Learned Cost Models, Really?"]
+    # A session's row (a label in code, or a link to slides) in a reading group's Paper column is none.
+    group = ("| Date | Presenter | Paper |\n|---|---|---|\n"
+             "| 01/03 | Ann | A. Smith, B. Jones. **Learning to Skim Text**. ACL 2017 |\n"
+             "| 08/03 | Bo | `Advancing NMT:` |\n"
+             "| 15/03 | Bo | [Static & Dynamic RNN in Tensorflow (practical)](https://docs.google.com/presentation/d/1KF1) |\n")
+    assert [p.title for p in _papers(group)] == ["Learning to Skim Text"]

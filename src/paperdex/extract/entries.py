@@ -29,12 +29,14 @@ from paperdex.extract.evidence import (
     score,
     title_like,
 )
-from paperdex.extract.links import find_links, is_paper_url, names_paper
+from paperdex.extract.links import find_links, is_image, is_paper_url, names_paper
 from paperdex.extract.tree import Node
 
 STRONG = 0.6
 WEAK = 0.3
 _FIELD = re.compile(r"^\s*(?:\*\*)?[^\s:：\[\]()]{1,20}(?:\*\*)?\s*[:：]")
+_PAPER_COLUMN = re.compile(r"^(?:papers?|paper (?:title|name)|论文(?:名称|标题|题目)?|論文(?:名|タイトル)?|논문(?:명| 제목)?|статья|"
+                           r"статьи)$", re.I)
 _TITLE_COLUMNS = re.compile(
     r"^(?:title|paper|papers|paper title|name|article|publication|reading|论文|标题|题目|文章|名称|название|статья|"
     r"работа|タイトル|論文|논문|제목)\b", re.I)
@@ -425,6 +427,16 @@ def title_column(header: list[str], rows: list[Node]) -> int | None:
     return best
 
 
+def _names_something(cell: str, ev: Evidence) -> bool:
+    """A paper column's cell that names a paper: words, not a label (`Advancing NMT:`, a code span)."""
+    text = cell.strip()
+    if ev.junk or text.startswith("`") or is_label(text) or plain(text).rstrip().endswith((":", "：")):
+        return False
+    if any(not is_image(link) for link in ev.links) and not ev.paper_links:
+        return False  # linked, but to slides, a doc or a video: a session, not a paper
+    return bool(re.search(r"[^\W\d_]{2}", plain(text)))
+
+
 def _table_entries(table: Node, path: list[str]) -> list[Entry]:
     rows = table.children
     if not rows:
@@ -447,9 +459,13 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
     named = any(_TITLE_COLUMNS.match(plain(name).strip()) for name in rows[0].header[col:col + 1])
     take_weak = (len(strong) >= 2 and len(strong) >= 0.4 * max(1, len(nonjunk))) or (named and len(strong) >= 1)
     shapes = [title_shape(row.cells[col] if col < len(row.cells) else "") for row, s, _ in scored if s >= STRONG]
+    # A column headed "Paper"/"论文" itself (not Title or Name) names a paper in each row, linked or not:
+    # `| Serving | vLLM | vllm_sosp2023.md |`.
+    papers_column = len(rows) >= 2 and any(_PAPER_COLUMN.match(plain(name).strip()) for name in rows[0].header[col:col + 1])
     out = []
     for row, s, ev in scored:
         cell = row.cells[col] if col < len(row.cells) else ""
-        if s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(cell), shapes)):
+        if s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(cell), shapes)) or (
+                papers_column and _names_something(cell, ev)):
             out.append(Entry(row, cell, s, ev, path, title_cell=col))
     return out
