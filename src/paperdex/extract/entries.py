@@ -466,6 +466,6 @@ def _table_entries(table: Node, path: list[str]) -> list[Entry]:
     for row, s, ev in scored:
         cell = row.cells[col] if col < len(row.cells) else ""
         if s >= STRONG or (take_weak and s >= WEAK and rides_along(title_shape(cell), shapes)) or (
-                papers_column and _names_something(cell, ev)):
+                papers_column and _names_something(cell, ev) and rides_along(title_shape(cell), shapes)):
             out.append(Entry(row, cell, s, ev, path, title_cell=col))
     return out
