@@ -706,3 +706,22 @@ def test_a_column_headed_paper_names_a_paper_in_each_row_linked_or_not():
              "| 08/03 | Bo | `Advancing NMT:` |\n"
              "| 15/03 | Bo | [Static & Dynamic RNN in Tensorflow (practical)](https://docs.google.com/presentation/d/1KF1) |\n")
     assert [p.title for p in _papers(group)] == ["Learning to Skim Text"]
+
+
+def test_paper_records_at_any_depth_of_a_data_file():
+    from paperdex.formats import datafile
+
+    yml = ("- title: Computing Machinery and Intelligence\n  author: Turing\n  year: 1950\n"
+           "  related:\n    - title: ELIZA, a computer program for the study of natural language communication\n"
+           "      author: Weizenbaum\n- title: A Mathematical Theory of Communication\n  author: Shannon\n")
+    [doc] = datafile.read(yml, "software-papers.yml")
+    assert [b.title for b in doc.blocks] == [
+        "Computing Machinery and Intelligence", "ELIZA, a computer program for the study of natural language communication",
+        "A Mathematical Theory of Communication"]
+    by_topic = ('{"nlp": [{"title": "Attention Is All You Need", "url": "https://arxiv.org/abs/1706.03762"},'
+                ' {"title": "BERT: Pre-training of Deep Bidirectional Transformers"}],'
+                ' "vision": [{"title": "Deep Residual Learning for Image Recognition"}]}')
+    [doc] = datafile.read(by_topic, "papers.json")
+    assert [(b.title, b.section) for b in doc.blocks] == [
+        ("Attention Is All You Need", "nlp"), ("BERT: Pre-training of Deep Bidirectional Transformers", "nlp"),
+        ("Deep Residual Learning for Image Recognition", "vision")]

@@ -30,7 +30,13 @@ _TAGS = ("tags", "keywords", "labels")
 
 
 def records_in(data: Any) -> list[dict]:
-    """The list of objects a parsed data file holds: the file itself, or its one big list value."""
+    """The paper records a parsed data file holds, at any depth: a top-level list, the lists under a dict's
+    keys (`{"nlp": [...], "vision": [...]}`: the key is their section), records nested in records (a
+    paper's `related:` papers). Without a title key anywhere: the file itself, or its one big list."""
+    named: list[dict] = []
+    _titled(data, None, named, 0)
+    if named:
+        return named
     if isinstance(data, list):
         return [r for r in data if isinstance(r, dict)]
     if isinstance(data, dict):
@@ -38,6 +44,31 @@ def records_in(data: Any) -> list[dict]:
         if lists:
             return max(lists, key=len)
     return []
+
+
+def _titled(value: Any, section: str | None, out: list[dict], depth: int) -> None:
+    """Collect the dicts with a non-empty title key below `value`, in document order."""
+    if depth > 20:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _titled(item, section, out, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    key = _key(value, _TITLE)
+    if key is not None and isinstance(value.get(key), str) and value[key].strip():
+        record = dict(value)
+        if section and _key(record, _SECTION) is None:
+            record["section"] = section
+        out.append(record)
+        for child in value.values():
+            if isinstance(child, (list, dict)):
+                _titled(child, section, out, depth + 1)
+        return
+    for name, child in value.items():
+        if isinstance(child, (list, dict)):
+            _titled(child, str(name) if isinstance(child, list) else section, out, depth + 1)
 
 
 def _key(record: dict, names: tuple[str, ...]) -> str | None:
