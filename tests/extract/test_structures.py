@@ -725,3 +725,18 @@ def test_paper_records_at_any_depth_of_a_data_file():
     assert [(b.title, b.section) for b in doc.blocks] == [
         ("Attention Is All You Need", "nlp"), ("BERT: Pre-training of Deep Bidirectional Transformers", "nlp"),
         ("Deep Residual Learning for Image Recognition", "vision")]
+
+
+def test_a_paper_named_in_full_once_and_by_its_short_name_in_a_summary_table():
+    md = ("# July trends\n\n## Papers\n\n"
+          "- [Two-Level Meta-Rubrics for Evaluating Open-Ended Generation: GAMUT](https://arxiv.org/abs/2607.19322)\n"
+          "- [AgentCompass: A Unified Evaluation Infrastructure for Agent Capabilities](https://arxiv.org/abs/2607.13705)\n"
+          "- [SciExplore: Evaluating Autonomous Agents from Scientific Navigation](https://arxiv.org/abs/2607.20926)\n\n"
+          "## Numbers\n\n| 論文 | 数字 |\n|---|---|\n| **AgentCompass** | ±8.7〜15pt |\n| **GAMUT** | 58.7% |\n")
+    papers = _papers(md)
+    assert {p.title for p in papers} == {
+        "Two-Level Meta-Rubrics for Evaluating Open-Ended Generation: GAMUT",
+        "AgentCompass: A Unified Evaluation Infrastructure for Agent Capabilities",
+        "SciExplore: Evaluating Autonomous Agents from Scientific Navigation"}
+    short = [p for p in papers if p.fields.get("alias") == "GAMUT"]
+    assert [i.key for i in short[0].identifiers] == ["arxiv:2607.19322"]

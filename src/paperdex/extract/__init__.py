@@ -88,8 +88,28 @@ def extract(doc: Document) -> list[NoteBlock]:
     for block in blocks:
         block.year = block.year or year_of_arxiv(block)
     if blocks:
-        return blocks
+        return _named_in_full(blocks)
     return document_blocks(doc)
+
+
+def _named_in_full(blocks: list[NoteBlock]) -> list[NoteBlock]:
+    """A paper a document names in full once and by its short name elsewhere (a summary table's
+    `| **GAMUT** | 58.7% |` beside "Two-Level Meta-Rubrics ...: GAMUT" with its link) is one paper: the
+    short mention takes the full title, so the library files both notes under it."""
+    full = [b for b in blocks if b.identifiers and len(b.title.split()) >= 3]
+    if not full:
+        return blocks
+    for block in blocks:
+        words = block.title.split()
+        if block.identifiers or not 1 <= len(words) <= 4 or len(block.title) < 4:
+            continue
+        pattern = re.compile(rf"(?<![\w-]){re.escape(block.title)}(?![\w-])", re.I)
+        matches = [b for b in full if b is not block and pattern.search(b.title)]
+        if len(matches) == 1:
+            block.fields.setdefault("alias", block.title)
+            block.title = matches[0].title
+            block.identifiers = list(matches[0].identifiers)
+    return blocks
 
 
 # --- one paper per document ---------------------------------------------------------------------------
