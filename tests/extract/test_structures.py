@@ -740,3 +740,17 @@ def test_a_paper_named_in_full_once_and_by_its_short_name_in_a_summary_table():
         "SciExplore: Evaluating Autonomous Agents from Scientific Navigation"}
     short = [p for p in papers if p.fields.get("alias") == "GAMUT"]
     assert [i.key for i in short[0].identifiers] == ["arxiv:2607.19322"]
+
+
+def test_org_headings_whose_link_is_in_their_property_drawer():
+    org = ("#+TITLE: Paper Readings\n\n"
+           "* Distilling the Knowledge in a Neural Network\n  :PROPERTIES:\n  :link: http://arxiv.org/pdf/1503.02531v1.pdf\n"
+           "  :like: 2\n  :END:\n\n  + soft targets\n\n"
+           "* Language to Logical Form with Neural Attention\n  :PROPERTIES:\n  :link: https://arxiv.org/pdf/1601.01280v2.pdf\n"
+           "  :END:\n\n  + okay\n\n"
+           "* Sequence to Sequence Learning with Neural Networks\n\n  + no link yet\n")
+    papers = _papers(org, source="readings.org", fmt="org")
+    assert [(p.title, [i.key for i in p.identifiers]) for p in papers] == [
+        ("Distilling the Knowledge in a Neural Network", ["arxiv:1503.02531"]),
+        ("Language to Logical Form with Neural Attention", ["arxiv:1601.01280"]),
+        ("Sequence to Sequence Learning with Neural Networks", [])]

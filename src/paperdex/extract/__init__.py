@@ -24,7 +24,6 @@ from paperdex.extract.blocks import (
     MAX_NOTE_CHARS,
     entry_block,
     identifiers_of,
-    meta_identifiers,
     note_parts,
     year_of_arxiv,
 )
@@ -37,7 +36,7 @@ from paperdex.extract.evidence import (
     plain,
     title_like,
 )
-from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url
+from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url, meta_identifiers
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
 from paperdex.extract.tree import Node, parse_markdown, parse_plain

@@ -20,9 +20,10 @@ from paperdex.extract.links import (
     is_local_note,
     is_local_paper,
     is_paper_url,
+    meta_identifiers,
 )
 from paperdex.extract.naming import labelled_title, title_from_head, title_from_heading
-from paperdex.ids import arxiv_from_doi, find_identifiers, normalize_arxiv, normalize_doi
+from paperdex.ids import find_identifiers, normalize_doi
 from paperdex.model import Identifier, NoteBlock
 
 THOUGHT = re.compile(
@@ -36,9 +37,6 @@ _TASK = re.compile(r"^(?:todo|to ?do|to[- ]?read|reading list|backlog|待读|未
 _TAG_LINE = re.compile(r"^\s*(?:tags?\s*::?|#[\w/-]+(?:\s+#[\w/-]+)*\s*$)", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 MAX_NOTE_CHARS = 200_000
-# Metadata keys whose values name the paper's own link or id (front matter, org properties).
-_LINK_KEYS = ("link", "url", "paper", "pdf", "arxiv", "arxiv_id", "eprint", "doi", "paper_url", "source", "roam_refs",
-              "ref", "href", "paper_link")
 
 
 def identifiers_of(links: list, text: str) -> list[Identifier]:
@@ -290,33 +288,3 @@ def year_of_arxiv(block: NoteBlock) -> int | None:
             yy = int(digits[:2])
             return 2000 + yy if yy < 90 else 1900 + yy
     return None
-
-
-def meta_identifiers(meta: dict) -> tuple[list[Identifier], list[str]]:
-    """Identifiers and paper links written in a note's own metadata (front matter, properties)."""
-    ids: list[Identifier] = []
-    urls: list[str] = []
-    lowered = {str(k).lower(): v for k, v in meta.items()}
-    for key in _LINK_KEYS:
-        value = lowered.get(key)
-        for item in value if isinstance(value, list) else [value]:
-            if item in (None, ""):
-                continue
-            text = str(item).strip().strip("[]")
-            ident = None
-            if key in ("arxiv", "arxiv_id", "eprint"):
-                raw = normalize_arxiv(text)
-                ident = Identifier("arxiv", raw) if raw else None
-            elif key == "doi":
-                raw = normalize_doi(text)
-                ident = Identifier("doi", raw) if raw else None
-                arxiv = arxiv_from_doi(raw) if raw else None  # 10.48550/arXiv.2006.13448
-                if arxiv and arxiv not in ids:
-                    ids.append(arxiv)
-            for link in find_links(text) or []:
-                if re.match(r"^https?://", link.url):
-                    urls.append(link.url)
-                    ident = ident or identifier(link.url)
-            if ident and ident not in ids:
-                ids.append(ident)
-    return ids, urls

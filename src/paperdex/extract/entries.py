@@ -29,7 +29,7 @@ from paperdex.extract.evidence import (
     score,
     title_like,
 )
-from paperdex.extract.links import find_links, is_image, is_paper_url, names_paper
+from paperdex.extract.links import find_links, is_image, is_paper_url, meta_identifiers, names_paper
 from paperdex.extract.tree import Node
 
 STRONG = 0.6
@@ -182,6 +182,14 @@ _LEADS_TO_YEAR = frozenset({"for", "in", "of", "from", "since", "to", "at", "on"
 _TITLE_YEAR = re.compile(r"^(?P<t>.+?)[\s,]+\(?(?P<y>(?:19[5-9]|20[0-4])\d)\)?$")
 
 
+def _drawer_names_paper(sec: Node) -> bool:
+    """An org heading's property drawer that holds its paper's id or link (`:link: https://arxiv.org/...`)."""
+    if not sec.fields:
+        return False
+    ids, urls = meta_identifiers(sec.fields)
+    return bool(ids) or any(is_paper_url(url) for url in urls)
+
+
 def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence]:
     ev = head_evidence(sec)
     if numbered:
@@ -193,7 +201,7 @@ def section_evidence(sec: Node, numbered: bool = False) -> tuple[float, Evidence
     body = sec.text.partition("\n")[2]  # the lines under the heading
     # A paper link in the section, or a citation key (org-ref `cite:key`, pandoc `[@key]`) right under it.
     ev.body_paper_link = has_own_link(body) or bool(
-        re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3])))
+        re.search(r"\(cite:[^)\s]+\)|\[@[\w:-]+\]", "\n".join(body.split("\n")[:3]))) or _drawer_names_paper(sec)
     return score(sec, ev), ev
 
 

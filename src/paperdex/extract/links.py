@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from paperdex.ids import find_urls, identifier_from_url
+from paperdex.ids import arxiv_from_doi, find_urls, identifier_from_url, normalize_arxiv, normalize_doi
 from paperdex.model import Identifier
 
 # [text](url "title") with one level of nested brackets in the text; <url>; [[url][desc]] is made
@@ -241,3 +241,38 @@ def is_paper_url(url: str) -> bool:
     if not _PAPER_HOSTS.isdisjoint(suffixes):
         return True
     return path.endswith(".pdf") or "/pdf/" in path
+
+
+# Metadata keys whose values name the paper's own link or id (front matter, org properties).
+_LINK_KEYS = ("link", "url", "paper", "pdf", "arxiv", "arxiv_id", "eprint", "doi", "paper_url", "source", "roam_refs",
+              "ref", "href", "paper_link")
+
+
+def meta_identifiers(meta: dict) -> tuple[list[Identifier], list[str]]:
+    """Identifiers and paper links written in a note's own metadata (front matter, properties)."""
+    ids: list[Identifier] = []
+    urls: list[str] = []
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    for key in _LINK_KEYS:
+        value = lowered.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if item in (None, ""):
+                continue
+            text = str(item).strip().strip("[]")
+            ident = None
+            if key in ("arxiv", "arxiv_id", "eprint"):
+                raw = normalize_arxiv(text)
+                ident = Identifier("arxiv", raw) if raw else None
+            elif key == "doi":
+                raw = normalize_doi(text)
+                ident = Identifier("doi", raw) if raw else None
+                arxiv = arxiv_from_doi(raw) if raw else None  # 10.48550/arXiv.2006.13448
+                if arxiv and arxiv not in ids:
+                    ids.append(arxiv)
+            for link in find_links(text) or []:
+                if re.match(r"^https?://", link.url):
+                    urls.append(link.url)
+                    ident = ident or identifier(link.url)
+            if ident and ident not in ids:
+                ids.append(ident)
+    return ids, urls
