@@ -754,3 +754,27 @@ def test_org_headings_whose_link_is_in_their_property_drawer():
         ("Distilling the Knowledge in a Neural Network", ["arxiv:1503.02531"]),
         ("Language to Logical Form with Neural Attention", ["arxiv:1601.01280"]),
         ("Sequence to Sequence Learning with Neural Networks", [])]
+
+
+def test_index_links_to_notes_on_github_and_titles_with_year_and_authors():
+    md = ("# Paper Notes\n\n## 1911\n\n"
+          "- [The Measure of Intelligence (2019) - Chollet](https://github.com/someone/paper-notes/blob/master/notes/measure.md)\n"
+          "  - rl, agi\n"
+          "- [World Models (2018) - Ha, Schmidhuber](https://github.com/someone/paper-notes/blob/master/notes/world-models.md)\n"
+          "- [Value Iteration Networks (2016) - Tamar, Wu, Thomas, Levine, Abbeel](https://github.com/someone/paper-notes/blob/master/notes/vin.md)\n"
+          "- Homework: [description](https://github.com/someone/course/blob/main/hw/README.md)\n")
+    papers = _papers(md)
+    assert [(p.title, p.year) for p in papers] == [
+        ("The Measure of Intelligence", 2019), ("World Models", 2018), ("Value Iteration Networks", 2016)]
+    assert papers[1].fields["notes_file"].endswith("/notes/world-models.md")
+
+
+def test_link_texts_that_carry_authors():
+    schedule = ("| # | Paper |\n|---|---|\n"
+                '| 7 | [Sablayrolles et. al. "Spreading vectors for similarity search" (2019)](https://openreview.net/forum?id=SkGuG2R5tm) |\n'
+                '| 8 | [Frankle et. al. "The Lottery Ticket Hypothesis" (2019)](https://arxiv.org/abs/1803.03635) |\n')
+    assert [p.title for p in _papers(schedule)] == ["Spreading vectors for similarity search", "The Lottery Ticket Hypothesis"]
+    readings = ("## Литература\n\n- [Dropout; Srivastava, Hinton et al.](https://jmlr.org/papers/volume15/srivastava14a/srivastava14a.pdf)\n"
+                "- [Batch Normalization; Ioffe, Szegedy.](https://arxiv.org/abs/1502.03167)\n"
+                "* [BLEU](http://www.aclweb.org/anthology/P02-1040.pdf) and [CIDEr](https://arxiv.org/pdf/1411.5726.pdf) articles.\n")
+    assert [p.title for p in _papers(readings)] == ["Dropout", "Batch Normalization", "BLEU", "CIDEr"]

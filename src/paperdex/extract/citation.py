@@ -24,7 +24,7 @@ _TITLE_PAREN = re.compile(
     rf"^(?P<t>[^()]{{6,}}?)\s*\((?P<a>[A-Z][^()]*?(?:et al\.?|and|&)?[^()]*?(?:,?\s*{_YEAR})?)\)\s*[.;,]?\s*$")
 _PERSON = re.compile(r"^(?:and\s+)?(?:[A-Z][\w'’´`-]*\.?\s*|[A-Z]\.\s*|(?:van|von|de|der|da|di|du|le|la)\s+){1,5}"
                      r"(?:II|III|Jr\.?)?$")
-_ETAL = re.compile(r"\bet\s+al\b\.?|\band\b|&|,", re.I)
+_ETAL = re.compile(r"\bet\.?\s+al\b\.?|\band\b|&|,", re.I)
 _INITIAL = re.compile(r"(?:^|[\s,.(])(?:[A-Z]|Th|Ch|Sh|Ph)\.(?=\s|,|$|-)")
 _VENUE_WORDS = re.compile(
     r"^(?:In\b|In:|Proc(?:eedings|\.)|arXiv|CoRR|Journal|Trans(?:actions|\.)|Advances in|Conference|"
@@ -37,7 +37,7 @@ _VENUE_WORDS = re.compile(
 
 _SPACES = re.compile(r"\s+")
 # Compiled once: these run for every candidate head (re's own cache still costs a look-up and an f-string).
-_ET_AL = re.compile(r"\bet\s+al\b", re.I)
+_ET_AL = re.compile(r"\bet\.?\s+al\b", re.I)
 _NAME_SEPARATORS = re.compile(r",|\band\b|&")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_NAMES = re.compile(r"[\u4e00-\u9fff·\s,，、]+(?:等)?")

@@ -65,7 +65,8 @@ _LABEL = re.compile(r"^\s*(?:\d{1,3}[.)]\s*)?(?P<label>[A-Z][\w&/ -]{1,30}?)\s*[
 _QUOTED_CITE = re.compile(r"[“\"](?P<t>[^”\"]{6,300})[”\"]\s*\((?P<c>[^()]*?(?:19|20)\d{2}[a-z]?)\)")
 
 
-_CHAIN_GLUE = re.compile(r"^[\s,;/|&→⇒>=\-–—]*(?:and|or|vs\.?|then)?[\s,;/|&→⇒>=\-–—]*$", re.I)
+_CHAIN_GLUE = re.compile(r"^[\s,;/|&→⇒>=\-–—·・、，]*(?:and|or|vs\.?|then|和|与)?[\s,;/|&→⇒>=\-–—·・、，]*$", re.I)
+_CHAIN_MARK = re.compile(r"->|→|⇒|/|,|·|・|、|，|\||&|\band\b|和|与")
 
 
 def _chained_links(head: str) -> list:
@@ -76,14 +77,13 @@ def _chained_links(head: str) -> list:
     if len(links) < 2 or len({link.url for link in links}) < len(links):
         return []
     between = [first[a.end:b.start] for a, b in pairwise(links)]
-    if not all(_CHAIN_GLUE.match(text) and ("->" in text or "→" in text or "/" in text or "," in text)
-               for text in between):
+    if not all(_CHAIN_GLUE.match(text) and _CHAIN_MARK.search(text) for text in between):
         return []
     lead = plain(first[: links[0].start]).strip()
     if lead and not (lead.endswith((":", "：")) and len(lead.split()) <= 5):
         return []
-    if plain(first[links[-1].end:]).strip(" .;,"):
-        return []
+    if len(plain(first[links[-1].end:]).strip(" .;,").split()) > 2:
+        return []  # "... [CIDEr](..) articles." ends the chain; a sentence after it does not
     return links
 
 

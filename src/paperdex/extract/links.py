@@ -163,8 +163,17 @@ def is_anchor(url: str) -> bool:
 _ASSET = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js|json|ya?ml|csv|zip|gz|pdf|mp4|mp3|ipynb|py)$", re.I)
 
 
+# A note file shown on a code host: `https://github.com/<owner>/<repo>/blob/<branch>/notes/x.md`.
+_HOSTED_NOTE = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|gitee\.com)/[^/\s]+/[^/\s]+/(?:-/)?blob/"
+                          r"[^\s?#]+\.(?:md|markdown|org|txt)(?:[?#].*)?$", re.I)
+
+
 def is_local_note(url: str) -> bool:
-    """A link to another note or page of the same collection (an index line pointing at its note)."""
+    """A link to another note or page of the same collection (an index line pointing at its note), relative
+    or as the note's file on GitHub/GitLab (an index that links its notes by their full address)."""
+    if _HOSTED_NOTE.match(url):
+        name = url.split("?")[0].split("#")[0].rsplit("/", 1)[-1].lower()
+        return not name.startswith(("readme", "index", "license", "contributing", "changelog"))
     if not is_local(url):
         return False
     raw = unquote(url.split("?")[0].split("#")[0])

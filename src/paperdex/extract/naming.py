@@ -159,12 +159,21 @@ def title_from_head(head: str) -> tuple[str, dict]:
 # "Title. *ICML 2017.*" / "Title. *Data and Information Management 2019*." / "Title. NeurIPS 2020.": the
 # sentence after the title is its venue (in emphasis with a year, or a known venue), then a closing period.
 _EMPHASIS_TAIL = re.compile(r"[.,]\s*(?P<mark>\*|_)(?P<venue>[^*_]{2,80}?)[.,]?(?P=mark)[.,;]*$")
+_YEAR_THEN_AUTHORS = re.compile(r"^(?P<t>.+?)\s*\((?P<y>(?:19|20)\d{2})\)\s*[-–—:]\s*(?P<a>[^()]+)$")
 _BARE_YEAR_TAIL = re.compile(r"\s+((?:19[5-9]|20[0-4])\d)$")
 _SENTENCE_TAIL = re.compile(r"\.\s+(?P<venue>[^.]{2,60}?)\.?$")
 
 
 def _drop_venue_tail(raw: str, meta: dict) -> str:
     """The title without the venue sentence that follows it, and without its closing period."""
+    title, sep, names = raw.partition("; ")  # "Dropout; Srivastava, Hinton et al."
+    if sep and len(title.split()) >= 1 and is_author_list(names.strip(" ."), lone_name=False):
+        raw = title
+    m = _YEAR_THEN_AUTHORS.match(raw)  # "World Models (2018) - Ha, Schmidhuber"
+    if m and len(m.group("t").split()) >= 2 and (
+            is_author_list(m.group("a")) or re.fullmatch(r"[A-Z][\w'’-]+", m.group("a").strip())):
+        meta.setdefault("year", int(m.group("y")))
+        raw = m.group("t")
     m = _EMPHASIS_TAIL.search(raw)
     venue = m.group("venue").strip() if m else None
     if m and re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", venue):
