@@ -778,3 +778,15 @@ def test_link_texts_that_carry_authors():
                 "- [Batch Normalization; Ioffe, Szegedy.](https://arxiv.org/abs/1502.03167)\n"
                 "* [BLEU](http://www.aclweb.org/anthology/P02-1040.pdf) and [CIDEr](https://arxiv.org/pdf/1411.5726.pdf) articles.\n")
     assert [p.title for p in _papers(readings)] == ["Dropout", "Batch Normalization", "BLEU", "CIDEr"]
+
+
+def test_papers_listed_in_a_pages_front_matter():
+    sessions = [{"date": "08/30/2019", "presenter": "Yi", "title": "Under-Constrained Symbolic Execution: Correctness Checking for Real Code",
+                 "link": "https://www.usenix.org/system/files/conference/usenixsecurity15/sec15-paper-ramos.pdf"},
+                {"date": "09/13/2019", "presenter": "Wei", "title": "A Lightweight Symbolic Virtual Machine for Solver-Aided Host Languages",
+                 "link": "https://homes.cs.washington.edu/~emina/doc/rosette.pldi14.pdf"}]
+    doc = Document(source="_semesters/fall19.md", format="markdown", text="Our reading group meets on Fridays.\n",
+                   metadata={"layout": "semester", "semester": "Fall 2019", "sessions": sessions})
+    blocks = extract(doc)
+    assert [b.title for b in blocks if b.kind == "paper"] == [s["title"] for s in sessions]
+    assert any(b.kind == "document" and "Fridays" in b.text for b in blocks)  # the page's own text stays searchable

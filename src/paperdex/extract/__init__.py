@@ -39,6 +39,7 @@ from paperdex.extract.evidence import (
 from paperdex.extract.links import Link, find_links, identifier, is_image, is_paper_url, meta_identifiers
 from paperdex.extract.naming import title_from_heading
 from paperdex.extract.org import parse_org
+from paperdex.extract.records import blocks_from_records, records_in
 from paperdex.extract.tree import Node, parse_markdown, parse_plain
 from paperdex.model import Document, NoteBlock
 from paperdex.titles import clean_title, normalize_title
@@ -77,6 +78,9 @@ def tree_of(doc: Document) -> tuple[Node, dict[str, str]]:
 
 def extract(doc: Document) -> list[NoteBlock]:
     """The NoteBlocks of a free-text document: one per paper, or document sections when it has none."""
+    listed = _front_matter_records(doc)
+    if listed:
+        return listed + (document_blocks(doc) if doc.text.strip() else [])
     root, keys = tree_of(doc)
     entries = find_entries(root)
     single = single_paper(doc, root, entries, keys)
@@ -89,6 +93,17 @@ def extract(doc: Document) -> list[NoteBlock]:
     if blocks:
         return _named_in_full(blocks)
     return document_blocks(doc)
+
+
+def _front_matter_records(doc: Document) -> list[NoteBlock]:
+    """Papers a page keeps in its front matter as a list of records (a reading group's Jekyll page:
+    `sessions: [{title: ..., link: ...}, ...]`); the page's body is then their page, not a paper."""
+    lists = [v for v in (doc.metadata or {}).values() if isinstance(v, list) and len(v) >= 2
+             and all(isinstance(x, dict) for x in v)]
+    if not lists:
+        return []
+    blocks = blocks_from_records(records_in(max(lists, key=len)), first_line=1 + doc.line_offset)
+    return blocks if len(blocks) >= 2 else []
 
 
 def _named_in_full(blocks: list[NoteBlock]) -> list[NoteBlock]:
