@@ -108,3 +108,21 @@ def test_paperdex_annote_is_split_into_notes() -> None:
         (None, None, "2021 NeurIPS", [], []),
     ]
     assert all([i.key for i in b.identifiers] == ["arxiv:2110.06169"] for b in doc.blocks)
+
+
+def test_bibtex_entries_pasted_into_a_readme_are_papers_and_their_fields_are_not():
+    from paperdex.formats import markdown
+    from paperdex.segment import segment
+
+    text = ("# Frameworks\n\n- [Green AI](https://arxiv.org/abs/1907.10597)\n- [Energy Usage Reports](https://arxiv.org/abs/2002.05651)\n\n"
+            "# References\n"
+            "[1] @article{SGM_2019,\n\ttitle = {Energy and {Policy} {Considerations} for {Deep} {Learning} in {NLP}},\n"
+            "\turl = {http://arxiv.org/abs/1906.02243},\n\tyear = {2019},\n}\n"
+            "[2] @inproceedings{abadi_tensorflow_2016,\n\ttitle = {{TensorFlow}: {A} {System} for {Large}-{Scale} "
+            "{Machine} {Learning}},\n\turl = {},\n\tdoi = {10.5555/3026877.3026899},\n\tyear = {2016}\n}\n")
+    docs = markdown.read(text, "README.md")
+    titles = [b.title for doc in docs for b in segment(doc) if b.kind == "paper"]
+    assert titles == ["Green AI", "Energy Usage Reports", "Energy and Policy Considerations for Deep Learning in NLP",
+                      "TensorFlow: A System for Large-Scale Machine Learning"]
+    bib = [b for doc in docs for b in segment(doc) if b.kind == "paper"][2]
+    assert bib.line == 7 and "arxiv:1906.02243" in [i.key for i in bib.identifiers]

@@ -84,6 +84,54 @@ def read(text: str, source: str) -> list[Document]:
 _BLOCK_KEY = re.compile(r"\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]+)")
 
 
+# An entry pasted into a note: `@article{key,` at a line's start, perhaps after a list number (`[1] @article{`).
+_PASTED_ENTRY = re.compile(r"^[ \t]*(?:\[\d{1,3}\][ \t]*|\d{1,3}[.)][ \t]*|[-*+][ \t]+)?@(?:article|inproceedings|"
+                           r"conference|misc|book|incollection|inbook|techreport|phdthesis|mastersthesis|proceedings|"
+                           r"online|software|unpublished|report|thesis)[ \t]*\{", re.I | re.M)
+
+
+def pasted_entries(text: str, source: str) -> tuple[str, list[NoteBlock]]:
+    """BibTeX entries pasted into a note (a README's references), as paper blocks, and the text with
+    their lines blanked (line numbers kept) so the note's own extractor does not read their fields."""
+    if "@" not in text or not _PASTED_ENTRY.search(text):
+        return text, []
+    import bibtexparser
+
+    spans: list[tuple[int, int]] = []
+    for m in _PASTED_ENTRY.finditer(text):
+        start = text.index("@", m.start())
+        depth, end = 0, None
+        for i in range(text.index("{", start), min(len(text), start + 20_000)):
+            depth += 1 if text[i] == "{" else -1 if text[i] == "}" else 0
+            if depth == 0:
+                end = i + 1
+                break
+        if end is not None and (not spans or start >= spans[-1][1]):
+            spans.append((start, end))
+    blocks: list[NoteBlock] = []
+    kept = []
+    splitter_log = logging.getLogger("bibtexparser")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.ERROR)
+    try:
+        for start, end in spans:
+            library = bibtexparser.parse_string(text[start:end])
+            if not library.entries:
+                continue
+            line = text.count("\n", 0, start) + 1
+            for block in entry_to_blocks(library.entries[0]):
+                block.line = line
+                blocks.append(block)
+            kept.append((start, end))
+    finally:
+        splitter_log.setLevel(level)
+    pieces, pos = [], 0
+    for start, end in kept:
+        pieces += [text[pos:start], "\n" * text.count("\n", start, end)]
+        pos = end
+    return "".join(pieces) + text[pos:], blocks
+
+
 def _describe_failure(block: object) -> str:
     """`line 40: entry 'foo' has unbalanced braces; skipped`: where, which entry, what, and its fate."""
     from bibtexparser.model import DuplicateBlockKeyBlock

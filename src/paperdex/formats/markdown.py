@@ -11,6 +11,7 @@ import re
 import tomllib
 
 from paperdex.formats import yaml_text
+from paperdex.formats.bibtex import pasted_entries
 from paperdex.model import Document
 
 NAME = "markdown"
@@ -67,6 +68,7 @@ def read(text: str, source: str) -> list[Document]:
     title = _as_str(meta.get("title")) or _first_heading(body)
     reader = _as_str(meta.get("reader") or meta.get("author"))
     date = _as_str(meta.get("date"))
+    body, pasted = pasted_entries(body, source)
     return [
         Document(
             source=source,
@@ -77,5 +79,13 @@ def read(text: str, source: str) -> list[Document]:
             date=date,
             metadata={str(k): v for k, v in meta.items()},
             line_offset=offset,
-        )
+        ),
+        *_pasted_document(pasted, source, offset),
     ]
+
+
+def _pasted_document(blocks: list, source: str, offset: int) -> list[Document]:
+    """BibTeX entries pasted into the note, as a document of their own (see bibtex.pasted_entries)."""
+    for block in blocks:
+        block.line += offset
+    return [Document(source=source, format="bibtex", text="", blocks=blocks)] if blocks else []

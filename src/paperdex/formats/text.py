@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from paperdex.formats.bibtex import pasted_entries
 from paperdex.model import Document
 
 NAME = "text"
@@ -27,4 +28,6 @@ def rst_links_as_markdown(text: str) -> str:
 
 
 def read(text: str, source: str) -> list[Document]:
-    return [Document(source=source, format=NAME, text=text)]
+    text, pasted = pasted_entries(text, source)
+    bib = [Document(source=source, format="bibtex", text="", blocks=pasted)] if pasted else []
+    return [Document(source=source, format=NAME, text=text), *bib]
