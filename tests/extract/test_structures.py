@@ -790,3 +790,22 @@ def test_papers_listed_in_a_pages_front_matter():
     blocks = extract(doc)
     assert [b.title for b in blocks if b.kind == "paper"] == [s["title"] for s in sessions]
     assert any(b.kind == "document" and "Fridays" in b.text for b in blocks)  # the page's own text stays searchable
+
+
+def test_collapsible_details_blocks_that_list_papers():
+    md = ("# Paper Categories\n\n## Voxels\n\n<details>\n"
+          ' <summary><b>VoxNet: A 3D Convolutional Neural Network for Real-Time Object Recognition</b> '
+          '<a href="Notes/Voxels/VoxNet.md">[Paper Note]</a></summary>\n<hr>\n <p align="justify">\n'
+          "Robust object recognition is a crucial skill for robots operating autonomously.\n</p>\n<hr>\n</details>\n\n"
+          "<details>\n <summary><b>PointGrid: A Deep Network for 3D Shape Understanding</b> "
+          '<a href="Notes/Hybrid/PointGrid.md">[Paper Note]</a></summary>\n<hr>\n'
+          "Volumetric grid is widely used for 3D deep learning.\n</details>\n\n"
+          "<details>\n <summary><b>Generative and Discriminative Voxel Modeling with Convolutional Neural Networks</b>"
+          ' <a href="https://arxiv.org/abs/1608.04236">[arXiv]</a></summary>\nA voxel VAE.\n</details>\n')
+    papers = _papers(md)
+    assert [p.title for p in papers] == [
+        "VoxNet: A 3D Convolutional Neural Network for Real-Time Object Recognition",
+        "PointGrid: A Deep Network for 3D Shape Understanding",
+        "Generative and Discriminative Voxel Modeling with Convolutional Neural Networks"]
+    assert "crucial skill for robots" in papers[0].text
+    assert papers[0].fields["notes_file"] == "Notes/Voxels/VoxNet.md"

@@ -74,8 +74,47 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
+_SUMMARY = re.compile(r"^\s*(?:<details[^>]*>\s*)?<summary[^>]*>(?P<head>.*?)</summary>\s*$", re.I)
+_DETAILS_FURNITURE = re.compile(r"^\s*(?:</?details[^>]*>|<hr\s*/?>|</?p[^>]*>|</?div[^>]*>|<br\s*/?>)\s*$", re.I)
+_HTML_LINK = re.compile(r"<a\s[^>]*?href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I | re.S)
+_HTML_BOLD = re.compile(r"</?(?:b|strong)>", re.I)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def _html_inline(text: str) -> str:
+    """`<b>Title</b> <a href="url">[Note]</a>` as Markdown: **Title** [[Note]](url)."""
+    text = _HTML_LINK.sub(lambda m: f"[{_HTML_TAG.sub('', m['text']).strip()}]({m['url']})", text)
+    return _HTML_TAG.sub("", _HTML_BOLD.sub("**", text)).strip()
+
+
+def _details_as_items(text: str) -> str:
+    """Collapsible `<details><summary><b>Title</b> ...</summary> abstract </details>` blocks, a README's
+    way to list papers, as the list items they are: the summary is the item, the rest its note (the
+    same lines, so line numbers still hold)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        m = _SUMMARY.match(line)
+        if m:
+            out.append("- " + _html_inline(m["head"]))
+            inside = True
+        elif re.match(r"^\s*<details[^>]*>\s*$", line, re.I):
+            out.append("")
+        elif inside and re.match(r"^\s*</details>\s*$", line, re.I):
+            out.append("")
+            inside = False
+        elif inside:
+            out.append("" if _DETAILS_FURNITURE.match(line) or not line.strip() else "  " + _html_inline(line))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def parse_markdown(text: str) -> Node:
     """The section tree of a Markdown text."""
+    if "<summary" in text or "<SUMMARY" in text:
+        text = _details_as_items(text)
     lines = text.split("\n")
     tokens = markdown_parser().parse(text)
     root = Node("root", text=text, line=1)
