@@ -809,3 +809,14 @@ def test_collapsible_details_blocks_that_list_papers():
         "Generative and Discriminative Voxel Modeling with Convolutional Neural Networks"]
     assert "crucial skill for robots" in papers[0].text
     assert papers[0].fields["notes_file"] == "Notes/Voxels/VoxNet.md"
+
+
+def test_reference_style_links_and_their_definitions():
+    md = ("# A Survey of LLMs: review\n\n## Instruction tuning\n\n"
+          "Datasets can be built by inverting input and output [[28 (T0)][28], [168 (MVP)][168]].\n"
+          "Multilingual settings help too [[94 (BLOOMZ)][94]].\n\n"
+          "[28]: https://arxiv.org/abs/2110.08207\n[168]: https://arxiv.org/abs/2206.12131\n"
+          "[94]: https://aclanthology.org/2023.acl-long.891/\n")
+    papers = _papers(md, source="_posts/2024-01-04-survey-review.md")
+    assert [(p.title, [i.key for i in p.identifiers]) for p in papers][-3:] == [
+        ("T0", ["arxiv:2110.08207"]), ("MVP", ["arxiv:2206.12131"]), ("BLOOMZ", ["acl:2023.acl-long.891"])]

@@ -111,10 +111,36 @@ def _details_as_items(text: str) -> str:
     return "\n".join(out)
 
 
+_REF_DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<ref>[^\]\n]{1,60})\]:[ \t]*<?(?P<url>\S+?)>?(?:[ \t]+[\"'(].*)?[ \t]*$", re.M)
+_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]{1,200})\]\[(?P<ref>[^\[\]\n]{0,60})\]")
+
+
+def _references_inline(text: str) -> str:
+    """Reference-style links resolved: `[28 (T0)][28]` becomes `[28 (T0)](url)`, and each definition
+    `[28]: url` an item `- [T0](url)` named by how the text cites it (a review's to-read list)."""
+    urls = {m["ref"].strip().lower(): m["url"] for m in _REF_DEFINITION.finditer(text)}
+    if len(urls) < 2:
+        return text
+    names: dict[str, str] = {}
+
+    def inline(m: re.Match[str]) -> str:
+        ref = (m["ref"] or m["text"]).strip().lower()
+        if ref not in urls:
+            return m.group(0)
+        name = re.sub(r"^\d+\s*\((.+)\)$", r"\1", m["text"].strip())  # "28 (T0)" -> "T0"
+        names.setdefault(ref, name)
+        return f"[{m['text']}]({urls[ref]})"
+
+    text = _REF_USE.sub(inline, text)
+    return _REF_DEFINITION.sub(lambda m: f"- [{names.get(m['ref'].strip().lower(), m['ref'].strip())}]({m['url']})", text)
+
+
 def parse_markdown(text: str) -> Node:
     """The section tree of a Markdown text."""
     if "<summary" in text or "<SUMMARY" in text:
         text = _details_as_items(text)
+    if "]:" in text:
+        text = _references_inline(text)
     lines = text.split("\n")
     tokens = markdown_parser().parse(text)
     root = Node("root", text=text, line=1)
