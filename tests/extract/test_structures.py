@@ -820,3 +820,16 @@ def test_reference_style_links_and_their_definitions():
     papers = _papers(md, source="_posts/2024-01-04-survey-review.md")
     assert [(p.title, [i.key for i in p.identifiers]) for p in papers][-3:] == [
         ("T0", ["arxiv:2110.08207"]), ("MVP", ["arxiv:2206.12131"]), ("BLOOMZ", ["acl:2023.acl-long.891"])]
+
+
+def test_a_post_that_states_its_papers_title_and_a_front_matter_title_with_a_labelled_link():
+    post = ("**タイトル**: Retrieval-Augmented Generation: A Comprehensive Survey of Architectures\n"
+            "**著者**: Chaitanya Sharma\n\n[arXiv](https://arxiv.org/abs/2506.00054)\n\n## 概要\n\nRAG の設計空間を整理した。\n")
+    [paper] = _papers(post, source="_posts/2025-06-10-rag-survey.md", title="RAGアーキテクチャと堅牢性: 設計空間の全体像",
+                      arxiv_id="2506.00054")
+    assert paper.title == "Retrieval-Augmented Generation: A Comprehensive Survey of Architectures"
+    assert paper.fields["heading"] == "RAGアーキテクチャと堅牢性: 設計空間の全体像"
+    jekyll = "* [Link to the paper](https://arxiv.org/abs/1812.02341)\n\n## Notes\n\nProcgen-like benchmark.\n"
+    [paper] = _papers(jekyll, source="_posts/2019-07-25-Quantifying Generalization in RL.md", layout="post",
+                      title="Quantifying Generalization in Reinforcement Learning")
+    assert paper.title == "Quantifying Generalization in Reinforcement Learning"

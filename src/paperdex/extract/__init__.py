@@ -244,8 +244,8 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
     elif lone is not None and lone_title and follows_paper and len(strong) <= 2:
         title = lone_title  # `# Title`, then the paper's sections retold
     elif lone is None and labelled and not name_is_furniture and not strong \
-            and (named_by_file := file_title or slug_name(doc.source)):
-        title = named_by_file  # no title heading, the paper's labelled link at the top: the file is named after it
+            and (named_by_file := meta_title or file_title or slug_name(doc.source)):
+        title = named_by_file  # no title heading, the paper's labelled link at the top: the page or file names it
     elif meta_title and title_like(meta_title) and near and len(strong) <= 1:
         title = meta_title
     elif lone is not None and lone_title and near and len(strong) <= 2:
@@ -257,6 +257,10 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         return None
     if entries and len(entries) == 1 and entries[0].node is lone and not meta_title:
         return None  # the lone heading is itself the entry: let the entry carry its own link
+    stated = _stated_title(doc.text)
+    headline = None
+    if stated and normalize_title(stated) != normalize_title(title):
+        headline, title = title, stated  # the post's own headline gives way to the paper's title it states
     title, cleaned = clean_title(_AUTHOR_YEAR_TAIL.sub("", plain(title)))
     title = re.sub(r"\s*\[([^\]]+)\]\s*", r" \1 ", title).strip() if "](" not in title else title
     title = " ".join(title.split())
@@ -280,7 +284,24 @@ def single_paper(doc: Document, root: Node, entries: list[Entry], keys: dict[str
         [link for link in find_links(e.head) if is_paper_url(link.url)], "") if i not in ids]
     if lone is not None and lone_title and lone_title != title:
         block.fields["heading"] = lone_title
+    elif headline:
+        block.fields["heading"] = plain(headline)
     return block
+
+
+# A line near the top that states the paper's title: `**Title**: ...`, `- Title: ...`, `**タイトル**: ...`.
+_STATED_TITLE = re.compile(r"^[\s>*+-]*(?:\*\*|__)?(?:paper title|title|论文标题|论文题目|论文名称|标题|题目|タイトル|論文タイトル|"
+                           r"논문 제목|제목|название статьи|название)(?:\*\*|__)?\s*[:：](?![:：])\s*(?:\*\*|__)?(?P<t>[^*\n]{6,300}?)"
+                           r"(?:\*\*|__)?\s*$", re.I | re.M)
+
+
+def _stated_title(text: str) -> str | None:
+    """The paper's title as a note states it in a labelled line near its top, if it reads as one."""
+    m = _STATED_TITLE.search("\n".join(text.split("\n")[:40]))
+    if not m:
+        return None
+    t = plain(m.group("t")).strip().strip('"“”「」『』《》')
+    return t if (title_like(t) or re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", t)) and len(t) >= 6 else None
 
 
 def _web_links(text: str) -> int:
